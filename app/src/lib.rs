@@ -1,0 +1,23 @@
+//! async_streamer's isomorphic crate: everything that runs on both sides.
+//!
+//! - [`lists`]: the domain (names, ids, events), the server functions and, on the
+//!   server, the store that owns every query on `lists`;
+//! - [`stream`]: the reusable keyed-stream primitive;
+//! - [`notes`]: the `/notes` page built from the two.
+
+pub mod lists;
+pub mod notes;
+#[cfg(feature = "ssr")]
+mod shell;
+pub mod stream;
+
+#[cfg(feature = "ssr")]
+pub use shell::{shell, PageAssets};
+
+use leptos::prelude::*;
+
+/// The application: a single page, so no client-side router (which keeps the wasm small).
+#[component]
+pub fn App() -> impl IntoView {
+    view! { <notes::NotesPage /> }
+}

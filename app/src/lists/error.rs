@@ -1,0 +1,98 @@
+//! `ListError`: everything that can go wrong with lists, as one serializable enum.
+
+use super::{ListId, ListNameError};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// The error of every list server function. `Display` is the sentence the user sees;
+/// causes are logged on the server and never sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ListError {
+    #[error(transparent)]
+    InvalidName(#[from] ListNameError),
+    #[error("List {0} was not found; it may have been removed.")]
+    NotFound(ListId),
+    /// The initial load failed; the page offers Retry.
+    #[error("Error fetching data")]
+    LoadFailed,
+    #[error("The server could not save the change, so nothing was changed. Please try again.")]
+    Storage,
+    #[error("The request was not understood: {0}")]
+    BadRequest(String),
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Unreachable,
+    #[error("Something went wrong on the server. Please try again.")]
+    Internal,
+}
+
+impl FromServerFnError for ListError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Unreachable,
+            ServerFnErrorErr::Args(reason)
+            | ServerFnErrorErr::MissingArg(reason)
+            | ServerFnErrorErr::Deserialization(reason) => Self::BadRequest(reason),
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl ListError {
+    /// The HTTP status a raw client sees for this error: 4xx for the caller's mistakes.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::InvalidName(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::LoadFailed | Self::Storage => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unreachable => StatusCode::BAD_GATEWAY,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_errors_keep_their_message() {
+        let error = ListError::from(ListNameError::Empty);
+        assert_eq!(error.to_string(), "Give the list a name.");
+    }
+
+    #[test]
+    fn missing_arguments_are_the_callers_fault() {
+        let error = ListError::from_server_fn_error(ServerFnErrorErr::MissingArg("name".into()));
+        assert_eq!(error, ListError::BadRequest("name".into()));
+    }
+
+    #[test]
+    fn transport_failures_read_as_unreachable() {
+        let error = ListError::from_server_fn_error(ServerFnErrorErr::Request("refused".into()));
+        assert_eq!(error, ListError::Unreachable);
+    }
+
+    #[test]
+    fn errors_survive_the_wire() {
+        let error = ListError::NotFound(ListId::new(7));
+        let bytes = error.ser();
+        assert_eq!(ListError::de(bytes), error);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn callers_mistakes_are_4xx() {
+        assert_eq!(ListError::from(ListNameError::Empty).status().as_u16(), 422);
+        assert_eq!(ListError::BadRequest(String::new()).status().as_u16(), 400);
+        assert_eq!(ListError::NotFound(ListId::new(1)).status().as_u16(), 404);
+        assert_eq!(ListError::Storage.status().as_u16(), 503);
+    }
+}

@@ -1,0 +1,43 @@
+//! The HTML document around the app, rendered on the server only.
+
+use crate::App;
+use leptos::prelude::*;
+
+/// The URLs of the built front-end files. With cargo-leptos' `hash-files`, their names
+/// carry a content hash, so they can be cached for a year; the server works them out
+/// once at start-up instead of on every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageAssets {
+    pub stylesheet: String,
+    pub script: String,
+    pub wasm: String,
+}
+
+/// The full document for `/notes`: head with assets, body with the app.
+pub fn shell(options: LeptosOptions, assets: PageAssets) -> impl IntoView {
+    // Load the module, instantiate the wasm, then hydrate the server-rendered body.
+    let boot = format!(
+        "import('{script}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()))",
+        script = assets.script,
+        wasm = assets.wasm,
+    );
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <title>"Lists · async_streamer"</title>
+                <link rel="stylesheet" href=assets.stylesheet />
+                <link rel="modulepreload" href=assets.script.clone() />
+                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
+                <AutoReload options />
+                <script type="module">{boot}</script>
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}

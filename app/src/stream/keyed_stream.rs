@@ -1,0 +1,348 @@
+//! `KeyedStream`: an ordered, keyed collection whose rows are individually reactive.
+
+use leptos::prelude::*;
+use std::{cmp::Ordering, hash::Hash};
+
+/// A row that knows its own key. The key is what `<For>` uses to keep DOM nodes.
+pub trait Keyed {
+    type Key: Clone + Eq + Hash + Send + Sync + 'static;
+    fn key(&self) -> Self::Key;
+}
+
+/// Where [`KeyedStream::insert`] puts a new row.
+#[derive(Clone, Copy)]
+pub enum At<T> {
+    /// Before every other row (LiveView's `at: 0`).
+    Start,
+    /// After every other row (LiveView's `at: -1`).
+    End,
+    /// At this index, or at the end if the index is past it.
+    Index(usize),
+    /// Before the first row that `order` puts after the new one, which keeps a
+    /// sorted stream sorted.
+    Sorted(fn(&T, &T) -> Ordering),
+}
+
+/// One row: its key, fixed, and its value, a signal of its own. A view that reads only
+/// `value` re-renders only when this row changes.
+pub struct StreamRow<T: Keyed> {
+    key: T::Key,
+    value: ArcRwSignal<T>,
+}
+
+impl<T: Keyed> Clone for StreamRow<T> {
+    fn clone(&self) -> Self {
+        Self {
+            key: self.key.clone(),
+            value: self.value.clone(),
+        }
+    }
+}
+
+impl<T: Keyed> StreamRow<T> {
+    pub fn key(&self) -> &T::Key {
+        &self.key
+    }
+
+    /// The row's own signal: read it in the row's view, never the whole stream.
+    pub fn value(&self) -> ArcRwSignal<T> {
+        self.value.clone()
+    }
+}
+
+/// An ordered collection of keyed rows, each individually reactive.
+///
+/// Structural changes (insert, delete, reset) notify only readers of the row order,
+/// i.e. the `<For>`; `update` notifies only that row's readers. Keys are unique: inserting
+/// a key that is already present updates that row in place instead.
+pub struct KeyedStream<T: Keyed + Send + Sync + 'static> {
+    rows: RwSignal<Vec<StreamRow<T>>>,
+}
+
+impl<T: Keyed + Send + Sync + 'static> Clone for KeyedStream<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Keyed + Send + Sync + 'static> Copy for KeyedStream<T> {}
+
+impl<T: Keyed + Clone + PartialEq + Send + Sync + 'static> Default for KeyedStream<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> KeyedStream<T>
+where
+    T: Keyed + Clone + PartialEq + Send + Sync + 'static,
+{
+    pub fn new() -> Self {
+        Self {
+            rows: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// The rows in order, for `<For each=...>`. Tracks the order, not the values.
+    /// Cloning a row clones two handles, not the row's data.
+    pub fn rows(&self) -> Vec<StreamRow<T>> {
+        self.rows.get()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.with(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.with(Vec::is_empty)
+    }
+
+    /// The current value of the row with this key, without tracking.
+    pub fn get(&self, key: &T::Key) -> Option<T> {
+        self.rows.with_untracked(|rows| {
+            rows.iter()
+                .find(|row| &row.key == key)
+                .map(|row| row.value.get_untracked())
+        })
+    }
+
+    /// The keys in order, without tracking.
+    pub fn keys(&self) -> Vec<T::Key> {
+        self.rows
+            .with_untracked(|rows| rows.iter().map(|row| row.key.clone()).collect())
+    }
+
+    /// Inserts a row, or updates it in place if its key is already present.
+    /// Returns `true` when a row was added.
+    pub fn insert(&self, value: T, at: At<T>) -> bool {
+        if self.update(value.clone()) {
+            return false;
+        }
+        let row = StreamRow {
+            key: value.key(),
+            value: ArcRwSignal::new(value),
+        };
+        self.rows.update(|rows| {
+            let index = match at {
+                At::Start => 0,
+                At::End => rows.len(),
+                At::Index(index) => index.min(rows.len()),
+                At::Sorted(order) => row.value.with_untracked(|new| {
+                    rows.iter()
+                        .position(|existing| {
+                            existing
+                                .value
+                                .with_untracked(|existing| order(new, existing).is_lt())
+                        })
+                        .unwrap_or(rows.len())
+                }),
+            };
+            rows.insert(index, row);
+        });
+        true
+    }
+
+    /// Replaces the value of the row with the same key, notifying only that row, and only
+    /// if the value differs. Returns `false` when no row has that key.
+    pub fn update(&self, value: T) -> bool {
+        let key = value.key();
+        let Some(row) = self.row(&key) else {
+            return false;
+        };
+        if row.with_untracked(|current| current != &value) {
+            row.set(value);
+        }
+        true
+    }
+
+    /// Changes the row with this key in place through `change`. Returns the value it had.
+    pub fn modify(&self, key: &T::Key, change: impl FnOnce(&mut T)) -> Option<T> {
+        let row = self.row(key)?;
+        let before = row.get_untracked();
+        let mut after = before.clone();
+        change(&mut after);
+        if after != before {
+            row.set(after);
+        }
+        Some(before)
+    }
+
+    /// Removes the row with this key; returns where it was and what it held.
+    pub fn delete(&self, key: &T::Key) -> Option<(usize, T)> {
+        let index = self
+            .rows
+            .with_untracked(|rows| rows.iter().position(|row| &row.key == key))?;
+        let mut removed = None;
+        self.rows.update(|rows| removed = Some(rows.remove(index)));
+        removed.map(|row| (index, row.value.get_untracked()))
+    }
+
+    /// Replaces all rows. Rows whose key survives keep their signal (so `<For>` keeps
+    /// their DOM node) and are updated in place; the others are dropped or created.
+    pub fn reset(&self, values: impl IntoIterator<Item = T>) {
+        let mut previous = self.rows.with_untracked(|rows| {
+            rows.iter()
+                .map(|row| (row.key.clone(), row.value.clone()))
+                .collect::<std::collections::HashMap<_, _>>()
+        });
+        let rows = values
+            .into_iter()
+            .map(|value| {
+                let key = value.key();
+                let value = match previous.remove(&key) {
+                    Some(signal) => {
+                        if signal.with_untracked(|current| current != &value) {
+                            signal.set(value);
+                        }
+                        signal
+                    }
+                    None => ArcRwSignal::new(value),
+                };
+                StreamRow { key, value }
+            })
+            .collect();
+        self.rows.set(rows);
+    }
+
+    fn row(&self, key: &T::Key) -> Option<ArcRwSignal<T>> {
+        self.rows.with_untracked(|rows| {
+            rows.iter()
+                .find(|row| &row.key == key)
+                .map(|row| row.value.clone())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::reactive::owner::Owner;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Item {
+        id: u32,
+        label: &'static str,
+    }
+
+    impl Keyed for Item {
+        type Key = u32;
+        fn key(&self) -> u32 {
+            self.id
+        }
+    }
+
+    fn item(id: u32, label: &'static str) -> Item {
+        Item { id, label }
+    }
+
+    fn newest_first(a: &Item, b: &Item) -> Ordering {
+        b.id.cmp(&a.id)
+    }
+
+    fn with_stream(test: impl FnOnce(KeyedStream<Item>)) {
+        Owner::new().with(|| test(KeyedStream::new()));
+    }
+
+    #[test]
+    fn inserts_at_the_start_the_end_and_an_index() {
+        with_stream(|stream| {
+            stream.insert(item(1, "a"), At::End);
+            stream.insert(item(2, "b"), At::Start);
+            stream.insert(item(3, "c"), At::End);
+            stream.insert(item(4, "d"), At::Index(1));
+            stream.insert(item(5, "e"), At::Index(99));
+            assert_eq!(stream.keys(), vec![2, 4, 1, 3, 5]);
+        });
+    }
+
+    #[test]
+    fn sorted_inserts_keep_the_order() {
+        with_stream(|stream| {
+            stream.reset([item(9, "i"), item(5, "e"), item(2, "b")]);
+            stream.insert(item(7, "g"), At::Sorted(newest_first));
+            stream.insert(item(10, "j"), At::Sorted(newest_first));
+            stream.insert(item(1, "a"), At::Sorted(newest_first));
+            assert_eq!(stream.keys(), vec![10, 9, 7, 5, 2, 1]);
+        });
+    }
+
+    #[test]
+    fn inserting_a_present_key_updates_in_place() {
+        with_stream(|stream| {
+            stream.reset([item(1, "a"), item(2, "b")]);
+            let added = stream.insert(item(1, "renamed"), At::Start);
+            assert!(!added);
+            assert_eq!(stream.keys(), vec![1, 2]);
+            assert_eq!(stream.get(&1).unwrap().label, "renamed");
+        });
+    }
+
+    #[test]
+    fn update_changes_the_row_and_keeps_its_signal() {
+        with_stream(|stream| {
+            stream.reset([item(1, "a"), item(2, "b")]);
+            let before = stream.rows();
+            assert!(stream.update(item(2, "B")));
+            let after = stream.rows();
+            assert_eq!(after[1].value().get_untracked().label, "B");
+            assert!(before[1].value() == after[1].value(), "same signal");
+            assert!(!stream.update(item(3, "c")), "unknown key");
+        });
+    }
+
+    #[test]
+    fn modify_returns_the_previous_value() {
+        with_stream(|stream| {
+            stream.reset([item(1, "a")]);
+            let before = stream.modify(&1, |row| row.label = "z");
+            assert_eq!(before, Some(item(1, "a")));
+            assert_eq!(stream.get(&1), Some(item(1, "z")));
+            assert_eq!(stream.modify(&2, |_| {}), None);
+        });
+    }
+
+    #[test]
+    fn delete_returns_position_and_value() {
+        with_stream(|stream| {
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            assert_eq!(stream.delete(&2), Some((1, item(2, "b"))));
+            assert_eq!(stream.keys(), vec![3, 1]);
+            assert_eq!(stream.delete(&2), None);
+            assert_eq!(stream.len(), 2);
+        });
+    }
+
+    #[test]
+    fn reset_keeps_the_signals_of_surviving_keys() {
+        with_stream(|stream| {
+            stream.reset([item(1, "a"), item(2, "b")]);
+            let kept = stream.rows()[1].value();
+            stream.reset([item(3, "c"), item(2, "B")]);
+            assert_eq!(stream.keys(), vec![3, 2]);
+            assert!(stream.rows()[1].value() == kept);
+            assert_eq!(kept.get_untracked().label, "B");
+        });
+    }
+
+    #[test]
+    fn other_rows_keep_their_signals_across_inserts_and_deletes() {
+        with_stream(|stream| {
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            let signals = stream.rows();
+            stream.insert(item(4, "d"), At::Start);
+            stream.delete(&2);
+            let now = stream.rows();
+            assert!(now[1].value() == signals[0].value());
+            assert!(now[2].value() == signals[2].value());
+        });
+    }
+
+    #[test]
+    fn an_empty_stream_says_so() {
+        with_stream(|stream| {
+            assert!(stream.is_empty());
+            stream.insert(item(1, "a"), At::End);
+            assert!(!stream.is_empty());
+        });
+    }
+}

@@ -1,0 +1,8 @@
+//! The wasm entry point. The server renders `/notes`; this hydrates it in place.
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

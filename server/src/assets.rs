@@ -1,0 +1,102 @@
+//! The front-end files cargo-leptos built: their URLs (hashed or not) and how to serve them.
+
+use app::PageAssets;
+use axum::{handler::HandlerWithoutStateExt, Router};
+use http::{header, HeaderValue, StatusCode};
+use leptos::config::LeptosOptions;
+use std::{collections::HashMap, path::Path};
+use tower::ServiceBuilder;
+use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+
+/// A year: hashed file names change whenever their content does.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Unhashed files (a dev build, robots.txt) must be revalidated.
+const REVALIDATE: &str = "no-cache";
+
+/// Works out the asset URLs from the hash file cargo-leptos writes next to the binary.
+/// Without one (a plain `cargo` build), the names carry no hash.
+pub fn resolve(options: &LeptosOptions) -> (PageAssets, bool) {
+    let hashes = std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            let file = exe.parent()?.join(options.hash_file.as_ref());
+            std::fs::read_to_string(file).ok()
+        })
+        .map(|text| parse_hash_file(&text))
+        .unwrap_or_default();
+    let hashed = !hashes.is_empty();
+    let url = |kind: &str, extension: &str| match hashes.get(kind) {
+        Some(hash) => format!(
+            "/{}/{}.{hash}.{extension}",
+            options.site_pkg_dir, options.output_name
+        ),
+        None => format!(
+            "/{}/{}.{extension}",
+            options.site_pkg_dir, options.output_name
+        ),
+    };
+    (
+        PageAssets {
+            stylesheet: url("css", "css"),
+            script: url("js", "js"),
+            wasm: url("wasm", "wasm"),
+        },
+        hashed,
+    )
+}
+
+/// `kind: hash` per line, as cargo-leptos writes it.
+fn parse_hash_file(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
+        .filter(|(_, hash)| !hash.is_empty())
+        .collect()
+}
+
+/// Serves the built files: `site_root/pkg` with the `.br`/`.gz` files built beside each
+/// asset (picked by `Accept-Encoding`) and a year-long cache when names are hashed; the
+/// rest of `site_root` (robots.txt and the like) revalidated each time; a plain 404 else.
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    site_root: &Path,
+    pkg_dir: &str,
+    hashed: bool,
+) -> Router<S> {
+    let pkg = ServeDir::new(site_root.join(pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
+    let pkg_cache = HeaderValue::from_static(if hashed { IMMUTABLE } else { REVALIDATE });
+    let other = ServeDir::new(site_root).not_found_service(not_found.into_service());
+    Router::new()
+        .nest_service(
+            &format!("/{pkg_dir}"),
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, pkg_cache))
+                .service(pkg),
+        )
+        .fallback_service(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(REVALIDATE),
+                ))
+                .service(other),
+        )
+}
+
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "Not found. The lists are at /notes.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cargo_leptos_hash_files() {
+        let hashes = parse_hash_file("js: abc\nwasm: def\ncss: 123\n\n");
+        assert_eq!(hashes.get("js").map(String::as_str), Some("abc"));
+        assert_eq!(hashes.get("wasm").map(String::as_str), Some("def"));
+        assert_eq!(hashes.get("css").map(String::as_str), Some("123"));
+    }
+}

@@ -1,0 +1,16 @@
+//! The async-streamer server: wires the `app` crate into axum.
+//!
+//! `cli` dispatches the commands; `config` reads the environment; `database` opens the
+//! pool and migrates; `startup` builds the application; `routes` maps URLs to handlers;
+//! `live` fans the change log out to browsers; `shutdown` ends it all on a signal.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod live;
+pub mod routes;
+pub mod seed;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,125 @@
+//! `ChangeFeed`: tails the change log and broadcasts each new entry once, serialized once.
+
+use app::lists::{
+    server::{ListStore, StoreError},
+    EventSeq, ListEvent,
+};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// How many events the broadcast ring keeps; a stream further behind reads the log.
+const RING: usize = 1024;
+/// How many log entries one query reads.
+pub(crate) const PAGE: u32 = 500;
+/// How often the log is polled for entries written by another process.
+const POLL: Duration = Duration::from_millis(500);
+/// How often old entries are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// One change-log entry, ready to send: its position and its JSON.
+#[derive(Debug)]
+pub struct FeedEvent {
+    pub seq: EventSeq,
+    pub json: String,
+}
+
+impl FeedEvent {
+    pub fn new(event: &ListEvent) -> Self {
+        Self {
+            seq: event.seq,
+            // A ListEvent is plain data: serializing it cannot fail.
+            json: serde_json::to_string(event).unwrap_or_default(),
+        }
+    }
+}
+
+/// The process's fan-out point. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ChangeFeed {
+    store: ListStore,
+    live: broadcast::Sender<Arc<FeedEvent>>,
+    shutdown: CancellationToken,
+}
+
+impl ChangeFeed {
+    /// Starts tailing the log from its current end, and pruning entries older than
+    /// `retention`. Both tasks stop when `shutdown` is cancelled.
+    pub async fn start(
+        store: ListStore,
+        retention: Duration,
+        shutdown: CancellationToken,
+    ) -> Result<Self, StoreError> {
+        let (live, _) = broadcast::channel(RING);
+        let latest = store.log_bounds().await?.latest;
+        tokio::spawn(tail(store.clone(), live.clone(), latest, shutdown.clone()));
+        tokio::spawn(prune(store.clone(), retention, shutdown.clone()));
+        Ok(Self {
+            store,
+            live,
+            shutdown,
+        })
+    }
+
+    pub fn store(&self) -> &ListStore {
+        &self.store
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<FeedEvent>> {
+        self.live.subscribe()
+    }
+
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.shutdown
+    }
+}
+
+async fn tail(
+    store: ListStore,
+    live: broadcast::Sender<Arc<FeedEvent>>,
+    mut last: EventSeq,
+    shutdown: CancellationToken,
+) {
+    let commits = store.commits();
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = commits.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+        loop {
+            match store.events_after(last, PAGE).await {
+                Ok(events) => {
+                    let full_page = events.len() == PAGE as usize;
+                    for event in &events {
+                        last = event.seq;
+                        // No receivers is fine: nobody is watching right now.
+                        let _ = live.send(Arc::new(FeedEvent::new(event)));
+                    }
+                    if !full_page {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "reading the change log failed; retrying");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+async fn prune(store: ListStore, retention: Duration, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(PRUNE_EVERY);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        match store.prune_events(retention.as_secs()).await {
+            Ok(0) => {}
+            Ok(pruned) => tracing::info!(pruned, "pruned old change-log entries"),
+            Err(error) => tracing::warn!(%error, "pruning the change log failed"),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! `GET /api/lists/events`: the change log as Server-Sent Events.
+//!
+//! The SSE `id` is the log position. A client resumes with `?after=N` (its snapshot's
+//! cursor) or the `Last-Event-ID` header its browser sends on reconnect, whichever is
+//! newer: it first gets every entry after that, then live ones, with no gap and no
+//! duplicate. If entries it needs were pruned (or it is ahead of the log, e.g. the
+//! database was replaced), it gets a `reset` event and reloads its rows.
+
+use super::{feed::PAGE, ChangeFeed, FeedEvent};
+use app::lists::{server::StoreError, EventSeq};
+use axum::{
+    extract::{Query, State},
+    http::HeaderMap,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use futures::{stream, Stream};
+use serde::Deserialize;
+use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// How long a browser waits before reconnecting after the stream drops.
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+/// Comments on an idle stream, so that proxies do not cut it.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Deserialize)]
+pub struct Resume {
+    after: Option<i64>,
+}
+
+pub async fn list_events(
+    State(feed): State<ChangeFeed>,
+    Query(resume): Query<Resume>,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let from_header = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<i64>().ok());
+    let after = EventSeq::new(resume.after.max(from_header).unwrap_or(0).max(0));
+    // Subscribe before reading the log, so nothing committed in between is missed.
+    let subscription = Subscription {
+        live: feed.subscribe(),
+        feed,
+        last: after,
+        backlog: VecDeque::new(),
+        phase: Phase::Start,
+    };
+    let events = stream::unfold(subscription, |mut subscription| async move {
+        let event = subscription.next().await?;
+        Some((Ok(event), subscription))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+enum Phase {
+    /// Check the resume point against the log, then catch up.
+    Start,
+    /// Read the log after `last` until it is exhausted.
+    CatchUp,
+    /// Forward broadcast events, falling back to `CatchUp` on any gap.
+    Live,
+    /// Sent a reset (or failed); the stream ends.
+    Done,
+}
+
+struct Subscription {
+    feed: ChangeFeed,
+    live: broadcast::Receiver<Arc<FeedEvent>>,
+    last: EventSeq,
+    backlog: VecDeque<Arc<FeedEvent>>,
+    phase: Phase,
+}
+
+impl Subscription {
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(event) = self.backlog.pop_front() {
+                if event.seq > self.last {
+                    self.last = event.seq;
+                    return Some(to_sse(&event));
+                }
+                continue;
+            }
+            match self.phase {
+                Phase::Done => return None,
+                Phase::Start => {
+                    self.phase = Phase::CatchUp;
+                    match self.must_reset().await {
+                        Ok(false) => return Some(Event::default().retry(RECONNECT_AFTER)),
+                        Ok(true) => {
+                            self.phase = Phase::Done;
+                            return Some(Event::default().event("reset").data("reset"));
+                        }
+                        Err(error) => return self.fail(error),
+                    }
+                }
+                Phase::CatchUp => match self.feed.store().events_after(self.last, PAGE).await {
+                    Ok(events) => {
+                        if events.len() < PAGE as usize {
+                            self.phase = Phase::Live;
+                        }
+                        self.backlog
+                            .extend(events.iter().map(|event| Arc::new(FeedEvent::new(event))));
+                    }
+                    Err(error) => return self.fail(error),
+                },
+                Phase::Live => {
+                    let received = tokio::select! {
+                        () = self.feed.shutdown().cancelled() => return None,
+                        received = self.live.recv() => received,
+                    };
+                    match received {
+                        Ok(event) if event.seq <= self.last => {}
+                        Ok(event) if event.seq.get() == self.last.get() + 1 => {
+                            self.backlog.push_back(event);
+                        }
+                        // Out of order or dropped from the ring: the log has it all.
+                        Ok(_) | Err(RecvError::Lagged(_)) => self.phase = Phase::CatchUp,
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            }
+        }
+    }
+
+    /// A resume point the log can no longer serve: pruned past it, or not yet reached.
+    async fn must_reset(&self) -> Result<bool, StoreError> {
+        let bounds = self.feed.store().log_bounds().await?;
+        Ok(self.last < bounds.pruned_through || self.last > bounds.latest)
+    }
+
+    /// Ends the stream; the browser reconnects and resumes from its last id.
+    fn fail(&mut self, error: StoreError) -> Option<Event> {
+        tracing::warn!(%error, "a live stream could not read the change log");
+        self.phase = Phase::Done;
+        None
+    }
+}
+
+fn to_sse(event: &FeedEvent) -> Event {
+    Event::default()
+        .event("change")
+        .id(event.seq.to_string())
+        .data(&event.json)
+}

@@ -1,0 +1,42 @@
+//! `POST /api/...`: the server functions, with their errors turned into HTTP statuses.
+
+use super::AppState;
+use app::lists::ListError;
+use axum::{
+    body::{to_bytes, Body},
+    extract::State,
+    http::{Request, StatusCode},
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::provide_context;
+
+/// Server function error bodies are a few hundred bytes; anything bigger is not ours.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let lists = state.lists;
+    let response = leptos_axum::handle_server_fns_with_context(
+        move || provide_context(lists.clone()),
+        request,
+    )
+    .await
+    .into_response();
+    with_error_status(response).await
+}
+
+/// Leptos answers every server function error with 500. Raw HTTP clients deserve the
+/// real status (422 for a refused name, 404 for an unknown id), so read the typed error
+/// back and use its status. Successes and form redirects pass through untouched.
+async fn with_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<ListError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
