@@ -71,7 +71,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         .nest_service(
             &format!("/{pkg_dir}"),
             ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, pkg_cache))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    pkg_cache,
+                ))
                 .service(pkg),
         )
         .fallback_service(

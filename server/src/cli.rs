@@ -5,7 +5,11 @@ use app::lists::server::ListStore;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "async-streamer", version, about = "Lists that load asynchronously and stay live.")]
+#[command(
+    name = "async-streamer",
+    version,
+    about = "Lists that load asynchronously and stay live."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -41,8 +41,8 @@ impl Settings {
             // Set by cargo-leptos at build time; plain `cargo` builds (tests) lack it.
             leptos.output_name = "async-streamer".into();
         }
-        let latency_ms: u64 = parse_var("SIMULATED_LATENCY_MS", "a whole number of milliseconds")?
-            .unwrap_or(0);
+        let latency_ms: u64 =
+            parse_var("SIMULATED_LATENCY_MS", "a whole number of milliseconds")?.unwrap_or(0);
         let failure_rate: f64 =
             parse_var("SIMULATED_FAILURE_RATE", "a number from 0.0 to 1.0")?.unwrap_or(0.0);
         let retention_secs: u64 =

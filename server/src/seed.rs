@@ -58,7 +58,10 @@ mod tests {
             let name = fake_name().expect("lorem words make a valid name");
             let words = name.as_str().split(' ').count();
             assert!((2..=3).contains(&words), "{name}");
-            assert!(name.as_str().starts_with(|c: char| c.is_uppercase()), "{name}");
+            assert!(
+                name.as_str().starts_with(|c: char| c.is_uppercase()),
+                "{name}"
+            );
         }
     }
 }

@@ -112,7 +112,10 @@ mod tests {
         let name = "a".repeat(81);
         assert_eq!(
             ListName::parse(&name),
-            Err(ListNameError::TooLong { max: 80, actual: 81 })
+            Err(ListNameError::TooLong {
+                max: 80,
+                actual: 81
+            })
         );
     }
 
@@ -149,7 +152,11 @@ mod tests {
     #[test]
     fn messages_are_sentences_for_people() {
         assert_eq!(
-            ListNameError::TooLong { max: 80, actual: 95 }.to_string(),
+            ListNameError::TooLong {
+                max: 80,
+                actual: 95
+            }
+            .to_string(),
             "A list name can be at most 80 characters; this one has 95."
         );
     }

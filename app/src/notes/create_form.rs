@@ -78,8 +78,8 @@ pub fn CreateListForm(model: ListsModel) -> impl IntoView {
 /// error in the query string (`__path`, `__err`). Show it in both renders, so the server's
 /// HTML and the hydrated page agree.
 fn error_from_form_redirect() -> Option<String> {
-    use leptos::server_fn::error::ServerFnErrorWrapper;
-    use std::str::FromStr;
+    use base64::{engine::general_purpose::URL_SAFE, Engine};
+    use leptos::server_fn::{codec::JsonEncoding, Decodes};
 
     let query = current_query()?;
     let mut path = None;
@@ -94,15 +94,16 @@ fn error_from_form_redirect() -> Option<String> {
     if path.as_deref() != Some(CreateList::PATH) {
         return None;
     }
-    let error = ServerFnErrorWrapper::<ListError>::from_str(&encoded?).ok()?;
-    Some(error.0.to_string())
+    // `__err` is URL-safe base64 of the error's JSON (see server_fn's ServerFnUrlError).
+    let bytes = URL_SAFE.decode(encoded?).ok()?;
+    let error: ListError = JsonEncoding::decode(bytes.into()).ok()?;
+    Some(error.to_string())
 }
 
 fn current_query() -> Option<String> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.uri.query().map(str::to_owned))
+        use_context::<http::request::Parts>().and_then(|parts| parts.uri.query().map(str::to_owned))
     }
     #[cfg(not(feature = "ssr"))]
     {

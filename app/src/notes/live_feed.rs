@@ -155,10 +155,7 @@ mod browser {
             }
             Err(_) => {
                 model.feed.set(FeedStatus::Reconnecting);
-                set_timeout(
-                    move || leptos::task::spawn_local(reload(model)),
-                    RETRY,
-                );
+                set_timeout(move || leptos::task::spawn_local(reload(model)), RETRY);
             }
         }
     }

@@ -171,7 +171,10 @@ mod tests {
             let model = model_with(vec![list(2, "b")], 10);
             assert!(model.apply(EventSeq::new(14), ChangeKind::Renamed, list(2, "mine")));
             assert!(!model.apply(EventSeq::new(12), ChangeKind::Renamed, list(2, "theirs")));
-            assert_eq!(model.rows.get(&ListId::new(2)).unwrap().name.as_str(), "mine");
+            assert_eq!(
+                model.rows.get(&ListId::new(2)).unwrap().name.as_str(),
+                "mine"
+            );
         });
     }
 

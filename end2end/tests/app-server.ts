@@ -1,0 +1,163 @@
+// A real async-streamer process per test: its own temp SQLite file, its own port.
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BINARY = process.env.ASYNC_STREAMER_BIN ?? path.join(ROOT, 'target', 'release', 'async-streamer');
+
+export type ServerOptions = {
+  /** SIMULATED_LATENCY_MS */
+  latencyMs?: number;
+  /** SIMULATED_FAILURE_RATE */
+  failureRate?: number;
+  /** Lists to seed with fake names before starting. */
+  seed?: number;
+  /** CHANGE_LOG_RETENTION_SECS */
+  retentionSecs?: number;
+};
+
+export type List = { id: number; name: string };
+
+export class AppServer {
+  private child: ChildProcess | undefined;
+  private port = 0;
+  readonly dir: string;
+  readonly dbPath: string;
+
+  private constructor(private readonly options: ServerOptions) {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'async-streamer-e2e-'));
+    this.dbPath = path.join(this.dir, 'lists.db');
+  }
+
+  static async start(options: ServerOptions = {}): Promise<AppServer> {
+    const server = new AppServer(options);
+    if (options.seed) {
+      execFileSync(BINARY, ['seed', '--count', String(options.seed)], { cwd: ROOT, env: server.env() });
+    }
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get notesUrl(): string {
+    return `${this.url}/notes`;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      DATABASE_URL: `sqlite://${this.dbPath}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
+      LEPTOS_SITE_ROOT: path.join(ROOT, 'target', 'site'),
+      SIMULATED_LATENCY_MS: String(this.options.latencyMs ?? 0),
+      SIMULATED_FAILURE_RATE: String(this.options.failureRate ?? 0),
+      CHANGE_LOG_RETENTION_SECS: String(this.options.retentionSecs ?? 7 * 24 * 3600),
+      RUST_LOG: 'info',
+      NO_COLOR: '1',
+    };
+  }
+
+  /** Starts the binary and waits until it says where it listens. */
+  private async launch(): Promise<void> {
+    const child = spawn(BINARY, ['serve'], { cwd: ROOT, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let output = '';
+    this.port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = output.replace(/\x1b\[[0-9;]*m/g, '').match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${output}`));
+      });
+    });
+  }
+
+  /** Stops the process gracefully (SIGTERM) and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** Stops and starts again on the same port and database. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Calls a list server function the way a raw HTTP client would. */
+  async call(endpoint: 'create' | 'rename' | 'delete' | 'restore', form: Record<string, string | number>) {
+    const body = new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)]));
+    return fetch(`${this.url}/api/lists/${endpoint}`, { method: 'POST', body });
+  }
+
+  /** Creates a list through the API (as another client would) and returns it. */
+  async createList(name: string): Promise<List> {
+    const response = await this.call('create', { name });
+    expect(response.status).toBe(200);
+    return (await response.json()).list;
+  }
+
+  /** Runs SQL against the test's database file with the sqlite3 CLI. */
+  sql(query: string): string {
+    return execFileSync('sqlite3', [this.dbPath, query]).toString().trim();
+  }
+}
+
+type Fixtures = {
+  /** Starts a server with options; every server a test starts is stopped after it. */
+  startServer: (options?: ServerOptions) => Promise<AppServer>;
+  /** A server with an empty database and no simulation. */
+  server: AppServer;
+};
+
+export const test = base.extend<Fixtures>({
+  startServer: async ({}, use) => {
+    const started: AppServer[] = [];
+    await use(async (options) => {
+      const server = await AppServer.start(options);
+      started.push(server);
+      return server;
+    });
+    await Promise.all(started.map((server) => server.dispose()));
+  },
+  server: async ({ startServer }, use) => {
+    await use(await startServer());
+  },
+});
+
+export { expect };
+
+/** Waits until the wasm has hydrated the page (the live feed is then connected). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('.live-indicator[data-state="live"]')).toBeAttached();
+}
+
+/** The `<ul aria-label="Lists">`. */
+export function listsOf(page: Page) {
+  return page.getByRole('list', { name: 'Lists', exact: true });
+}

@@ -1,0 +1,175 @@
+//! `GET /api/lists/events`: resume, live delivery, reset, shutdown.
+
+mod support;
+
+use futures::StreamExt;
+use std::time::Duration;
+use support::{spawn_app, TestApp};
+
+/// Reads SSE frames until `count` `change` events (or a reset) arrived.
+struct Feed {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+#[derive(Debug, PartialEq)]
+enum Frame {
+    Change { id: i64, data: serde_json::Value },
+    Reset,
+}
+
+impl Feed {
+    async fn open(app: &TestApp, query: &str, last_event_id: Option<&str>) -> Self {
+        let mut request = app
+            .client
+            .get(app.url(&format!("/api/lists/events{query}")));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self {
+            body: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    async fn next(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    frame
+                        .lines()
+                        .find_map(|line| line.strip_prefix(name))
+                        .map(|value| value.trim().to_owned())
+                };
+                match field("event:").as_deref() {
+                    Some("change") => {
+                        return Some(Frame::Change {
+                            id: field("id:").unwrap().parse().unwrap(),
+                            data: serde_json::from_str(&field("data:").unwrap()).unwrap(),
+                        })
+                    }
+                    Some("reset") => return Some(Frame::Reset),
+                    _ => continue, // retry hint or keep-alive comment
+                }
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(5), self.body.next())
+                .await
+                .expect("a frame within 5 s")?
+                .ok()?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    async fn ids(&mut self, count: usize) -> Vec<i64> {
+        let mut ids = Vec::new();
+        while ids.len() < count {
+            match self.next().await.expect("stream open") {
+                Frame::Change { id, .. } => ids.push(id),
+                Frame::Reset => panic!("unexpected reset"),
+            }
+        }
+        ids
+    }
+}
+
+#[tokio::test]
+async fn resuming_from_an_id_replays_every_later_event_then_live_ones() {
+    let app = spawn_app().await;
+    for name in ["a", "b", "c"] {
+        app.create(name).await;
+    }
+    let mut feed = Feed::open(&app, "?after=1", None).await;
+    assert_eq!(feed.ids(2).await, vec![2, 3]);
+    app.create("d").await;
+    app.call("rename", &[("id", "4"), ("name", "D")]).await;
+    assert_eq!(feed.ids(2).await, vec![4, 5]);
+}
+
+#[tokio::test]
+async fn events_carry_the_kind_and_the_rows_new_state() {
+    let app = spawn_app().await;
+    let mut feed = Feed::open(&app, "?after=0", None).await;
+    app.create("x").await;
+    app.call("delete", &[("id", "1")]).await;
+    let mut kinds = Vec::new();
+    for _ in 0..2 {
+        let Some(Frame::Change { data, .. }) = feed.next().await else {
+            panic!("change expected")
+        };
+        kinds.push((data["kind"].clone(), data["list"]["name"].clone()));
+    }
+    assert_eq!(
+        kinds,
+        vec![
+            ("created".into(), "x".into()),
+            ("deleted".into(), "x".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn last_event_id_wins_when_it_is_newer_than_the_query() {
+    let app = spawn_app().await;
+    for name in ["a", "b", "c", "d"] {
+        app.create(name).await;
+    }
+    let mut feed = Feed::open(&app, "?after=1", Some("3")).await;
+    assert_eq!(feed.ids(1).await, vec![4]);
+}
+
+#[tokio::test]
+async fn concurrent_writers_never_cause_a_gap_or_a_duplicate() {
+    let app = spawn_app().await;
+    let mut feed = Feed::open(&app, "?after=0", None).await;
+    let writes = (0..40).map(|n| {
+        let name = format!("list {n}");
+        let app = &app;
+        async move { app.create(&name).await }
+    });
+    futures::future::join_all(writes).await;
+    assert_eq!(feed.ids(40).await, (1..=40).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn an_id_older_than_the_pruned_log_gets_a_reset() {
+    let app = spawn_app().await;
+    for name in ["a", "b", "c"] {
+        app.create(name).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let pruned = app.store.prune_events(0).await.unwrap();
+    assert_eq!(pruned, 3);
+    let mut feed = Feed::open(&app, "?after=1", None).await;
+    assert_eq!(feed.next().await, Some(Frame::Reset));
+    assert_eq!(feed.next().await, None, "the stream ends after a reset");
+
+    // A client that is up to date with the pruned log carries on normally.
+    let mut current = Feed::open(&app, "?after=3", None).await;
+    app.create("d").await;
+    assert_eq!(current.ids(1).await, vec![4]);
+}
+
+#[tokio::test]
+async fn an_id_ahead_of_the_log_gets_a_reset() {
+    let app = spawn_app().await;
+    app.create("a").await;
+    let mut feed = Feed::open(&app, "?after=99", None).await;
+    assert_eq!(feed.next().await, Some(Frame::Reset));
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_streams_promptly() {
+    let app = spawn_app().await;
+    let mut feed = Feed::open(&app, "?after=0", None).await;
+    app.shutdown.cancel();
+    let ended = tokio::time::timeout(Duration::from_secs(2), feed.next()).await;
+    assert_eq!(ended.expect("the stream ends within 2 s"), None);
+    tokio::time::timeout(Duration::from_secs(2), app.server)
+        .await
+        .expect("the server stops within 2 s")
+        .unwrap();
+}

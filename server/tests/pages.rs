@@ -1,0 +1,132 @@
+//! `/notes` as the server streams it.
+
+mod support;
+
+use futures::StreamExt;
+use std::time::Duration;
+use support::{spawn_app, spawn_app_with, Options};
+
+fn rows_in(html: &str) -> Vec<&str> {
+    html.match_indices(r#"<li id="lists-"#)
+        .map(|(at, _)| {
+            let rest = &html[at + 14..];
+            &rest[..rest.find('"').unwrap_or(0)]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_skeleton_is_in_the_first_bytes_and_the_rows_follow_in_the_same_response() {
+    let app = spawn_app_with(Options {
+        latency: Duration::from_millis(400),
+        ..Options::default()
+    })
+    .await;
+    app.create("Streamed").await;
+    let response = app.client.get(app.url("/notes")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut first = String::new();
+    // The first chunks hold the document up to the skeleton, sent before the query ends.
+    while !first.contains("</body>") {
+        let chunk = body.next().await.expect("more bytes").unwrap();
+        first.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let skeleton = &first[first.find(r#"aria-busy="true""#).expect("skeleton")..];
+    let skeleton = &skeleton[..skeleton.find("</ul>").unwrap()];
+    assert_eq!(skeleton.matches("<li").count(), 10);
+    assert!(rows_in(&first).is_empty(), "no rows before the load ends");
+
+    let mut rest = String::new();
+    while let Some(chunk) = body.next().await {
+        rest.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    assert_eq!(rows_in(&rest), vec!["1"]);
+    assert!(rest.contains("Streamed"));
+}
+
+#[tokio::test]
+async fn rows_are_newest_first_with_stream_dom_ids() {
+    let app = spawn_app().await;
+    for name in ["first", "second", "third"] {
+        app.create(name).await;
+    }
+    let html = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows_in(&html), vec!["3", "2", "1"]);
+    assert!(html.contains(r#"aria-label="Lists""#));
+}
+
+#[tokio::test]
+async fn names_are_rendered_as_text_never_markup() {
+    let app = spawn_app().await;
+    app.create("<b>bold</b><script>alert(1)</script>").await;
+    let html = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<b>bold</b>"));
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+}
+
+#[tokio::test]
+async fn an_empty_database_shows_the_empty_state_not_an_error() {
+    let app = spawn_app().await;
+    let html = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("No lists yet"));
+    assert!(!html.contains("Error fetching data"));
+}
+
+#[tokio::test]
+async fn a_failed_load_renders_the_error_with_retry() {
+    let app = spawn_app_with(Options {
+        failure_rate: 1.0,
+        ..Options::default()
+    })
+    .await;
+    app.create("hidden").await;
+    let html = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"role="alert""#));
+    assert!(html.contains("Error fetching data"));
+    assert!(html.contains("Retry"));
+    assert!(rows_in(&html).is_empty());
+}
+
+#[tokio::test]
+async fn the_root_leads_to_notes_and_unknown_paths_are_404() {
+    let app = spawn_app().await;
+    let root = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(root.status(), 308);
+    assert_eq!(root.headers()["location"], "/notes");
+    let missing = app.client.get(app.url("/nowhere")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}

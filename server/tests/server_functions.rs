@@ -1,0 +1,247 @@
+//! The list server functions over real HTTP against a real SQLite file.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::spawn_app;
+
+#[tokio::test]
+async fn create_returns_the_trimmed_row_and_its_log_position() {
+    let app = spawn_app().await;
+    let created = app.create("  Groceries  ").await;
+    assert_eq!(created["list"]["name"], "Groceries");
+    assert_eq!(created["seq"], 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists WHERE name = 'Groceries'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn refused_names_are_422_with_a_reason_and_write_nothing() {
+    let app = spawn_app().await;
+    let too_long = "x".repeat(81);
+    for name in ["", "   ", "tab\there", too_long.as_str()] {
+        let response = app.call("create", &[("name", name)]).await;
+        assert_eq!(response.status(), 422, "{name:?}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body.get("InvalidName").is_some(), "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 0);
+}
+
+#[tokio::test]
+async fn malformed_requests_are_400_not_500() {
+    let app = spawn_app().await;
+    assert_eq!(app.call("delete", &[("id", "abc")]).await.status(), 400);
+    assert_eq!(app.call("rename", &[("id", "1")]).await.status(), 400);
+    assert_eq!(app.call("create", &[]).await.status(), 400);
+}
+
+#[tokio::test]
+async fn rename_changes_the_name_and_bumps_updated_at() {
+    let app = spawn_app().await;
+    let id = app.create("Old").await["list"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let before: String = sqlx::query_scalar("SELECT updated_at FROM lists")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let response = app.call("rename", &[("id", &id), ("name", " New ")]).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["list"], json!({ "id": 1, "name": "New" }));
+    let (name, after): (String, String) = sqlx::query_as("SELECT name, updated_at FROM lists")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(name, "New");
+    assert!(after > before, "{after} > {before}");
+}
+
+#[tokio::test]
+async fn renaming_to_an_invalid_name_changes_nothing() {
+    let app = spawn_app().await;
+    app.create("Keep").await;
+    let response = app.call("rename", &[("id", "1"), ("name", "")]).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists WHERE name = 'Keep'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 1);
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_with_a_clear_message() {
+    let app = spawn_app().await;
+    for (endpoint, form) in [
+        ("rename", vec![("id", "42"), ("name", "x")]),
+        ("delete", vec![("id", "42")]),
+        ("restore", vec![("id", "42")]),
+    ] {
+        let response = app.call(endpoint, &form).await;
+        assert_eq!(response.status(), 404, "{endpoint}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            json!({ "NotFound": 42 })
+        );
+    }
+}
+
+#[tokio::test]
+async fn delete_is_soft_and_restore_brings_the_row_back() {
+    let app = spawn_app().await;
+    app.create("Trip").await;
+    let deleted: Value = app
+        .call("delete", &[("id", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deleted["list"]["name"], "Trip");
+    assert_eq!(
+        app.count("SELECT is_deleted FROM lists WHERE id = 1").await,
+        1
+    );
+
+    let loaded: Value = app.call("load", &[]).await.json().await.unwrap();
+    assert_eq!(loaded["lists"], json!([]));
+
+    let restored: Value = app
+        .call("restore", &[("id", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(restored["seq"], 3);
+    assert_eq!(
+        app.count("SELECT is_deleted FROM lists WHERE id = 1").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn deleting_twice_succeeds_and_logs_one_event() {
+    let app = spawn_app().await;
+    app.create("Once").await;
+    assert_eq!(app.call("delete", &[("id", "1")]).await.status(), 200);
+    assert_eq!(app.call("delete", &[("id", "1")]).await.status(), 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM list_events WHERE kind = 'deleted'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_list_cannot_be_renamed() {
+    let app = spawn_app().await;
+    app.create("Gone").await;
+    app.call("delete", &[("id", "1")]).await;
+    assert_eq!(
+        app.call("rename", &[("id", "1"), ("name", "Back")])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists WHERE name = 'Gone'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn load_returns_active_lists_newest_first_with_the_cursor() {
+    let app = spawn_app().await;
+    for name in ["a", "b", "c"] {
+        app.create(name).await;
+    }
+    app.call("delete", &[("id", "2")]).await;
+    let loaded: Value = app.call("load", &[]).await.json().await.unwrap();
+    assert_eq!(
+        loaded,
+        json!({ "lists": [{ "id": 3, "name": "c" }, { "id": 1, "name": "a" }], "cursor": 4 })
+    );
+}
+
+#[tokio::test]
+async fn every_change_is_logged_in_order_with_the_rows_new_state() {
+    let app = spawn_app().await;
+    app.create("a").await;
+    app.call("rename", &[("id", "1"), ("name", "b")]).await;
+    app.call("delete", &[("id", "1")]).await;
+    app.call("restore", &[("id", "1")]).await;
+    let log: Vec<(i64, String, String, bool)> =
+        sqlx::query_as("SELECT seq, kind, name, is_deleted FROM list_events ORDER BY seq")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        log,
+        vec![
+            (1, "created".into(), "a".into(), false),
+            (2, "renamed".into(), "b".into(), false),
+            (3, "deleted".into(), "b".into(), true),
+            (4, "restored".into(), "b".into(), false),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_plain_form_post_redirects_back_to_the_page() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/lists/create"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/notes"))
+        .form(&[("name", "From a form")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with(&app.url("/notes")), "{location}");
+    assert!(!location.contains("__err"), "{location}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_form_post_redirects_with_the_error_and_the_page_shows_it() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/lists/create"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/notes"))
+        .form(&[("name", " ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let page = app
+        .client
+        .get(location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Give the list a name."),
+        "the page shows the reason"
+    );
+    assert!(page.contains(r#"aria-invalid="true""#));
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
+}
