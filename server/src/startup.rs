@@ -65,6 +65,7 @@ impl Application {
             },
             feed,
             assets: page_assets,
+            page_cache: routes::PageCache::default(),
         };
         let listener = TcpListener::bind(addr)
             .await

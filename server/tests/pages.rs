@@ -130,3 +130,90 @@ async fn the_root_leads_to_notes_and_unknown_paths_are_404() {
     let missing = app.client.get(app.url("/nowhere")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn the_cached_page_follows_every_change() {
+    let app = spawn_app().await;
+    app.create("one").await;
+    let get = || async {
+        app.client
+            .get(app.url("/notes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let first = get().await;
+    assert_eq!(get().await, first, "served again unchanged");
+    app.create("two").await;
+    assert_eq!(rows_in(&get().await), vec!["2", "1"]);
+    app.call("rename", &[("id", "1"), ("name", "uno")]).await;
+    assert!(get().await.contains("uno"));
+    app.call("delete", &[("id", "2")]).await;
+    assert_eq!(rows_in(&get().await), vec!["1"]);
+}
+
+#[tokio::test]
+async fn writes_by_another_process_reach_the_page_through_the_log() {
+    let app = spawn_app().await;
+    app.create("one").await;
+    let get = || async {
+        app.client
+            .get(app.url("/notes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(rows_in(&get().await), vec!["1"]);
+    // `app.store` has its own pool and cache, as a second server instance would.
+    let name = app::lists::ListName::parse("from elsewhere").unwrap();
+    app.store.create(&name).await.unwrap();
+    let mut seen = false;
+    for _ in 0..40 {
+        if rows_in(&get().await) == vec!["2", "1"] {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(seen, "the other process's list shows up within 2 s");
+}
+
+#[tokio::test]
+async fn a_failed_load_is_never_served_from_the_cache() {
+    let app = spawn_app().await;
+    app.create("one").await;
+    sqlx::query("ALTER TABLE lists RENAME TO lists_away")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let broken = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(broken.contains("Error fetching data"));
+    sqlx::query("ALTER TABLE lists_away RENAME TO lists")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let healed = app
+        .client
+        .get(app.url("/notes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rows_in(&healed), vec!["1"]);
+}

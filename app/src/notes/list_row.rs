@@ -2,65 +2,66 @@ use super::ListsModel;
 use crate::lists::{List, ListId, ListName};
 use leptos::{either::Either, ev::SubmitEvent, html, prelude::*};
 
-/// One list. Reads only its own signal, so a rename elsewhere never touches it.
+/// One list. Reads only its own signal, so a change to another row never touches it.
+///
+/// Rendering a row is on the hot path of every page view, so it creates one signal and
+/// nothing else: button names come from `aria-labelledby` ("Rename" + the list's name)
+/// rather than from a formatted label per button.
 #[component]
 pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
+    let dom_id = id.dom_id();
+    let name_id = format!("{dom_id}-name");
+    let rename_id = format!("{dom_id}-rename");
+    let delete_id = format!("{dom_id}-delete");
     let editing = RwSignal::new(false);
-    let rename_button = NodeRef::<html::Button>::new();
-    let refocus_rename = StoredValue::new(false);
-    // When the editor closes, the keyboard goes back to this row's Rename button.
-    Effect::new(move |_| {
-        if let Some(button) = rename_button.get() {
-            if refocus_rename.get_value() {
-                refocus_rename.set_value(false);
-                let _ = button.focus();
-            }
+    let close_editor = {
+        let rename_id = rename_id.clone();
+        move || {
+            editing.set(false);
+            focus_after_render(rename_id.clone());
         }
-    });
-    let close_editor = move || {
-        refocus_rename.set_value(true);
-        editing.set(false);
     };
-    let name = Signal::derive({
-        let list = list.clone();
-        move || list.with(|list| list.name.to_string())
-    });
+    let name = move || list.with(|list| list.name.to_string());
 
     view! {
-        <li id=id.dom_id() class="list-row">
+        <li id=dom_id class="list-row">
             {move || {
                 if editing.get() {
+                    let close_editor = close_editor.clone();
+                    let on_cancel = close_editor.clone();
+                    let current = name();
                     Either::Left(view! {
                         <RenameForm
                             id
-                            current=name.get_untracked()
+                            current=current.clone()
                             on_save=move |new_name: ListName| {
-                                if new_name.as_str() != name.get_untracked() {
+                                if new_name.as_str() != current {
                                     model.rename(id, new_name);
                                 }
                                 close_editor();
                             }
-                            on_cancel=close_editor
+                            on_cancel=move || on_cancel()
                         />
                     })
                 } else {
                     Either::Right(view! {
-                        <span class="list-name">{name}</span>
+                        <span id=name_id.clone() class="list-name">{name.clone()}</span>
                         <span class="row-actions">
                             <button
                                 type="button"
+                                id=rename_id.clone()
                                 class="button button-small"
-                                node_ref=rename_button
-                                aria-label=move || format!("Rename {}", name.get())
+                                aria-labelledby=format!("{rename_id} {name_id}")
                                 on:click=move |_| editing.set(true)
                             >
                                 "Rename"
                             </button>
                             <button
                                 type="button"
+                                id=delete_id.clone()
                                 class="button button-small button-danger"
-                                aria-label=move || format!("Delete {}", name.get())
+                                aria-labelledby=format!("{delete_id} {name_id}")
                                 on:click=move |_| model.delete(id)
                             >
                                 "Delete"
@@ -73,13 +74,27 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
     }
 }
 
+/// Moves keyboard focus to the element with this id once the view has been redrawn
+/// (closing the editor re-creates the Rename button). Browser only.
+fn focus_after_render(element_id: String) {
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(&element_id) {
+            if let Ok(element) =
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(element)
+            {
+                let _ = element.focus();
+            }
+        }
+    });
+}
+
 /// The row's name as a text box: Enter (or Save) saves, Escape (or Cancel) cancels.
 #[component]
 fn RenameForm(
     id: ListId,
     current: String,
     on_save: impl Fn(ListName) + Send + Sync + 'static,
-    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(None::<String>);
@@ -103,6 +118,15 @@ fn RenameForm(
             }
         }
     };
+    let cancel_on_escape = {
+        let on_cancel = on_cancel.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if event.key() == "Escape" {
+                event.prevent_default();
+                on_cancel();
+            }
+        }
+    };
     view! {
         <form class="rename-form" on:submit=on_submit novalidate>
             <input
@@ -114,12 +138,7 @@ fn RenameForm(
                 autocomplete="off"
                 aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                 aria-describedby=error_id.clone()
-                on:keydown=move |event| {
-                    if event.key() == "Escape" {
-                        event.prevent_default();
-                        on_cancel();
-                    }
-                }
+                on:keydown=cancel_on_escape
                 on:input=move |_| error.set(None)
             />
             <button type="submit" class="button button-small button-primary">"Save"</button>

@@ -1,7 +1,10 @@
 //! The URL map. Pages, server functions, the live feed and static files, nothing else.
 
+mod page_cache;
 mod pages;
 mod server_fns;
+
+pub use page_cache::PageCache;
 
 use crate::{assets, live};
 use app::{lists::server::ListsContext, PageAssets};
@@ -21,6 +24,7 @@ pub struct AppState {
     pub lists: ListsContext,
     pub feed: live::ChangeFeed,
     pub assets: PageAssets,
+    pub page_cache: PageCache,
 }
 
 impl FromRef<AppState> for live::ChangeFeed {

@@ -31,6 +31,11 @@ impl Simulation {
         })
     }
 
+    /// Whether either knob is turned: the page then has to be rendered for every request.
+    pub fn is_active(&self) -> bool {
+        !self.latency.is_zero() || self.failure_rate > 0.0
+    }
+
     /// Waits the configured latency (without holding a worker thread), then fails with
     /// the configured probability.
     pub async fn before_load(&self) -> Result<(), SimulatedFailure> {
@@ -53,6 +58,15 @@ mod tests {
         assert!(Simulation::new(Duration::ZERO, 1.5).is_err());
         assert!(Simulation::new(Duration::ZERO, -0.1).is_err());
         assert!(Simulation::new(Duration::ZERO, f64::NAN).is_err());
+    }
+
+    #[test]
+    fn only_a_turned_knob_is_active() {
+        assert!(!Simulation::default().is_active());
+        assert!(Simulation::new(Duration::from_millis(1), 0.0)
+            .unwrap()
+            .is_active());
+        assert!(Simulation::new(Duration::ZERO, 0.1).unwrap().is_active());
     }
 
     #[tokio::test]

@@ -39,8 +39,9 @@ pub struct ListStore {
     snapshot_cache: Arc<Mutex<SnapshotCache>>,
 }
 
-/// The last snapshot read, shared by every request until the next commit. `generation`
-/// moves on each commit, so a read that raced a commit is never cached.
+/// The last snapshot read, shared by every request until the log advances. `generation`
+/// moves on each local commit and whenever the log tailer sees new entries (which covers
+/// commits by other processes), so a read that raced a commit is never cached.
 #[derive(Debug, Default)]
 struct SnapshotCache {
     generation: u64,
@@ -292,12 +293,22 @@ impl ListStore {
         Ok(())
     }
 
+    /// Changes whenever the lists may have changed. Anything derived from a snapshot
+    /// (the rendered page, say) is valid for as long as this stays the same.
+    pub fn generation(&self) -> u64 {
+        self.lock_cache().generation
+    }
+
+    /// Tells the store that the change log has entries it may not have written itself:
+    /// called by whoever tails the log, so that another process's writes are seen.
+    pub fn log_advanced(&self) {
+        let mut cache = self.lock_cache();
+        cache.generation += 1;
+        cache.snapshot = None;
+    }
+
     fn after_commit(&self) {
-        {
-            let mut cache = self.lock_cache();
-            cache.generation += 1;
-            cache.snapshot = None;
-        }
+        self.log_advanced();
         self.committed.notify_one();
     }
 

@@ -1,0 +1,90 @@
+//! The rendered `/notes`, shared by every request until the lists change.
+//!
+//! The page is a pure function of the change-log position, so it is rendered once per
+//! store generation and then served as bytes. This is one copy per process, not per
+//! client. Local commits invalidate it at once; another process's commits within the
+//! log tailer's poll interval.
+
+use axum::body::{BodyDataStream, Bytes};
+use futures::Stream;
+use std::{
+    pin::Pin,
+    sync::{Arc, RwLock},
+    task::{Context, Poll},
+};
+
+/// Pages larger than this (tens of thousands of lists) are streamed but not kept.
+const MAX_CACHED_PAGE: usize = 4 * 1024 * 1024;
+
+#[derive(Clone, Default)]
+pub struct PageCache {
+    page: Arc<RwLock<Option<(u64, Bytes)>>>,
+}
+
+impl PageCache {
+    /// The page rendered at `generation`, if that is the one held.
+    pub fn get(&self, generation: u64) -> Option<Bytes> {
+        let held = self
+            .page
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*held {
+            Some((at, page)) if *at == generation => Some(page.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, generation: u64, page: Bytes) {
+        let mut held = self
+            .page
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *held = Some((generation, page));
+    }
+}
+
+/// Passes a body through unchanged while keeping a copy, handed to `on_end` when the
+/// body is complete (never if it failed or grew past [`MAX_CACHED_PAGE`]).
+pub struct Tee<F: FnOnce(Bytes)> {
+    inner: BodyDataStream,
+    copy: Option<Vec<u8>>,
+    on_end: Option<F>,
+}
+
+impl<F: FnOnce(Bytes)> Tee<F> {
+    pub fn new(inner: BodyDataStream, on_end: F) -> Self {
+        Self {
+            inner,
+            copy: Some(Vec::new()),
+            on_end: Some(on_end),
+        }
+    }
+}
+
+impl<F: FnOnce(Bytes) + Unpin> Stream for Tee<F> {
+    type Item = Result<Bytes, axum::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let next = Pin::new(&mut this.inner).poll_next(context);
+        match &next {
+            Poll::Ready(Some(Ok(chunk))) => {
+                if let Some(copy) = &mut this.copy {
+                    if copy.len() + chunk.len() > MAX_CACHED_PAGE {
+                        this.copy = None;
+                    } else {
+                        copy.extend_from_slice(chunk);
+                    }
+                }
+            }
+            Poll::Ready(Some(Err(_))) => this.copy = None,
+            Poll::Ready(None) => {
+                if let (Some(copy), Some(on_end)) = (this.copy.take(), this.on_end.take()) {
+                    on_end(Bytes::from(copy));
+                }
+            }
+            Poll::Pending => {}
+        }
+        next
+    }
+}
