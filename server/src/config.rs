@@ -10,6 +10,18 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/async_streamer.db";
 /// How long the change log keeps events: a page away for longer reloads its rows once.
 pub const DEFAULT_CHANGE_LOG_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// The Leptos settings the binary needs, with the values of the workspace's
+/// `[[workspace.metadata.leptos]]`; `LEPTOS_*` variables override them (as cargo-leptos
+/// sets them when it runs the server). Embedded so the binary runs on its own.
+const LEPTOS_DEFAULTS: &str = r#"
+[package.metadata.leptos]
+output-name = "async-streamer"
+site-root = "target/site"
+site-pkg-dir = "pkg"
+site-addr = "127.0.0.1:3000"
+reload-port = 3001
+"#;
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database_url: String,
@@ -34,13 +46,8 @@ pub enum ConfigError {
 
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut leptos = leptos::config::get_configuration(None)
-            .map_err(|error| ConfigError::Leptos(error.to_string()))?
-            .leptos_options;
-        if leptos.output_name.is_empty() {
-            // Set by cargo-leptos at build time; plain `cargo` builds (tests) lack it.
-            leptos.output_name = "async-streamer".into();
-        }
+        let leptos = leptos::config::get_config_from_str(LEPTOS_DEFAULTS)
+            .map_err(|error| ConfigError::Leptos(error.to_string()))?;
         let latency_ms: u64 =
             parse_var("SIMULATED_LATENCY_MS", "a whole number of milliseconds")?.unwrap_or(0);
         let failure_rate: f64 =

@@ -54,10 +54,12 @@ pub async fn list_events(
 }
 
 enum Phase {
-    /// Check the resume point against the log, then catch up.
+    /// Send the reconnect hint, then catch up.
     Start,
-    /// Read the log after `last` until it is exhausted.
-    CatchUp,
+    /// Read the log after `last` until it is exhausted. The first read is followed by a
+    /// check of the pruning horizon: pruning only moves forward, so a prune that removed
+    /// entries before that read is always seen by the check after it.
+    CatchUp { checked: bool },
     /// Forward broadcast events, falling back to `CatchUp` on any gap.
     Live,
     /// Sent a reset (or failed); the stream ends.
@@ -85,26 +87,32 @@ impl Subscription {
             match self.phase {
                 Phase::Done => return None,
                 Phase::Start => {
-                    self.phase = Phase::CatchUp;
-                    match self.must_reset().await {
-                        Ok(false) => return Some(Event::default().retry(RECONNECT_AFTER)),
-                        Ok(true) => {
-                            self.phase = Phase::Done;
-                            return Some(Event::default().event("reset").data("reset"));
-                        }
-                        Err(error) => return self.fail(error),
-                    }
+                    self.phase = Phase::CatchUp { checked: false };
+                    return Some(Event::default().retry(RECONNECT_AFTER));
                 }
-                Phase::CatchUp => match self.feed.store().events_after(self.last, PAGE).await {
-                    Ok(events) => {
-                        if events.len() < PAGE as usize {
-                            self.phase = Phase::Live;
+                Phase::CatchUp { checked } => {
+                    let events = match self.feed.store().events_after(self.last, PAGE).await {
+                        Ok(events) => events,
+                        Err(error) => return self.fail(error),
+                    };
+                    if !checked {
+                        match self.must_reset().await {
+                            Ok(false) => {}
+                            Ok(true) => {
+                                self.phase = Phase::Done;
+                                return Some(Event::default().event("reset").data("reset"));
+                            }
+                            Err(error) => return self.fail(error),
                         }
-                        self.backlog
-                            .extend(events.iter().map(|event| Arc::new(FeedEvent::new(event))));
                     }
-                    Err(error) => return self.fail(error),
-                },
+                    self.phase = if events.len() < PAGE as usize {
+                        Phase::Live
+                    } else {
+                        Phase::CatchUp { checked: true }
+                    };
+                    self.backlog
+                        .extend(events.iter().map(|event| Arc::new(FeedEvent::new(event))));
+                }
                 Phase::Live => {
                     let received = tokio::select! {
                         () = self.feed.shutdown().cancelled() => return None,
@@ -116,7 +124,9 @@ impl Subscription {
                             self.backlog.push_back(event);
                         }
                         // Out of order or dropped from the ring: the log has it all.
-                        Ok(_) | Err(RecvError::Lagged(_)) => self.phase = Phase::CatchUp,
+                        Ok(_) | Err(RecvError::Lagged(_)) => {
+                            self.phase = Phase::CatchUp { checked: false };
+                        }
                         Err(RecvError::Closed) => return None,
                     }
                 }

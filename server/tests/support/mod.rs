@@ -28,10 +28,7 @@ pub fn database_url(dir: &TempDir) -> String {
 }
 
 pub fn settings(dir: &TempDir, options: &Options) -> Settings {
-    let mut leptos = leptos::config::get_configuration(None)
-        .expect("default Leptos settings")
-        .leptos_options;
-    leptos.output_name = "async-streamer".into();
+    let mut leptos = Settings::from_env().expect("default settings").leptos;
     leptos.site_addr = "127.0.0.1:0".parse().expect("loopback address");
     leptos.site_root = site_root(dir).display().to_string().into();
     Settings {

@@ -1,0 +1,614 @@
+// Live sync between two users: what one page changes shows up on the other one row at a
+// time, from the change feed alone (no reload), exactly once, and after being offline,
+// after a server restart, and after the server pruned the log the page was waiting on.
+//
+// Each user is a separate browser context on the same server. On the page that receives
+// changes the tests watch three things:
+//  - a MutationObserver on `<ul aria-label="Lists">` (direct children only) records every
+//    `<li>` added or removed, so "one row changed" means exactly one add or remove;
+//  - the `<li>` nodes present before a change are remembered, so rows the change did not
+//    touch must still be the very same DOM nodes afterwards;
+//  - every request the page makes: receiving a change must not reload the lists
+//    (`/api/lists/load`); the only request allowed is the EventSource itself.
+import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { test, expect, waitForHydration, listsOf, type AppServer } from './app-server';
+import { NetworkCut } from './network-cut';
+
+const BINARY =
+  process.env.ASYNC_STREAMER_BIN ?? path.resolve(__dirname, '..', '..', 'target', 'release', 'async-streamer');
+
+const LOAD_PATH = '/api/lists/load';
+const EVENTS_PATH = '/api/lists/events';
+
+type Row = { id: string; name: string };
+
+/** One user: a browser context of its own with one page on /notes. */
+type User = {
+  context: BrowserContext;
+  page: Page;
+  /** Every request the page made, in order. */
+  requests: Request[];
+};
+
+async function openNotes(browser: Browser, baseUrl: string): Promise<User> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  page.on('request', (request) => requests.push(request));
+  await page.goto(`${baseUrl}/notes`);
+  await waitForHydration(page);
+  return { context, page, requests };
+}
+
+function pathOf(request: Request): string {
+  return new URL(request.url()).pathname;
+}
+
+function loadRequests(user: User): Request[] {
+  return user.requests.filter((request) => pathOf(request) === LOAD_PATH);
+}
+
+/** Asserts that since `from` the page made no request but (re)opening its EventSource. */
+function expectOnlyEventSource(user: User, from: number) {
+  const others = user.requests
+    .slice(from)
+    .filter((request) => !(request.resourceType() === 'eventsource' && pathOf(request) === EVENTS_PATH))
+    .map((request) => `${request.resourceType()} ${request.method()} ${request.url()}`);
+  expect(others, 'requests other than the EventSource').toEqual([]);
+}
+
+/**
+ * Starts recording `<li>` children added to / removed from the Lists `<ul>`, and
+ * remembers the `<li>` node of every row so that a later check can tell whether a row
+ * was re-created. Rows added later are remembered as they come.
+ */
+async function observeLists(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const ul = document.querySelector('ul[aria-label="Lists"]');
+    if (!ul) throw new Error('no Lists <ul>');
+    const watch = {
+      ul,
+      added: [] as string[],
+      removed: [] as string[],
+      nodes: new Map<string, Element>(),
+    };
+    for (const li of ul.querySelectorAll(':scope > li')) watch.nodes.set(li.id, li);
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.removedNodes) {
+          if (node instanceof Element) watch.removed.push(`${node.nodeName}#${node.id}`);
+        }
+        for (const node of record.addedNodes) {
+          if (node instanceof Element) {
+            watch.added.push(`${node.nodeName}#${node.id}`);
+            watch.nodes.set(node.id, node);
+          }
+        }
+      }
+    }).observe(ul, { childList: true });
+    (window as any).__listsWatch = watch;
+  });
+}
+
+/** The `<li>`s added and removed since `observeLists`, as `LI#lists-<id>`. */
+async function mutations(page: Page): Promise<{ added: string[]; removed: string[] }> {
+  return page.evaluate(() => {
+    const watch = (window as any).__listsWatch;
+    return { added: [...watch.added], removed: [...watch.removed] };
+  });
+}
+
+/**
+ * Rows shown now whose `<li>` is not the node remembered for them, plus a note if the
+ * `<ul>` itself was replaced. Empty when every row kept its DOM node.
+ */
+async function replacedNodes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const watch = (window as any).__listsWatch;
+    const ul = document.querySelector('ul[aria-label="Lists"]');
+    const replaced: string[] = ul === watch.ul ? [] : ['the <ul> itself'];
+    for (const li of document.querySelectorAll('ul[aria-label="Lists"] > li')) {
+      if (watch.nodes.get(li.id) !== li) replaced.push(li.id);
+    }
+    return replaced;
+  });
+}
+
+/** The rows shown, top to bottom. */
+async function rowsOf(page: Page): Promise<Row[]> {
+  return listsOf(page)
+    .locator(':scope > li')
+    .evaluateAll((items) =>
+      items.map((li) => ({ id: li.id, name: li.querySelector('.list-name')?.textContent ?? '' })),
+    );
+}
+
+/** The active lists in the database, newest first, as the page shows them. */
+function rowsInDb(server: AppServer): Row[] {
+  const json = server.sql(
+    "SELECT json_group_array(json_object('id', 'lists-' || id, 'name', name)) " +
+      'FROM (SELECT id, name FROM lists WHERE is_deleted = 0 ORDER BY id DESC)',
+  );
+  return JSON.parse(json);
+}
+
+function idInDb(server: AppServer, name: string): string {
+  const id = server.sql(`SELECT id FROM lists WHERE name = '${name.replaceAll("'", "''")}'`);
+  expect(id, `one list named ${name}`).toMatch(/^\d+$/);
+  return `lists-${id}`;
+}
+
+function latestSeq(server: AppServer): number {
+  return Number(server.sql("SELECT seq FROM sqlite_sequence WHERE name = 'list_events'"));
+}
+
+/** The live indicator while the feed is down. */
+function reconnecting(page: Page) {
+  return page.getByRole('status').filter({ hasText: 'Reconnecting…' });
+}
+
+async function expectLive(page: Page) {
+  await expect(page.locator('.live-indicator')).toHaveAttribute('data-state', 'live');
+  await expect(page.locator('.live-indicator')).toHaveText('');
+}
+
+async function createIn(page: Page, name: string) {
+  await page.getByLabel('List name').fill(name);
+  await page.getByRole('button', { name: 'Add list' }).click();
+}
+
+async function renameIn(page: Page, from: string, to: string) {
+  await page.getByRole('button', { name: `Rename ${from}`, exact: true }).click();
+  const input = page.getByRole('textbox', { name: 'New name' });
+  await input.fill(to);
+  await input.press('Enter');
+}
+
+async function deleteIn(page: Page, name: string) {
+  await page.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'List deleted' })).toBeVisible();
+}
+
+/** Resolves once every request the user's page sent to `endpoint` has had its response. */
+function settled(user: User, endpoint: string) {
+  return Promise.all(
+    user.requests.filter((request) => pathOf(request) === endpoint).map((request) => request.response()),
+  );
+}
+
+async function closeAll(...users: User[]) {
+  await Promise.all(users.map((user) => user.context.close()));
+}
+
+test.describe('live sync between two users', () => {
+  test('create, rename, delete and undo in one window each change exactly one row in the other', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 4 });
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, server.url);
+    await observeLists(b.page);
+    const seeded = await rowsOf(b.page);
+    expect(seeded).toHaveLength(4);
+    const afterLoad = b.requests.length;
+    const rowsB = listsOf(b.page).locator(':scope > li');
+
+    // Create: one new <li> at the top, within a second.
+    await createIn(a.page, 'Groceries');
+    await expect(rowsB.first().locator('.list-name')).toHaveText('Groceries', { timeout: 1000 });
+    const created = idInDb(server, 'Groceries');
+    await expect(rowsB.first()).toHaveId(created);
+    expect(await mutations(b.page)).toEqual({ added: [`LI#${created}`], removed: [] });
+    expect(await replacedNodes(b.page)).toEqual([]);
+
+    // Rename: the same <li> gets the new text; nothing added or removed.
+    await renameIn(a.page, 'Groceries', 'Weekly groceries');
+    await expect(b.page.locator(`#${created} .list-name`)).toHaveText('Weekly groceries', { timeout: 1000 });
+    expect(await mutations(b.page)).toEqual({ added: [`LI#${created}`], removed: [] });
+    expect(await replacedNodes(b.page)).toEqual([]);
+
+    // Delete a row in the middle: exactly that <li> goes.
+    const middle = seeded[1];
+    await deleteIn(a.page, middle.name);
+    await expect(b.page.locator(`#${middle.id}`)).toHaveCount(0, { timeout: 1000 });
+    expect(await mutations(b.page)).toEqual({ added: [`LI#${created}`], removed: [`LI#${middle.id}`] });
+    expect(await replacedNodes(b.page)).toEqual([]);
+
+    // Undo: it comes back between the same neighbours, as one added <li>.
+    await a.page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect(b.page.locator(`#${middle.id}`)).toHaveCount(1, { timeout: 1000 });
+    expect(await mutations(b.page)).toEqual({
+      added: [`LI#${created}`, `LI#${middle.id}`],
+      removed: [`LI#${middle.id}`],
+    });
+    const expected = [{ id: created, name: 'Weekly groceries' }, ...seeded];
+    expect(await rowsOf(b.page)).toEqual(expected);
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expect(rowsInDb(server)).toEqual(expected);
+    expect(await rowsOf(a.page)).toEqual(expected);
+
+    // Everything came over the feed: no reload, no request but the EventSource.
+    expectOnlyEventSource(b, afterLoad);
+    expect(loadRequests(b)).toEqual([]);
+    await closeAll(a, b);
+  });
+
+  test('own changes are applied once, even when the live event arrives before the response', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 2 });
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, server.url);
+    await observeLists(a.page);
+    const seeded = await rowsOf(a.page);
+
+    // The usual order: A's response first, then the same change over A's own feed.
+    await createIn(a.page, 'Mine');
+    await expect(b.page.getByText('Mine', { exact: true })).toBeVisible({ timeout: 1000 });
+    await a.page.waitForTimeout(300); // A's own live event has arrived by now
+    const mine = idInDb(server, 'Mine');
+    await expect(a.page.locator('.list-name').filter({ hasText: /^Mine$/ })).toHaveCount(1);
+    expect(await mutations(a.page)).toEqual({ added: [`LI#${mine}`], removed: [] });
+
+    // The other order: hold A's responses back so its own live events arrive first.
+    const held: string[] = [];
+    const delivered: string[] = [];
+    await a.page.route(/\/api\/lists\/(create|rename|delete|restore)$/, async (route) => {
+      const response = await route.fetch();
+      const endpoint = new URL(route.request().url()).pathname;
+      held.push(endpoint);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.fulfill({ response });
+      delivered.push(endpoint);
+    });
+
+    await createIn(a.page, 'Mine too');
+    // Shown from A's own feed while its response is still held back.
+    await expect(a.page.getByText('Mine too', { exact: true })).toBeVisible();
+    expect(delivered).toEqual([]);
+    await settled(a, '/api/lists/create');
+    const mineToo = idInDb(server, 'Mine too');
+    await renameIn(a.page, 'Mine', 'Mine, renamed');
+    await deleteIn(a.page, seeded[0].name);
+    await a.page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => held.length).toBe(4);
+    await Promise.all([settled(a, '/api/lists/rename'), settled(a, '/api/lists/delete'), settled(a, '/api/lists/restore')]);
+    await a.page.waitForTimeout(300);
+
+    const expected = [
+      { id: mineToo, name: 'Mine too' },
+      { id: mine, name: 'Mine, renamed' },
+      ...seeded,
+    ];
+    expect(await rowsOf(a.page)).toEqual(expected);
+    expect(await mutations(a.page)).toEqual({
+      added: [`LI#${mine}`, `LI#${mineToo}`, `LI#${seeded[0].id}`],
+      removed: [`LI#${seeded[0].id}`],
+    });
+    expect(await replacedNodes(a.page)).toEqual([]);
+    expect(rowsInDb(server)).toEqual(expected);
+    await expect.poll(() => rowsOf(b.page)).toEqual(expected);
+    await closeAll(a, b);
+  });
+
+  test('a page that was offline catches up on every change it missed, once each, without reloading', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 4 });
+    // Chromium's offline mode fails new requests but leaves an open EventSource stream
+    // alone; a real network loss would break it. B goes through a relay that breaks it.
+    const relay = await NetworkCut.start(server.url);
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, relay.url);
+    await observeLists(b.page);
+    const seeded = await rowsOf(b.page);
+    const afterLoad = b.requests.length;
+
+    // One change while connected, so B has a Last-Event-ID to resume from.
+    await createIn(a.page, 'Before');
+    await expect(b.page.getByText('Before', { exact: true })).toBeVisible({ timeout: 1000 });
+    const before = idInDb(server, 'Before');
+    const lastSeen = latestSeq(server);
+
+    await b.context.setOffline(true);
+    relay.cut();
+    await expect(reconnecting(b.page)).toBeVisible();
+    await expect(b.page.locator('.live-indicator')).toHaveAttribute('data-state', 'reconnecting');
+
+    await createIn(a.page, 'Offline one');
+    await createIn(a.page, 'Offline two');
+    await renameIn(a.page, seeded[0].name, 'Renamed while away');
+    await deleteIn(a.page, seeded[2].name);
+    await expect.poll(() => latestSeq(server)).toBe(lastSeen + 4);
+    const one = idInDb(server, 'Offline one');
+    const two = idInDb(server, 'Offline two');
+    const expected = rowsInDb(server);
+    expect(expected).toEqual([
+      { id: two, name: 'Offline two' },
+      { id: one, name: 'Offline one' },
+      { id: before, name: 'Before' },
+      { id: seeded[0].id, name: 'Renamed while away' },
+      seeded[1],
+      seeded[3],
+    ]);
+    expect(await rowsOf(a.page)).toEqual(expected);
+    // B really is cut off: give the changes time to arrive, and they do not.
+    await b.page.waitForTimeout(1500);
+    expect(await rowsOf(b.page)).toEqual([{ id: before, name: 'Before' }, ...seeded]);
+    await expect(reconnecting(b.page)).toBeVisible();
+
+    relay.restore();
+    await b.context.setOffline(false);
+    await expect(reconnecting(b.page)).toHaveCount(0, { timeout: 5000 });
+    await expectLive(b.page);
+    await expect.poll(() => rowsOf(b.page), { timeout: 3000 }).toEqual(expected);
+    await b.page.waitForTimeout(300); // nothing more (a duplicate, say) comes after
+
+    expect(await rowsOf(b.page)).toEqual(expected);
+    expect(await mutations(b.page)).toEqual({
+      added: [`LI#${before}`, `LI#${one}`, `LI#${two}`],
+      removed: [`LI#${seeded[2].id}`],
+    });
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expectOnlyEventSource(b, afterLoad);
+    expect(loadRequests(b)).toEqual([]);
+    // The stream that caught up resumed right after the last event B had applied.
+    const resumed = b.requests.filter((request) => request.resourceType() === 'eventsource').at(-1)!;
+    expect((await resumed.allHeaders())['last-event-id']).toBe(String(lastSeen));
+    await closeAll(a, b);
+    await relay.close();
+  });
+
+  test('after a server restart the page reconnects by itself and keeps receiving changes', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 3 });
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, server.url);
+    await observeLists(b.page);
+    const seeded = await rowsOf(b.page);
+    const afterLoad = b.requests.length;
+
+    await server.stop();
+    await expect(reconnecting(b.page)).toBeVisible();
+    await expect(reconnecting(a.page)).toBeVisible();
+    // It keeps trying (and keeps saying so) while the server is away.
+    await b.page.waitForTimeout(2500);
+    await expect(reconnecting(b.page)).toBeVisible();
+
+    await server.restart();
+    await expect(reconnecting(b.page)).toHaveCount(0, { timeout: 5000 });
+    await expectLive(b.page);
+    await expectLive(a.page);
+
+    // A change made in A after the restart reaches B, and so does one from another client.
+    await createIn(a.page, 'After restart');
+    await expect(listsOf(b.page).locator(':scope > li').first().locator('.list-name')).toHaveText(
+      'After restart',
+      { timeout: 1000 },
+    );
+    const viaApi = await server.createList('Via the API');
+    await expect(listsOf(b.page).locator(':scope > li').first()).toHaveId(`lists-${viaApi.id}`, { timeout: 1000 });
+
+    const expected = rowsInDb(server);
+    expect(expected).toEqual([
+      { id: `lists-${viaApi.id}`, name: 'Via the API' },
+      { id: idInDb(server, 'After restart'), name: 'After restart' },
+      ...seeded,
+    ]);
+    expect(await rowsOf(b.page)).toEqual(expected);
+    expect(await rowsOf(a.page)).toEqual(expected);
+    expect(await mutations(b.page)).toEqual({
+      added: [`LI#${idInDb(server, 'After restart')}`, `LI#lists-${viaApi.id}`],
+      removed: [],
+    });
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expectOnlyEventSource(b, afterLoad);
+    expect(loadRequests(b)).toEqual([]);
+    await closeAll(a, b);
+  });
+
+  test('a page away longer than the change log reaches back is reset: it reloads its rows once', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 4 });
+    const relay = await NetworkCut.start(server.url);
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, relay.url);
+    await observeLists(b.page);
+    const seeded = await rowsOf(b.page);
+    const afterLoad = b.requests.length;
+
+    await b.context.setOffline(true);
+    relay.cut();
+    await expect(reconnecting(b.page)).toBeVisible();
+
+    await createIn(a.page, 'Made while B was away');
+    await renameIn(a.page, seeded[1].name, 'Renamed while B was away');
+    await deleteIn(a.page, seeded[3].name);
+    await settled(a, '/api/lists/delete');
+    const fresh = idInDb(server, 'Made while B was away');
+    const expected = rowsInDb(server);
+    expect(expected).toEqual([
+      { id: fresh, name: 'Made while B was away' },
+      seeded[0],
+      { id: seeded[1].id, name: 'Renamed while B was away' },
+      seeded[2],
+    ]);
+
+    // What the server's hourly prune does once these entries are older than the
+    // retention window (see ListStore::prune_events): move the horizon past them, drop them.
+    server.sql(
+      'UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, ' +
+        '(SELECT COALESCE(MAX(seq), 0) FROM list_events)) WHERE id = 1; ' +
+        'DELETE FROM list_events WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1);',
+    );
+    expect(server.sql('SELECT COUNT(*) FROM list_events')).toBe('0');
+    expect(await rowsOf(b.page)).toEqual(seeded);
+
+    relay.restore();
+    await b.context.setOffline(false);
+    await expect.poll(() => loadRequests(b).length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => rowsOf(b.page), { timeout: 3000 }).toEqual(expected);
+    await expectLive(b.page);
+    // Rows that survived kept their <li>; only the new one was added, the deleted one removed.
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expect(await mutations(b.page)).toEqual({ added: [`LI#${fresh}`], removed: [`LI#${seeded[3].id}`] });
+
+    // B follows on from the reloaded rows: the next change arrives live, with no reload.
+    await createIn(a.page, 'After the reset');
+    await expect(listsOf(b.page).locator(':scope > li').first().locator('.list-name')).toHaveText(
+      'After the reset',
+      { timeout: 1000 },
+    );
+    await b.page.waitForTimeout(300);
+    expect(await rowsOf(b.page)).toEqual(rowsInDb(server));
+    expect(loadRequests(b)).toHaveLength(1);
+    expect(loadRequests(b)[0].method()).toBe('POST');
+    const otherRequests = b.requests
+      .slice(afterLoad)
+      .filter((request) => pathOf(request) !== EVENTS_PATH && pathOf(request) !== LOAD_PATH);
+    expect(otherRequests.map((request) => request.url())).toEqual([]);
+    // A was connected all along: it never reloaded.
+    expect(loadRequests(a)).toEqual([]);
+    await closeAll(a, b);
+    await relay.close();
+  });
+
+  test('the server prunes the log past a page that was away (real retention), and the page resets', async ({
+    browser,
+    startServer,
+  }) => {
+    // The prune task runs once at startup and then hourly; a restart with a 1 s retention
+    // window makes the real ListStore::prune_events drop what B missed.
+    const server = await startServer({ seed: 3, retentionSecs: 1 });
+    const relay = await NetworkCut.start(server.url);
+    const a = await openNotes(browser, server.url);
+    const b = await openNotes(browser, relay.url);
+    await observeLists(b.page);
+    const seeded = await rowsOf(b.page);
+
+    await b.context.setOffline(true);
+    relay.cut();
+    await expect(reconnecting(b.page)).toBeVisible();
+    await createIn(a.page, 'Missed by B');
+    await deleteIn(a.page, seeded[0].name);
+    await settled(a, '/api/lists/delete');
+    const missed = idInDb(server, 'Missed by B');
+    const latest = latestSeq(server);
+
+    await a.page.waitForTimeout(1500); // older than the retention window
+    await server.restart();
+    await expect.poll(() => server.sql('SELECT pruned_through FROM change_log_horizon')).toBe(String(latest));
+    expect(server.sql('SELECT COUNT(*) FROM list_events')).toBe('0');
+
+    relay.restore();
+    await b.context.setOffline(false);
+    await expect.poll(() => loadRequests(b).length, { timeout: 5000 }).toBe(1);
+    const expected = rowsInDb(server);
+    expect(expected).toEqual([{ id: missed, name: 'Missed by B' }, ...seeded.slice(1)]);
+    await expect.poll(() => rowsOf(b.page), { timeout: 3000 }).toEqual(expected);
+    await expectLive(b.page);
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expect(await mutations(b.page)).toEqual({ added: [`LI#${missed}`], removed: [`LI#${seeded[0].id}`] });
+
+    // A had seen its own changes over the feed, so its resume point is not behind the
+    // horizon: it reconnects without a reset.
+    await expectLive(a.page);
+    await b.page.waitForTimeout(300);
+    expect(loadRequests(a)).toEqual([]);
+    expect(loadRequests(b)).toHaveLength(1);
+    await closeAll(a, b);
+    await relay.close();
+  });
+
+  test('a change made after the page was rendered but before it hydrated arrives through the feed', async ({
+    browser,
+    startServer,
+  }) => {
+    const server = await startServer({ seed: 3 });
+    // B's server-rendered rows arrive, but its wasm is held back.
+    let releaseWasm!: () => void;
+    const wasmHeld = new Promise<void>((resolve) => (releaseWasm = resolve));
+    const b = await (async () => {
+      const context = await browser.newContext();
+      await context.route(/\.wasm$/, async (route) => {
+        await wasmHeld;
+        await route.continue();
+      });
+      const page = await context.newPage();
+      const requests: Request[] = [];
+      page.on('request', (request) => requests.push(request));
+      await page.goto(server.notesUrl, { waitUntil: 'domcontentloaded' });
+      return { context, page, requests };
+    })();
+    await expect(listsOf(b.page).locator(':scope > li')).toHaveCount(3);
+    await expect(b.page.locator('.live-indicator')).toHaveAttribute('data-state', 'connecting');
+    await observeLists(b.page);
+    const rendered = await rowsOf(b.page);
+    const renderedAt = latestSeq(server);
+
+    const created = await server.createList('Made before hydration');
+    expect((await server.call('rename', { id: rendered[2].id.replace('lists-', ''), name: 'Renamed before hydration' })).status).toBe(200);
+    releaseWasm();
+    await waitForHydration(b.page);
+
+    const expected = rowsInDb(server);
+    expect(expected).toEqual([
+      { id: `lists-${created.id}`, name: 'Made before hydration' },
+      rendered[0],
+      rendered[1],
+      { id: rendered[2].id, name: 'Renamed before hydration' },
+    ]);
+    await expect.poll(() => rowsOf(b.page), { timeout: 1000 }).toEqual(expected);
+    // Hydration kept the server-rendered rows; the feed added the one new row.
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expect(await mutations(b.page)).toEqual({ added: [`LI#lists-${created.id}`], removed: [] });
+    expect(loadRequests(b)).toEqual([]);
+    // The stream started at the rendered snapshot's position, so nothing in between was lost.
+    const stream = b.requests.find((request) => request.resourceType() === 'eventsource')!;
+    expect(new URL(stream.url()).searchParams.get('after')).toBe(String(renderedAt));
+    await closeAll(b);
+  });
+
+  test('a burst bigger than the broadcast ring, some from another process, arrives once each', async ({
+    browser,
+    startServer,
+  }) => {
+    test.setTimeout(120_000);
+    const server = await startServer({ seed: 3 });
+    const b = await openNotes(browser, server.url);
+    await observeLists(b.page);
+    const afterLoad = b.requests.length;
+
+    // Another server process (the seed command) commits 3000 lists in one transaction:
+    // this server's tailer finds them by polling and broadcasts them at once, far more
+    // than its 1024-event ring holds for a stream. Then 200 concurrent API creates.
+    execFileSync(BINARY, ['seed', '--count', '3000'], {
+      env: { ...process.env, DATABASE_URL: `sqlite://${server.dbPath}`, RUST_LOG: 'warn' },
+      stdio: 'pipe',
+    });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => server.createList(`Burst ${i}`)));
+    const expected = rowsInDb(server);
+    expect(expected).toHaveLength(3203);
+
+    await expect.poll(() => listsOf(b.page).locator(':scope > li').count(), { timeout: 30_000 }).toBe(3203);
+    await b.page.waitForTimeout(500);
+    expect(await rowsOf(b.page)).toEqual(expected);
+    const { added, removed } = await mutations(b.page);
+    expect(added).toHaveLength(3200);
+    expect(new Set(added).size).toBe(3200);
+    expect(removed).toEqual([]);
+    expect(await replacedNodes(b.page)).toEqual([]);
+    expectOnlyEventSource(b, afterLoad);
+    expect(loadRequests(b)).toEqual([]);
+    await closeAll(b);
+  });
+});
