@@ -53,17 +53,17 @@ impl ListsModel {
         let Some(before) = self.rows.modify(&id, |list| list.name = optimistic) else {
             return;
         };
+        self.begin(id);
         in_click_order(async move {
             match rename_list(id, name.clone().into()).await {
-                Ok(changed) => {
-                    self.apply(changed.seq, ChangeKind::Renamed, changed.list);
-                }
+                Ok(changed) => self.finish(id, ChangeKind::Renamed, Some(changed)),
                 Err(error) => {
                     self.rows.modify(&id, |list| {
                         if list.name == name {
                             list.name = before.name;
                         }
                     });
+                    self.finish(id, ChangeKind::Renamed, None);
                     self.fail(error.to_string());
                 }
             }
@@ -76,13 +76,13 @@ impl ListsModel {
             return;
         };
         self.notice.set(Some(Notice::Deleted(list.clone())));
+        self.begin(id);
         in_click_order(async move {
             match delete_list(id).await {
-                Ok(changed) => {
-                    self.advance(id, changed.seq);
-                }
+                Ok(changed) => self.finish(id, ChangeKind::Deleted, Some(changed)),
                 Err(error) => {
                     self.rows.insert(list, At::Sorted(newest_first));
+                    self.finish(id, ChangeKind::Deleted, None);
                     self.fail(error.to_string());
                 }
             }

@@ -103,7 +103,7 @@ mod browser {
                 match serde_json::from_str::<ListEvent>(&data) {
                     Ok(event) => {
                         last_seen.set(last_seen.get().max(event.seq));
-                        model.apply(event.seq, event.kind, event.list);
+                        model.receive(event);
                     }
                     Err(error) => {
                         leptos::logging::warn!("ignoring a malformed list event: {error}");

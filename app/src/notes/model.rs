@@ -1,6 +1,6 @@
 //! `ListsModel`: the page's lists, and the one rule for applying a change to them.
 
-use crate::lists::{ChangeKind, EventSeq, List, ListId, ListsSnapshot};
+use crate::lists::{ChangeKind, ChangedList, EventSeq, List, ListEvent, ListId, ListsSnapshot};
 use crate::stream::{At, Keyed, KeyedStream, Snapshot};
 use leptos::prelude::*;
 use std::{cmp::Ordering, collections::HashMap};
@@ -51,6 +51,11 @@ pub struct ListsModel {
     cursor: StoredValue<EventSeq>,
     /// Lists changed since the snapshot, with the position of their latest applied change.
     versions: StoredValue<HashMap<ListId, EventSeq>>,
+    /// Lists with optimistic changes of this page still on their way to the server.
+    in_flight: StoredValue<HashMap<ListId, usize>>,
+    /// Live events about those lists, held back until their changes settle, so that an
+    /// echo of an older change never shows over a newer optimistic one.
+    held: StoredValue<Vec<ListEvent>>,
     pub notice: RwSignal<Option<Notice>>,
     pub feed: RwSignal<FeedStatus>,
 }
@@ -61,6 +66,8 @@ impl ListsModel {
             rows,
             cursor: StoredValue::new(EventSeq::default()),
             versions: StoredValue::new(HashMap::new()),
+            in_flight: StoredValue::new(HashMap::new()),
+            held: StoredValue::new(Vec::new()),
             notice: RwSignal::new(None),
             feed: RwSignal::new(FeedStatus::Connecting),
         }
@@ -97,6 +104,65 @@ impl ListsModel {
             }
         }
         true
+    }
+
+    /// Applies a live event, or holds it while this page has a change to the same list
+    /// in flight.
+    pub fn receive(&self, event: ListEvent) {
+        let busy = self
+            .in_flight
+            .with_value(|in_flight| in_flight.contains_key(&event.list.id));
+        if busy {
+            self.held.update_value(|held| held.push(event));
+        } else {
+            self.apply(event.seq, event.kind, event.list);
+        }
+    }
+
+    /// Marks an optimistic change to `id` as sent.
+    pub fn begin(&self, id: ListId) {
+        self.in_flight
+            .update_value(|in_flight| *in_flight.entry(id).or_default() += 1);
+    }
+
+    /// Takes the server's answer to one change begun with [`begin`](Self::begin)
+    /// (`None` if it failed and was already undone). While later changes to the same
+    /// list are still in flight, the answer only moves the list's version, so the newer
+    /// optimistic value stays; the last answer applies, then the held events follow.
+    pub fn finish(&self, id: ListId, kind: ChangeKind, answer: Option<ChangedList>) {
+        let still_busy = self
+            .in_flight
+            .try_update_value(|in_flight| match in_flight.get_mut(&id) {
+                Some(count) if *count > 1 => {
+                    *count -= 1;
+                    true
+                }
+                _ => {
+                    in_flight.remove(&id);
+                    false
+                }
+            })
+            .unwrap_or(false);
+        match answer {
+            Some(changed) if still_busy => {
+                self.advance(id, changed.seq);
+            }
+            Some(changed) => {
+                self.apply(changed.seq, kind, changed.list);
+            }
+            None => {}
+        }
+        if !still_busy {
+            let mut released = Vec::new();
+            self.held.update_value(|held| {
+                let (mine, others) = held.drain(..).partition(|event| event.list.id == id);
+                released = mine;
+                *held = others;
+            });
+            for event in released {
+                self.apply(event.seq, event.kind, event.list);
+            }
+        }
     }
 
     /// Notes that `id` is known up to `seq`; false if something as new was already known.
@@ -195,6 +261,83 @@ mod tests {
             assert_eq!(ids(&model), vec![3, 1]);
             assert!(model.apply(EventSeq::new(2), ChangeKind::Restored, list(2, "b")));
             assert_eq!(ids(&model), vec![3, 2, 1]);
+        });
+    }
+
+    fn event(seq: i64, kind: ChangeKind, id: i64, name: &str) -> ListEvent {
+        ListEvent {
+            seq: EventSeq::new(seq),
+            kind,
+            list: list(id, name),
+        }
+    }
+
+    fn changed(seq: i64, id: i64, name: &str) -> ChangedList {
+        ChangedList {
+            list: list(id, name),
+            seq: EventSeq::new(seq),
+        }
+    }
+
+    fn name_of(model: &ListsModel, id: i64) -> String {
+        model.rows.get(&ListId::new(id)).unwrap().name.to_string()
+    }
+
+    #[test]
+    fn two_quick_renames_never_show_the_first_again() {
+        Owner::new().with(|| {
+            let model = model_with(vec![list(1, "a")], 10);
+            let id = ListId::new(1);
+            for name in ["b", "c"] {
+                model.begin(id);
+                model
+                    .rows
+                    .modify(&id, |l| l.name = ListName::parse(name).unwrap());
+            }
+            model.receive(event(11, ChangeKind::Renamed, 1, "b"));
+            assert_eq!(
+                name_of(&model, 1),
+                "c",
+                "the echo of the first rename is held"
+            );
+            model.finish(id, ChangeKind::Renamed, Some(changed(11, 1, "b")));
+            assert_eq!(
+                name_of(&model, 1),
+                "c",
+                "the first answer does not undo the second"
+            );
+            model.finish(id, ChangeKind::Renamed, Some(changed(12, 1, "c")));
+            model.receive(event(12, ChangeKind::Renamed, 1, "c"));
+            assert_eq!(name_of(&model, 1), "c");
+        });
+    }
+
+    #[test]
+    fn events_held_during_a_failed_change_are_applied_after_it() {
+        Owner::new().with(|| {
+            let model = model_with(vec![list(1, "a")], 10);
+            let id = ListId::new(1);
+            model.begin(id);
+            model
+                .rows
+                .modify(&id, |l| l.name = ListName::parse("mine").unwrap());
+            model.receive(event(11, ChangeKind::Renamed, 1, "theirs"));
+            // The request failed: the action puts the old name back, then finishes.
+            model
+                .rows
+                .modify(&id, |l| l.name = ListName::parse("a").unwrap());
+            model.finish(id, ChangeKind::Renamed, None);
+            assert_eq!(name_of(&model, 1), "theirs");
+        });
+    }
+
+    #[test]
+    fn events_about_other_lists_are_not_held() {
+        Owner::new().with(|| {
+            let model = model_with(vec![list(2, "b"), list(1, "a")], 10);
+            model.begin(ListId::new(1));
+            model.receive(event(11, ChangeKind::Renamed, 2, "B"));
+            assert_eq!(name_of(&model, 2), "B");
         });
     }
 
