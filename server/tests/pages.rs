@@ -51,15 +51,7 @@ async fn rows_are_newest_first_with_stream_dom_ids() {
     for name in ["first", "second", "third"] {
         app.create(name).await;
     }
-    let html = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/notes").await;
     assert_eq!(rows_in(&html), vec!["3", "2", "1"]);
     assert!(html.contains(r#"aria-label="Lists""#));
 }
@@ -68,15 +60,7 @@ async fn rows_are_newest_first_with_stream_dom_ids() {
 async fn names_are_rendered_as_text_never_markup() {
     let app = spawn_app().await;
     app.create("<b>bold</b><script>alert(1)</script>").await;
-    let html = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/notes").await;
     assert!(!html.contains("<b>bold</b>"));
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
@@ -85,15 +69,7 @@ async fn names_are_rendered_as_text_never_markup() {
 #[tokio::test]
 async fn an_empty_database_shows_the_empty_state_not_an_error() {
     let app = spawn_app().await;
-    let html = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/notes").await;
     assert!(html.contains("No lists yet"));
     assert!(!html.contains("Error fetching data"));
 }
@@ -106,15 +82,7 @@ async fn a_failed_load_renders_the_error_with_retry() {
     })
     .await;
     app.create("hidden").await;
-    let html = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/notes").await;
     assert!(html.contains(r#"role="alert""#));
     assert!(html.contains("Error fetching data"));
     assert!(html.contains("Retry"));
@@ -135,47 +103,27 @@ async fn the_root_leads_to_notes_and_unknown_paths_are_404() {
 async fn the_cached_page_follows_every_change() {
     let app = spawn_app().await;
     app.create("one").await;
-    let get = || async {
-        app.client
-            .get(app.url("/notes"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
-    let first = get().await;
-    assert_eq!(get().await, first, "served again unchanged");
+    let first = app.page("/notes").await;
+    assert_eq!(app.page("/notes").await, first, "served again unchanged");
     app.create("two").await;
-    assert_eq!(rows_in(&get().await), vec!["2", "1"]);
+    assert_eq!(rows_in(&app.page("/notes").await), vec!["2", "1"]);
     app.call("rename", &[("id", "1"), ("name", "uno")]).await;
-    assert!(get().await.contains("uno"));
+    assert!(app.page("/notes").await.contains("uno"));
     app.call("delete", &[("id", "2")]).await;
-    assert_eq!(rows_in(&get().await), vec!["1"]);
+    assert_eq!(rows_in(&app.page("/notes").await), vec!["1"]);
 }
 
 #[tokio::test]
 async fn writes_by_another_process_reach_the_page_through_the_log() {
     let app = spawn_app().await;
     app.create("one").await;
-    let get = || async {
-        app.client
-            .get(app.url("/notes"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
-    assert_eq!(rows_in(&get().await), vec!["1"]);
+    assert_eq!(rows_in(&app.page("/notes").await), vec!["1"]);
     // `app.store` has its own pool and cache, as a second server instance would.
     let name = app::lists::ListName::parse("from elsewhere").unwrap();
     app.store.create(&name).await.unwrap();
     let mut seen = false;
     for _ in 0..40 {
-        if rows_in(&get().await) == vec!["2", "1"] {
+        if rows_in(&app.page("/notes").await) == vec!["2", "1"] {
             seen = true;
             break;
         }
@@ -192,28 +140,12 @@ async fn a_failed_load_is_never_served_from_the_cache() {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let broken = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let broken = app.page("/notes").await;
     assert!(broken.contains("Error fetching data"));
     sqlx::query("ALTER TABLE lists_away RENAME TO lists")
         .execute(app.store.pool())
         .await
         .unwrap();
-    let healed = app
-        .client
-        .get(app.url("/notes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let healed = app.page("/notes").await;
     assert_eq!(rows_in(&healed), vec!["1"]);
 }

@@ -199,14 +199,8 @@ async fn every_change_is_logged_in_order_with_the_rows_new_state() {
 async fn a_plain_form_post_redirects_back_to_the_page() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .post(app.url("/api/lists/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/notes"))
-        .form(&[("name", "From a form")])
-        .send()
-        .await
-        .unwrap();
+        .post_like_a_form("create", &[("name", "From a form")])
+        .await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.starts_with(&app.url("/notes")), "{location}");
@@ -217,27 +211,11 @@ async fn a_plain_form_post_redirects_back_to_the_page() {
 #[tokio::test]
 async fn a_refused_form_post_redirects_with_the_error_and_the_page_shows_it() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/api/lists/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/notes"))
-        .form(&[("name", " ")])
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_like_a_form("create", &[("name", " ")]).await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("__err="), "{location}");
-    let page = app
-        .client
-        .get(location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(location.trim_start_matches(&app.url(""))).await;
     assert!(
         page.contains("Give the list a name."),
         "the page shows the reason"

@@ -91,6 +91,34 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The body of a GET, as text.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent");
+        response.text().await.expect("text body")
+    }
+
+    /// Posts to a list server function the way a browser without JavaScript submits a
+    /// `<form>` from /notes.
+    pub async fn post_like_a_form(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/lists/{endpoint}")))
+            .header("accept", "text/html")
+            .header("referer", self.url("/notes"))
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn create(&self, name: &str) -> serde_json::Value {
         let response = self.call("create", &[("name", name)]).await;
         assert_eq!(response.status(), 200, "creating {name:?}");
