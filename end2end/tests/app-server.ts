@@ -152,8 +152,14 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Waits until the wasm has hydrated the page (the live feed is then connected). */
+/** Waits until the wasm has hydrated the page: buttons and forms now run in the page. */
 export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator('main[data-hydrated="true"]')).toBeAttached();
+}
+
+/** Waits until the page is hydrated and its live feed is connected. */
+export async function waitForLive(page: Page): Promise<void> {
+  await waitForHydration(page);
   await expect(page.locator('.live-indicator[data-state="live"]')).toBeAttached();
 }
 

@@ -13,7 +13,7 @@
 import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { test, expect, waitForHydration, listsOf, type AppServer } from './app-server';
+import { test, expect, waitForLive, listsOf, type AppServer } from './app-server';
 import { NetworkCut } from './network-cut';
 
 const BINARY =
@@ -38,7 +38,7 @@ async function openNotes(browser: Browser, baseUrl: string): Promise<User> {
   const requests: Request[] = [];
   page.on('request', (request) => requests.push(request));
   await page.goto(`${baseUrl}/notes`);
-  await waitForHydration(page);
+  await waitForLive(page);
   return { context, page, requests };
 }
 
@@ -558,7 +558,7 @@ test.describe('live sync between two users', () => {
     const created = await server.createList('Made before hydration');
     expect((await server.call('rename', { id: rendered[2].id.replace('lists-', ''), name: 'Renamed before hydration' })).status).toBe(200);
     releaseWasm();
-    await waitForHydration(b.page);
+    await waitForLive(b.page);
 
     const expected = rowsInDb(server);
     expect(expected).toEqual([

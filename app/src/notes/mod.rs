@@ -29,9 +29,12 @@ use skeleton::LoadingSkeleton;
 pub fn NotesPage() -> impl IntoView {
     let lists = AsyncKeyedStream::new(load_lists);
     let model = ListsModel::new(lists.rows());
+    // Effects only run in the browser, after hydration: a marker for tests and styles.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <main class="page">
+        <main class="page" data-hydrated=move || hydrated.get().then_some("true")>
             <section class="card" aria-labelledby="lists-heading">
                 <header class="card-header">
                     <h1 id="lists-heading">"Lists"</h1>
