@@ -166,7 +166,7 @@ impl ListsModel {
     }
 
     /// Notes that `id` is known up to `seq`; false if something as new was already known.
-    pub fn advance(&self, id: ListId, seq: EventSeq) -> bool {
+    fn advance(&self, id: ListId, seq: EventSeq) -> bool {
         let cursor = self.cursor.get_value();
         self.versions
             .try_update_value(|versions| {

@@ -187,16 +187,6 @@ impl ListStore {
         Ok(changed)
     }
 
-    /// Whether a list exists and is soft-deleted: `None` when there is no such list.
-    pub async fn is_deleted(&self, id: ListId) -> Result<Option<bool>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT is_deleted FROM lists WHERE id = ?")
-                .bind(id.get())
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
     /// Up to `limit` change-log entries after `after`, oldest first.
     pub async fn events_after(
         &self,
