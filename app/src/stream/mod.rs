@@ -14,7 +14,7 @@
 //!                 lists.ready().await.map(|_meta| view! {
 //!                     <ul>
 //!                         <For each=move || lists.rows().rows() key=|row| *row.key() let:row>
-//!                             <li>{move || row.value().get().name}</li>
+//!                             <li>{move || row.value().with(|list| list.name.to_string())}</li>
 //!                         </For>
 //!                     </ul>
 //!                 })
