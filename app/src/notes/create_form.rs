@@ -84,6 +84,8 @@ fn error_from_form_redirect() -> Option<String> {
     let query = current_query()?;
     let mut path = None;
     let mut encoded = None;
+    // Only two escapes can occur: `/` in the path and `=` (padding) in URL-safe base64;
+    // a full URL decoder would cost wasm bytes for nothing.
     for pair in query.trim_start_matches('?').split('&') {
         match pair.split_once('=') {
             Some(("__path", value)) => path = Some(value.replace("%2F", "/")),
