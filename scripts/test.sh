@@ -22,4 +22,11 @@ cargo test --workspace
 
 say "browser tests (Playwright, Chromium)"
 cd "$ROOT/end2end"
-npx playwright test
+report="$(mktemp)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json
+# A closing line CI can read: Playwright's own summary is not one of its formats.
+node -e '
+  const { stats } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`end2end: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`);
+' "$report"
+rm -f "$report"
