@@ -136,6 +136,13 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   expect(changes.keptNodes).toBe(true);
   expect(calls).toEqual(['/api/lists/delete', '/api/lists/restore']);
   expect(server.sql('SELECT is_deleted FROM lists WHERE id = 3')).toBe('0');
+  await expect(page.getByText('List deleted')).toHaveCount(0);
+
+  // A notice can also just be dismissed; the list stays deleted.
+  await page.locator('#lists-1').getByRole('button', { name: /^Delete/ }).click();
+  await status.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByText('List deleted')).toHaveCount(0);
+  await expect(page.locator('#lists-1')).toHaveCount(0);
 });
 
 test('an invalid name is refused in the browser: a message, aria-invalid, no request, no change', async ({ page, startServer }) => {
@@ -189,6 +196,8 @@ test('a change the server refuses is undone on the page and the reason is shown'
   await expect(page.getByRole('alert')).toContainText('could not save the change');
   await expect(page.locator('#lists-2 .list-name')).toHaveText(before);
   expect(await rowIds(page)).toEqual(['lists-3', 'lists-2', 'lists-1']);
+  await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
   expect(server.sql('SELECT name, is_deleted FROM lists WHERE id = 2')).toBe(`${before}|0`);
 });
 
