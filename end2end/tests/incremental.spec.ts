@@ -90,8 +90,9 @@ test('renaming by keyboard changes the text of one row and adds or removes none'
   await expect(row.getByRole('button', { name: 'Rename Renamed list' })).toBeFocused();
   expect(await rowChanges(page, ['lists-2'])).toEqual({ added: [], removed: [], keptNodes: true });
   expect(await page.evaluate(() => document.getElementById('lists-2') === (window as any).__nodes.get('lists-2'))).toBe(true);
+  // The rename shows at once (optimistic); the server has it a moment later.
+  await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 2')).toBe('Renamed list');
   expect(calls).toEqual(['/api/lists/rename']);
-  expect(server.sql('SELECT name FROM lists WHERE id = 2')).toBe('Renamed list');
 });
 
 test('Escape cancels a rename and Save saves one', async ({ page, startServer }) => {
@@ -109,8 +110,8 @@ test('Escape cancels a rename and Save saves one', async ({ page, startServer })
   await row.getByRole('textbox', { name: 'New name' }).fill('Saved by mouse');
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(row.locator('.list-name')).toHaveText('Saved by mouse');
+  await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 1')).toBe('Saved by mouse');
   expect(calls).toEqual(['/api/lists/rename']);
-  expect(server.sql('SELECT name FROM lists WHERE id = 1')).toBe('Saved by mouse');
 });
 
 test('deleting removes exactly one row and keeps the list in the database; Undo puts it back in place', async ({ page, startServer }) => {

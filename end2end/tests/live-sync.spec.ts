@@ -171,11 +171,15 @@ async function deleteIn(page: Page, name: string) {
   await expect(page.getByRole('status').filter({ hasText: 'List deleted' })).toBeVisible();
 }
 
-/** Resolves once every request the user's page sent to `endpoint` has had its response. */
-function settled(user: User, endpoint: string) {
-  return Promise.all(
-    user.requests.filter((request) => pathOf(request) === endpoint).map((request) => request.response()),
-  );
+/**
+ * Resolves once the user's page has sent `count` requests to `endpoint` and each has had
+ * its response. Changes run in click order, so a request may not be sent yet when this
+ * is called: wait for it to exist first.
+ */
+async function settled(user: User, endpoint: string, count = 1) {
+  const sent = () => user.requests.filter((request) => pathOf(request) === endpoint);
+  await expect.poll(() => sent().length).toBeGreaterThanOrEqual(count);
+  await Promise.all(sent().map((request) => request.response()));
 }
 
 async function closeAll(...users: User[]) {
@@ -270,7 +274,7 @@ test.describe('live sync between two users', () => {
     // Shown from A's own feed while its response is still held back.
     await expect(a.page.getByText('Mine too', { exact: true })).toBeVisible();
     expect(delivered).toEqual([]);
-    await settled(a, '/api/lists/create');
+    await settled(a, '/api/lists/create', 2);
     const mineToo = idInDb(server, 'Mine too');
     await renameIn(a.page, 'Mine', 'Mine, renamed');
     await deleteIn(a.page, seeded[0].name);
