@@ -84,3 +84,14 @@ async fn seeding_inserts_lists_and_their_events_in_batches() {
     let first = store.events_after(EventSeq::new(0), 1).await.unwrap();
     assert_eq!(first[0].list.id, ListId::new(1));
 }
+
+#[tokio::test]
+async fn reading_back_its_own_commit_does_not_invalidate_again() {
+    let (store, _dir) = store().await;
+    let created = store.create(&name("a")).await.unwrap();
+    let generation = store.generation();
+    store.log_advanced(created.seq);
+    assert_eq!(store.generation(), generation, "already known");
+    store.log_advanced(EventSeq::new(created.seq.get() + 1));
+    assert_ne!(store.generation(), generation, "news from another process");
+}

@@ -91,15 +91,13 @@ async fn tail(
             match store.events_after(last, PAGE).await {
                 Ok(events) => {
                     let full_page = events.len() == PAGE as usize;
-                    if !events.is_empty() {
-                        // Some of these may come from another process: caches must drop.
-                        store.log_advanced();
-                    }
                     for event in &events {
                         last = event.seq;
                         // No receivers is fine: nobody is watching right now.
                         let _ = live.send(Arc::new(FeedEvent::new(event)));
                     }
+                    // Entries written by another process are news to the store's caches.
+                    store.log_advanced(last);
                     if !full_page {
                         break;
                     }

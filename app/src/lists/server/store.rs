@@ -40,11 +40,13 @@ pub struct ListStore {
 }
 
 /// The last snapshot read, shared by every request until the log advances. `generation`
-/// moves on each local commit and whenever the log tailer sees new entries (which covers
-/// commits by other processes), so a read that raced a commit is never cached.
+/// moves whenever the log grows past `known` (the newest position this store has heard
+/// of, from its own commits or from whoever tails the log), so a read that raced a
+/// commit is never cached, and each commit invalidates once.
 #[derive(Debug, Default)]
 struct SnapshotCache {
     generation: u64,
+    known: EventSeq,
     snapshot: Option<Arc<ListsSnapshot>>,
 }
 
@@ -114,7 +116,7 @@ impl ListStore {
         let list = to_list(row)?;
         let seq = append_event(&mut tx, ChangeKind::Created, &list).await?;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(seq);
         Ok(ChangedList { list, seq })
     }
 
@@ -132,7 +134,7 @@ impl ListStore {
         let list = to_list(row.ok_or(StoreError::NotFound(id))?)?;
         let seq = append_event(&mut tx, ChangeKind::Renamed, &list).await?;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(seq);
         Ok(ChangedList { list, seq })
     }
 
@@ -182,7 +184,7 @@ impl ListStore {
         tx.commit().await?;
         let (changed, wrote) = outcome;
         if wrote {
-            self.after_commit();
+            self.after_commit(changed.seq);
         }
         Ok(changed)
     }
@@ -278,8 +280,9 @@ impl ListStore {
             .execute(&mut *tx)
             .await?;
         }
+        let seq = latest_seq(&mut tx).await?;
         tx.commit().await?;
-        self.after_commit();
+        self.after_commit(seq);
         Ok(())
     }
 
@@ -289,16 +292,20 @@ impl ListStore {
         self.lock_cache().generation
     }
 
-    /// Tells the store that the change log has entries it may not have written itself:
-    /// called by whoever tails the log, so that another process's writes are seen.
-    pub fn log_advanced(&self) {
+    /// Tells the store that the change log reaches `through`. Called by whoever tails the
+    /// log, so that another process's writes are seen; positions the store already knows
+    /// (its own commits) change nothing.
+    pub fn log_advanced(&self, through: EventSeq) {
         let mut cache = self.lock_cache();
-        cache.generation += 1;
-        cache.snapshot = None;
+        if through > cache.known {
+            cache.known = through;
+            cache.generation += 1;
+            cache.snapshot = None;
+        }
     }
 
-    fn after_commit(&self) {
-        self.log_advanced();
+    fn after_commit(&self, seq: EventSeq) {
+        self.log_advanced(seq);
         self.committed.notify_one();
     }
 
