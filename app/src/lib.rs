@@ -3,13 +3,15 @@
 //! - [`lists`]: the domain (names, ids, events), the server functions and, on the
 //!   server, the store that owns every query on `lists`;
 //! - [`stream`]: the reusable keyed-stream primitive;
-//! - [`notes`]: the `/notes` page built from the two.
+//! - [`notes`]: the `/notes` page built from the two;
+//! - [`wire`]: how data crosses between server and browser.
 
 pub mod lists;
 pub mod notes;
 #[cfg(feature = "ssr")]
 mod shell;
 pub mod stream;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub use shell::{shell, PageAssets};

@@ -1,10 +1,8 @@
 //! `ListError`: everything that can go wrong with lists, as one serializable enum.
 
 use super::{ListId, ListNameError};
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
+use crate::wire::JsonData;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// The error of every list server function. `Display` is the sentence the user sees;
@@ -29,7 +27,7 @@ pub enum ListError {
 }
 
 impl FromServerFnError for ListError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonData;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

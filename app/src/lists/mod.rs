@@ -6,6 +6,7 @@ mod model;
 mod name;
 #[cfg(feature = "ssr")]
 pub mod server;
+mod wire;
 
 pub use api::*;
 pub use error::ListError;

@@ -1,5 +1,6 @@
 use super::ListsModel;
 use crate::lists::{CreateList, ListError, ListName, ListNameError};
+use crate::wire::{decode_form_component, decode_url_safe_base64, FromJson};
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
 const INPUT_ID: &str = "new-list-name";
@@ -78,18 +79,13 @@ pub fn CreateListForm(model: ListsModel) -> impl IntoView {
 /// error in the query string (`__path`, `__err`). Show it in both renders, so the server's
 /// HTML and the hydrated page agree.
 fn error_from_form_redirect() -> Option<String> {
-    use base64::{engine::general_purpose::URL_SAFE, Engine};
-    use leptos::server_fn::{codec::JsonEncoding, Decodes};
-
     let query = current_query()?;
     let mut path = None;
     let mut encoded = None;
-    // Only two escapes can occur: `/` in the path and `=` (padding) in URL-safe base64;
-    // a full URL decoder would cost wasm bytes for nothing.
     for pair in query.trim_start_matches('?').split('&') {
         match pair.split_once('=') {
-            Some(("__path", value)) => path = Some(value.replace("%2F", "/")),
-            Some(("__err", value)) => encoded = Some(value.replace("%3D", "=")),
+            Some(("__path", value)) => path = decode_form_component(value),
+            Some(("__err", value)) => encoded = decode_form_component(value),
             _ => {}
         }
     }
@@ -97,8 +93,8 @@ fn error_from_form_redirect() -> Option<String> {
         return None;
     }
     // `__err` is URL-safe base64 of the error's JSON (see server_fn's ServerFnUrlError).
-    let bytes = URL_SAFE.decode(encoded?).ok()?;
-    let error: ListError = JsonEncoding::decode(bytes.into()).ok()?;
+    let bytes = decode_url_safe_base64(&encoded?)?;
+    let error = ListError::from_json_str(std::str::from_utf8(&bytes).ok()?)?;
     Some(error.to_string())
 }
 

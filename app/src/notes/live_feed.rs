@@ -24,6 +24,7 @@ mod browser {
     use super::{ListsModel, EVENTS_PATH};
     use crate::lists::{load_lists, EventSeq, ListEvent};
     use crate::notes::model::FeedStatus;
+    use crate::wire::FromJson;
     use leptos::prelude::{set_timeout, Set};
     use std::{cell::Cell, cell::RefCell, rc::Rc, time::Duration};
     use wasm_bindgen::{closure::Closure, JsCast};
@@ -100,14 +101,12 @@ mod browser {
                 let Some(data) = message.data().as_string() else {
                     return;
                 };
-                match serde_json::from_str::<ListEvent>(&data) {
-                    Ok(event) => {
+                match ListEvent::from_json_str(&data) {
+                    Some(event) => {
                         last_seen.set(last_seen.get().max(event.seq));
                         model.receive(event);
                     }
-                    Err(error) => {
-                        leptos::logging::warn!("ignoring a malformed list event: {error}");
-                    }
+                    None => leptos::logging::warn!("ignoring a malformed list event: {data}"),
                 }
             })
         };

@@ -1,8 +1,9 @@
 //! `AsyncKeyedStream`: a [`KeyedStream`] filled by one asynchronous load.
 
 use super::{Keyed, KeyedStream};
+use crate::wire::{JsonData, WireError};
 use leptos::prelude::*;
-use serde::{de::DeserializeOwned, Serialize};
+use leptos::server::codee::{Decoder, Encoder};
 use std::future::Future;
 
 /// What a load returns: the rows, and whatever else the page needs alongside them
@@ -33,7 +34,7 @@ where
     S: Snapshot + Send + Sync + 'static,
     E: Send + Sync + 'static,
 {
-    load: Resource<Result<S, E>>,
+    load: Resource<Result<S, E>, JsonData>,
     rows: KeyedStream<S::Row>,
 }
 
@@ -56,8 +57,12 @@ where
 
 impl<S, E> AsyncKeyedStream<S, E>
 where
-    S: Snapshot + Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
-    E: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Snapshot + Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+    // The load's result is written into the page on the server and read back in the
+    // browser by hydration, so it must cross the wire.
+    JsonData: Encoder<Result<S, E>, Error = WireError, Encoded = String>
+        + Decoder<Result<S, E>, Error = WireError, Encoded = str>,
 {
     /// Starts loading with `loader` (on the server while rendering, or in the browser).
     pub fn new<Fut>(loader: impl Fn() -> Fut + Send + Sync + 'static) -> Self
@@ -65,7 +70,7 @@ where
         Fut: Future<Output = Result<S, E>> + Send + 'static,
     {
         Self {
-            load: Resource::new(|| (), move |()| loader()),
+            load: Resource::new_with_options(|| (), move |()| loader(), false),
             rows: KeyedStream::new(),
         }
     }
