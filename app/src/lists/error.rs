@@ -40,6 +40,15 @@ impl FromServerFnError for ListError {
     }
 }
 
+/// The browser could not fetch the lazily loaded code for a request (see
+/// `notes::split`): to the user that is the same as not reaching the server.
+#[cfg(feature = "hydrate")]
+impl From<leptos::wasm_split::SplitLoaderError> for ListError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self::Unreachable
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl ListError {
     /// The HTTP status a raw client sees for this error: 4xx for the caller's mistakes.

@@ -1,10 +1,8 @@
 //! What the buttons do: optimistic where it is safe, one request per change, in click order.
 
 use super::model::{newest_first, ListsModel, Notice};
-use crate::lists::{
-    create_list, delete_list, rename_list, restore_list, ChangeKind, List, ListError, ListId,
-    ListName,
-};
+use super::split::{self, Change};
+use crate::lists::{ChangeKind, List, ListError, ListId, ListName};
 use crate::stream::At;
 use leptos::prelude::*;
 use std::{cell::RefCell, collections::VecDeque, future::Future, pin::Pin};
@@ -38,11 +36,8 @@ impl ListsModel {
     /// `on_error` gets the reason if it fails.
     pub fn create(self, name: ListName, on_error: impl FnOnce(ListError) + 'static) {
         in_click_order(async move {
-            match create_list(name.into()).await {
-                Ok(changed) => {
-                    self.apply(changed.seq, ChangeKind::Created, changed.list);
-                }
-                Err(error) => on_error(error),
+            if let Err(error) = split::send(self, Change::Create(name)).await {
+                on_error(error);
             }
         });
     }
@@ -55,17 +50,14 @@ impl ListsModel {
         };
         self.begin(id);
         in_click_order(async move {
-            match rename_list(id, name.clone().into()).await {
-                Ok(changed) => self.finish(id, ChangeKind::Renamed, Some(changed)),
-                Err(error) => {
-                    self.rows.modify(&id, |list| {
-                        if list.name == name {
-                            list.name = before.name;
-                        }
-                    });
-                    self.finish(id, ChangeKind::Renamed, None);
-                    self.fail(error.to_string());
-                }
+            if let Err(error) = split::send(self, Change::Rename(id, name.clone())).await {
+                self.rows.modify(&id, |list| {
+                    if list.name == name {
+                        list.name = before.name;
+                    }
+                });
+                self.finish(id, ChangeKind::Renamed, None);
+                self.fail(error.to_string());
             }
         });
     }
@@ -78,13 +70,10 @@ impl ListsModel {
         self.notice.set(Some(Notice::Deleted(list.clone())));
         self.begin(id);
         in_click_order(async move {
-            match delete_list(id).await {
-                Ok(changed) => self.finish(id, ChangeKind::Deleted, Some(changed)),
-                Err(error) => {
-                    self.rows.insert(list, At::Sorted(newest_first));
-                    self.finish(id, ChangeKind::Deleted, None);
-                    self.fail(error.to_string());
-                }
+            if let Err(error) = split::send(self, Change::Delete(id)).await {
+                self.rows.insert(list, At::Sorted(newest_first));
+                self.finish(id, ChangeKind::Deleted, None);
+                self.fail(error.to_string());
             }
         });
     }
@@ -93,11 +82,8 @@ impl ListsModel {
     pub fn undo_delete(self, list: List) {
         self.notice.set(None);
         in_click_order(async move {
-            match restore_list(list.id).await {
-                Ok(changed) => {
-                    self.apply(changed.seq, ChangeKind::Restored, changed.list);
-                }
-                Err(error) => self.fail(error.to_string()),
+            if let Err(error) = split::send(self, Change::Restore(list.id)).await {
+                self.fail(error.to_string());
             }
         });
     }

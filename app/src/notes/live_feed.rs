@@ -22,8 +22,9 @@ pub fn follow(model: ListsModel, after: EventSeq) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{ListsModel, EVENTS_PATH};
-    use crate::lists::{load_lists, EventSeq, ListEvent};
+    use crate::lists::{EventSeq, ListEvent};
     use crate::notes::model::FeedStatus;
+    use crate::notes::split;
     use crate::wire::FromJson;
     use leptos::prelude::{set_timeout, Set};
     use std::{cell::Cell, cell::RefCell, rc::Rc, time::Duration};
@@ -146,7 +147,7 @@ mod browser {
     /// The server no longer has the events this page missed: load the rows again (rows
     /// that are still there keep their DOM node) and follow on from the new snapshot.
     async fn reload(model: ListsModel) {
-        match load_lists().await {
+        match split::load().await {
             Ok(snapshot) => {
                 let cursor = snapshot.cursor;
                 model.reset(snapshot);
