@@ -477,7 +477,7 @@ test.describe('live sync between two users', () => {
     expect(loadRequests(b)).toHaveLength(1);
     expect(loadRequests(b)[0].method()).toBe('POST');
     // Besides the feed and the one load, B may only fetch the lazily loaded wasm that
-    // holds the browser's load call (see app/src/notes/reload.rs): code, not data.
+    // holds the browser's load call (see app/src/notes/split.rs): code, not data.
     const otherRequests = b.requests
       .slice(afterLoad)
       .filter((request) => pathOf(request) !== EVENTS_PATH && pathOf(request) !== LOAD_PATH)
