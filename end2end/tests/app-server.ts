@@ -167,3 +167,13 @@ export async function waitForLive(page: Page): Promise<void> {
 export function listsOf(page: Page) {
   return page.getByRole('list', { name: 'Lists', exact: true });
 }
+
+/** Records the path of every request the page makes from now on that `keep` accepts. */
+export function recordRequestPaths(page: Page, keep: (path: string) => boolean): string[] {
+  const paths: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (keep(path)) paths.push(path);
+  });
+  return paths;
+}

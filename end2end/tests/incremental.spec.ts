@@ -1,6 +1,6 @@
 // Create, rename, delete and undo each touch exactly one row of the DOM, with exactly
 // one HTTP request, and never reload the list.
-import { test, expect, waitForLive, listsOf, type AppServer } from './app-server';
+import { test, expect, waitForLive, listsOf, recordRequestPaths, type AppServer } from './app-server';
 import type { Page } from '@playwright/test';
 
 /** Watches the direct children of the Lists `<ul>` and remembers every row's DOM node. */
@@ -33,12 +33,7 @@ async function rowChanges(page: Page, changedIds: string[] = []) {
 
 /** Records the list API calls a page makes. */
 function apiCalls(page: Page): string[] {
-  const calls: string[] = [];
-  page.on('request', (request) => {
-    const path = new URL(request.url()).pathname;
-    if (path.startsWith('/api/lists/')) calls.push(path);
-  });
-  return calls;
+  return recordRequestPaths(page, (path) => path.startsWith('/api/lists/'));
 }
 
 async function open(page: Page, server: AppServer) {

@@ -1,4 +1,4 @@
-import { test, expect, waitForLive, listsOf } from './app-server';
+import { test, expect, waitForLive, listsOf, recordRequestPaths } from './app-server';
 import type { Page } from '@playwright/test';
 
 // The code that sends changes is split out of the first visit's wasm (app/src/notes/split.rs)
@@ -7,12 +7,7 @@ import type { Page } from '@playwright/test';
 const SPLIT_WASM = /\/pkg\/(?!async-streamer\.)[\w.-]+\.wasm$/;
 
 function recordWasm(page: Page): string[] {
-  const paths: string[] = [];
-  page.on('request', (request) => {
-    const path = new URL(request.url()).pathname;
-    if (path.endsWith('.wasm')) paths.push(path);
-  });
-  return paths;
+  return recordRequestPaths(page, (path) => path.endsWith('.wasm'));
 }
 
 test('a first visit fetches only the main wasm; the code for changes comes with the first change', async ({
