@@ -4,7 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_build_tools
 cd "$ROOT"
 say "building (release)"
-cargo leptos build --release --split
+cargo leptos build --release --split --lib-features lazy-requests
 say "precompressing target/site/pkg"
 for file in target/site/pkg/*.js target/site/pkg/*.wasm target/site/pkg/*.css; do
   [ -e "$file" ] || continue

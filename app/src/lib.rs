@@ -1,6 +1,6 @@
 //! async_streamer's isomorphic crate: everything that runs on both sides.
 //!
-//! - [`lists`]: the domain (names, ids, events), the server functions and, on the
+//! - [`lists`]: the domain (names, ids, pages, events), the server functions and, on the
 //!   server, the store that owns every query on `lists`;
 //! - [`stream`]: the reusable keyed-stream primitive;
 //! - [`notes`]: the `/notes` page built from the two;

@@ -1,12 +1,29 @@
 // A real async-streamer process per test: its own temp SQLite file, its own port.
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BINARY = process.env.ASYNC_STREAMER_BIN ?? path.join(ROOT, 'target', 'release', 'async-streamer');
+
+/**
+ * The server under test: `ASYNC_STREAMER_BIN`, else the newest of the release and debug
+ * builds (`scripts/build.sh` builds release; `cargo leptos end-to-end` builds debug).
+ */
+export const BINARY =
+  process.env.ASYNC_STREAMER_BIN ??
+  ['release', 'debug']
+    .map((profile) => path.join(ROOT, 'target', profile, 'async-streamer'))
+    .filter((binary) => existsSync(binary))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ??
+  path.join(ROOT, 'target', 'release', 'async-streamer');
+
+/** Whether the front end was built with its request code split out (`scripts/build.sh`). */
+export const SPLIT_BUILD = (() => {
+  const hashes = path.join(path.dirname(BINARY), 'hash.txt');
+  return existsSync(hashes) && /^split:/m.test(readFileSync(hashes, 'utf8'));
+})();
 
 export type ServerOptions = {
   /** SIMULATED_LATENCY_MS */
@@ -124,7 +141,8 @@ export class AppServer {
 
   /** Runs SQL against the test's database file with the sqlite3 CLI. */
   sql(query: string): string {
-    return execFileSync('sqlite3', [this.dbPath, query]).toString().trim();
+    // Waits for the server's own writes rather than failing with "database is locked".
+    return execFileSync('sqlite3', ['-cmd', '.timeout 5000', this.dbPath, query]).toString().trim();
   }
 }
 

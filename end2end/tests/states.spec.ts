@@ -1,7 +1,8 @@
 // The four states of /notes: skeleton, error with Retry, empty, rows.
 import { test, expect, waitForHydration, listsOf } from './app-server';
 
-const skeleton = (page: import('@playwright/test').Page) => page.locator('[aria-busy="true"]');
+// Visible busy lists only: the page also holds a hidden skeleton for search resets.
+const skeleton = (page: import('@playwright/test').Page) => page.locator('[aria-busy="true"]:visible');
 
 test('the skeleton is in the first bytes of the response, the rows follow in the same response', async ({ startServer }) => {
   const server = await startServer({ seed: 3, latencyMs: 1500 });

@@ -1,7 +1,7 @@
-//! The command line: `serve` (the default), `seed --count N`, `migrate`.
+//! The command line: `serve` (the default), `seed --count N`, `migrate`, `check`.
 
-use crate::{config::Settings, database, seed, shutdown, startup::Application};
-use app::lists::server::ListStore;
+use crate::{config::SettingsArgs, database, seed, shutdown, startup::Application};
+use app::lists::ssr::{ListStore, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -13,6 +13,8 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +29,8 @@ pub enum Command {
     },
     /// Create the database if needed and apply pending migrations.
     Migrate,
+    /// Report lists whose stored data the app cannot show (written by another tool, say).
+    Check,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,12 +41,14 @@ pub enum CliError {
     Database(#[from] database::DatabaseError),
     #[error(transparent)]
     Startup(#[from] crate::startup::StartupError),
-    #[error("seeding failed: {0}")]
-    Seed(#[from] app::lists::server::StoreError),
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0} list(s) cannot be shown; see above")]
+    Unreadable(usize),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let settings = Settings::from_env()?;
+    let settings = cli.settings.into_settings()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let application = Application::build(settings).await?;
@@ -50,16 +56,30 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             application.run_until_stopped().await?;
         }
         Command::Seed { count } => {
-            let pool = database::open(&settings.database_url).await?;
-            let store = ListStore::new(pool.clone());
+            let pools = database::open(&settings.database_url, settings.write_wait).await?;
+            let store = ListStore::new(pools.clone());
             seed::insert_fake_lists(&store, count).await?;
-            pool.close().await;
+            pools.close().await;
             tracing::info!(count, "seeded");
         }
         Command::Migrate => {
-            let pool = database::open(&settings.database_url).await?;
-            pool.close().await;
+            database::open(&settings.database_url, settings.write_wait)
+                .await?
+                .close()
+                .await;
             tracing::info!("migrated");
+        }
+        Command::Check => {
+            let pools = database::open(&settings.database_url, settings.write_wait).await?;
+            let unreadable = ListStore::new(pools.clone()).unreadable_rows().await?;
+            pools.close().await;
+            for (id, reason) in &unreadable {
+                println!("list {id}: {reason}");
+            }
+            if !unreadable.is_empty() {
+                return Err(CliError::Unreadable(unreadable.len()));
+            }
+            println!("every list can be shown");
         }
     }
     Ok(())

@@ -1,14 +1,14 @@
-//! Settings, read from the environment once at start-up. Every one has a default, so the
-//! binary runs from the repository root with no environment at all.
+//! Settings: command-line flags or environment variables (through clap), read once at
+//! start-up. Every one has a default, so the binary runs from the repository root with
+//! no environment at all.
 
-use app::lists::server::{Simulation, SimulationError};
+use app::lists::ssr::{Simulation, SimulationError};
+use clap::Parser;
 use leptos::config::LeptosOptions;
-use std::{env, time::Duration};
+use std::time::Duration;
 
 /// Where the SQLite file lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/async_streamer.db";
-/// How long the change log keeps events: a page away for longer reloads its rows once.
-pub const DEFAULT_CHANGE_LOG_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The Leptos settings the binary needs, with the values of the workspace's
 /// `[[workspace.metadata.leptos]]`; `LEPTOS_*` variables override them (as cargo-leptos
@@ -22,64 +22,81 @@ site-addr = "127.0.0.1:3000"
 reload-port = 3001
 "#;
 
+/// The settings as flags and variables. Flags win over variables.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SettingsArgs {
+    /// The database: sqlite://PATH (the file and its folder are created when missing).
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Delay before each lists load returns, in milliseconds (a timer, no thread blocked).
+    #[arg(long, global = true, env = "SIMULATED_LATENCY_MS", default_value_t = 0)]
+    pub simulated_latency_ms: u64,
+    /// Probability, 0.0 to 1.0, that a lists load fails.
+    #[arg(
+        long,
+        global = true,
+        env = "SIMULATED_FAILURE_RATE",
+        default_value_t = 0.0
+    )]
+    pub simulated_failure_rate: f64,
+    /// How long change-log entries are kept, in seconds.
+    #[arg(long, global = true, env = "CHANGE_LOG_RETENTION_SECS", default_value_t = 7 * 24 * 3600)]
+    pub change_log_retention_secs: u64,
+    /// How long a write waits for its turn before it is answered 503, in milliseconds.
+    #[arg(long, global = true, env = "WRITE_WAIT_MS", default_value_t = 5000)]
+    pub write_wait_ms: u64,
+}
+
+/// The settings, checked and typed.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database_url: String,
     pub leptos: LeptosOptions,
     pub simulation: Simulation,
     pub change_log_retention: Duration,
+    pub write_wait: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{name} must be {expected}, not {value:?}")]
-    Invalid {
-        name: &'static str,
-        expected: &'static str,
-        value: String,
-    },
     #[error(transparent)]
     Simulation(#[from] SimulationError),
     #[error("the Leptos settings are invalid: {0}")]
     Leptos(String),
+    #[error("{0}")]
+    Arguments(String),
 }
 
-impl Settings {
-    pub fn from_env() -> Result<Self, ConfigError> {
+impl SettingsArgs {
+    pub fn into_settings(self) -> Result<Settings, ConfigError> {
         let leptos = leptos::config::get_config_from_str(LEPTOS_DEFAULTS)
             .map_err(|error| ConfigError::Leptos(error.to_string()))?;
-        let latency_ms: u64 =
-            parse_var("SIMULATED_LATENCY_MS", "a whole number of milliseconds")?.unwrap_or(0);
-        let failure_rate: f64 =
-            parse_var("SIMULATED_FAILURE_RATE", "a number from 0.0 to 1.0")?.unwrap_or(0.0);
-        let retention_secs: u64 =
-            parse_var("CHANGE_LOG_RETENTION_SECS", "a whole number of seconds")?
-                .unwrap_or(DEFAULT_CHANGE_LOG_RETENTION.as_secs());
-        Ok(Self {
-            database_url: env::var("DATABASE_URL")
-                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned()),
+        Ok(Settings {
+            database_url: self.database_url,
             leptos,
-            simulation: Simulation::new(Duration::from_millis(latency_ms), failure_rate)?,
-            change_log_retention: Duration::from_secs(retention_secs),
+            simulation: Simulation::new(
+                Duration::from_millis(self.simulated_latency_ms),
+                self.simulated_failure_rate,
+            )?,
+            change_log_retention: Duration::from_secs(self.change_log_retention_secs),
+            write_wait: Duration::from_millis(self.write_wait_ms),
         })
     }
 }
 
-fn parse_var<T: std::str::FromStr>(
-    name: &'static str,
-    expected: &'static str,
-) -> Result<Option<T>, ConfigError> {
-    match env::var(name) {
-        Err(_) => Ok(None),
-        Ok(value) if value.trim().is_empty() => Ok(None),
-        Ok(value) => value
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| ConfigError::Invalid {
-                name,
-                expected,
-                value,
-            }),
+/// Only the settings, from the environment: for tests and tools that have no command line.
+#[derive(Debug, Parser)]
+struct EnvOnly {
+    #[command(flatten)]
+    settings: SettingsArgs,
+}
+
+impl Settings {
+    /// The settings the environment gives (defaults for what it does not).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        EnvOnly::try_parse_from(["async-streamer"])
+            .map_err(|error| ConfigError::Arguments(error.to_string()))?
+            .settings
+            .into_settings()
     }
 }

@@ -1,18 +1,23 @@
-//! The process's one SQLite pool, and the embedded migrations.
+//! The process's SQLite pools (see `app::lists::ssr::Pools`), and the embedded migrations.
 
+use app::lists::ssr::Pools;
 use sqlx::{
     migrate::{MigrateError, Migrator},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqlitePool,
 };
 use std::{path::Path, str::FromStr, time::Duration};
 
-/// The SQL files in `migrations/`, compiled into the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+/// The SQL files in `migrations/sqlite/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// Connections that read at once; SQLite in WAL mode serves them all while one writes.
+const READERS: u32 = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
-    #[error("DATABASE_URL {url:?} is not a SQLite URL: {source}")]
+    #[error("DATABASE_URL {url:?} is not a database URL this server knows: use sqlite://PATH")]
+    UnknownScheme { url: String },
+    #[error("DATABASE_URL {url:?} is not a valid SQLite URL: {source}")]
     BadUrl { url: String, source: sqlx::Error },
     #[error("could not create the database folder {path}: {source}")]
     Folder {
@@ -25,21 +30,26 @@ pub enum DatabaseError {
     Migrate(#[from] MigrateError),
 }
 
-/// Opens (creating if missing) the database at `url` and applies pending migrations.
+/// Opens (creating if missing) the database at `url`, applies pending migrations, and
+/// returns its pools. A write waits at most `write_wait` for its turn.
 ///
 /// WAL lets readers and the one writer work at once; `synchronous = FULL` makes every
-/// acknowledged commit survive a power cut; the busy timeout makes concurrent writers
-/// wait for each other instead of failing.
-pub async fn open(url: &str) -> Result<SqlitePool, DatabaseError> {
+/// acknowledged commit survive a power cut; the busy timeout bounds how long the writer
+/// waits for another process's write lock.
+pub async fn open(url: &str, write_wait: Duration) -> Result<Pools, DatabaseError> {
+    if !url.starts_with("sqlite:") {
+        return Err(DatabaseError::UnknownScheme {
+            url: url.to_owned(),
+        });
+    }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|source| DatabaseError::BadUrl {
             url: url.to_owned(),
             source,
         })?
-        .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5))
+        .busy_timeout(write_wait)
         .foreign_keys(true);
     if let Some(folder) = Path::new(options.get_filename()).parent() {
         if !folder.as_os_str().is_empty() {
@@ -49,12 +59,22 @@ pub async fn open(url: &str) -> Result<SqlitePool, DatabaseError> {
             })?;
         }
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .min_connections(1)
-        .connect_with(options)
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(write_wait)
+        .connect_with(options.clone().create_if_missing(true))
         .await
         .map_err(DatabaseError::Open)?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+    MIGRATOR.run(&writer).await?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(READERS)
+        .min_connections(1)
+        .connect_with(options.read_only(true))
+        .await
+        .map_err(DatabaseError::Open)?;
+    Ok(Pools {
+        reader,
+        writer,
+        write_wait,
+    })
 }

@@ -1,7 +1,7 @@
 //! `seed --count N`: lists with `fake` names, inserted in batched transactions.
 
 use app::lists::{
-    server::{ListStore, StoreError},
+    ssr::{ListStore, StoreError},
     ListName,
 };
 use fake::{faker::lorem::en::Words, Fake};

@@ -7,9 +7,9 @@ use crate::{
     live::ChangeFeed,
     routes::{self, AppState},
 };
-use app::lists::server::{ListStore, ListsContext, StoreError};
+use app::lists::ssr::Pools;
+use app::lists::ssr::{ListStore, ListsContext, StoreError};
 use axum::{serve::ListenerExt, Router};
-use sqlx::SqlitePool;
 use std::{net::SocketAddr, time::Duration};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -36,7 +36,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pool: SqlitePool,
+    pools: Pools,
     shutdown: CancellationToken,
 }
 
@@ -46,8 +46,8 @@ impl Application {
         // (`generate_route_list` would do it) nobody else sets it to tokio. Setting it
         // twice (tests build several apps per process) is harmless, hence the `let _`.
         let _ = any_spawner::Executor::init_tokio();
-        let pool = database::open(&settings.database_url).await?;
-        let store = ListStore::new(pool.clone());
+        let pools = database::open(&settings.database_url, settings.write_wait).await?;
+        let store = ListStore::new(pools.clone());
         let shutdown = CancellationToken::new();
         let feed = ChangeFeed::start(
             store.clone(),
@@ -73,7 +73,7 @@ impl Application {
         Ok(Self {
             listener,
             router: routes::router(state, hashed),
-            pool,
+            pools,
             shutdown,
         })
     }
@@ -108,7 +108,7 @@ impl Application {
             result = server => result.map_err(StartupError::Serve)?,
             () = drained => tracing::warn!("requests still open after {DRAIN:?}; stopping anyway"),
         }
-        self.pool.close().await;
+        self.pools.close().await;
         tracing::info!("stopped");
         Ok(())
     }

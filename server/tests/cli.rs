@@ -13,16 +13,23 @@ fn binary(dir: &tempfile::TempDir) -> Command {
     command
 }
 
-fn count(dir: &tempfile::TempDir, sql: &str) -> i64 {
+/// Runs SQL on the database with the sqlite3 command-line tool, as another program would.
+fn sql(dir: &tempfile::TempDir, sql: &str) -> String {
     let output = Command::new("sqlite3")
         .arg(dir.path().join("nested/lists.db"))
         .arg(sql)
         .output()
         .expect("sqlite3 is installed");
-    String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .unwrap()
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn count(dir: &tempfile::TempDir, query: &str) -> i64 {
+    sql(dir, query).parse().unwrap()
 }
 
 #[test]
@@ -46,7 +53,60 @@ fn migrate_is_idempotent() {
     for _ in 0..2 {
         assert!(binary(&dir).arg("migrate").status().unwrap().success());
     }
-    assert_eq!(count(&dir, "SELECT COUNT(*) FROM _sqlx_migrations"), 2);
+    let migrations = server::database::MIGRATOR.iter().count() as i64;
+    assert_eq!(
+        count(&dir, "SELECT COUNT(*) FROM _sqlx_migrations"),
+        migrations
+    );
+}
+
+#[test]
+fn check_reports_rows_the_app_cannot_show() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(binary(&dir)
+        .args(["seed", "--count", "3"])
+        .status()
+        .unwrap()
+        .success());
+    let clean = binary(&dir).arg("check").output().unwrap();
+    assert!(clean.status.success());
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("every list can be shown"));
+
+    sql(
+        &dir,
+        "UPDATE lists SET name = char(8238) || 'gnp.exe' WHERE id = 2",
+    );
+    let report = binary(&dir).arg("check").output().unwrap();
+    assert!(!report.status.success());
+    let said = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        said.contains(
+            "list 2: A list name cannot contain characters that change the direction of text."
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_database_url_of_another_kind_is_refused_not_turned_into_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = binary(&dir)
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "mysql://app@127.0.0.1:3306/x")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("is not a database URL this server knows"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file was created"
+    );
 }
 
 #[test]

@@ -137,15 +137,148 @@ async fn a_failed_load_is_never_served_from_the_cache() {
     let app = spawn_app().await;
     app.create("one").await;
     sqlx::query("ALTER TABLE lists RENAME TO lists_away")
-        .execute(app.store.pool())
+        .execute(app.db())
         .await
         .unwrap();
     let broken = app.page("/notes").await;
     assert!(broken.contains("Error fetching data"));
     sqlx::query("ALTER TABLE lists_away RENAME TO lists")
-        .execute(app.store.pool())
+        .execute(app.db())
         .await
         .unwrap();
     let healed = app.page("/notes").await;
     assert_eq!(rows_in(&healed), vec!["1"]);
+}
+
+#[tokio::test]
+async fn rows_that_are_ready_are_rendered_in_place_without_a_skeleton() {
+    let app = spawn_app().await;
+    app.create("At once").await;
+    let html = app.page("/notes").await;
+    assert_eq!(rows_in(&html), vec!["1"]);
+    // In place: not in a <template> swapped in by a script, so it shows without JavaScript.
+    let row = html.find(r#"<li id="lists-1""#).unwrap();
+    assert!(
+        !html[..row].contains("<template"),
+        "the row is not inside a template"
+    );
+}
+
+#[tokio::test]
+async fn pages_of_fifty_follow_their_cursor_and_link_to_their_neighbours() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let names: Vec<_> = (1..=120)
+        .map(|n| app::lists::ListName::parse(&format!("list {n}")).unwrap())
+        .collect();
+    store.insert_many(&names).await.unwrap();
+    let first = app.page("/notes").await;
+    assert_eq!(rows_in(&first).len(), 50);
+    assert_eq!(rows_in(&first)[0], "120");
+    assert!(first.contains(r#"href="/notes?before=71""#));
+    assert!(!first.contains("Newer lists"));
+
+    let older = app.page("/notes?before=71").await;
+    assert_eq!(rows_in(&older).first(), Some(&"70"));
+    assert_eq!(rows_in(&older).last(), Some(&"21"));
+    assert!(older.contains(r#"href="/notes?after=70""#));
+    assert!(older.contains(r#"href="/notes?before=21""#));
+
+    let last = app.page("/notes?before=21").await;
+    assert_eq!(rows_in(&last).len(), 20);
+    assert!(last.contains("No more lists"));
+
+    let newer = app.page("/notes?after=20").await;
+    assert_eq!(rows_in(&newer).first(), Some(&"70"));
+    assert_eq!(rows_in(&newer).last(), Some(&"21"));
+}
+
+#[tokio::test]
+async fn a_search_is_rendered_by_the_server_and_keeps_the_term() {
+    let app = spawn_app().await;
+    for name in ["Green tea", "Coffee", "Iced TEA"] {
+        app.create(name).await;
+    }
+    let html = app.page("/notes?q=tea").await;
+    assert_eq!(rows_in(&html), vec!["3", "1"]);
+    assert!(html.contains(r#"value="tea""#));
+    let none = app.page("/notes?q=zzz").await;
+    assert!(rows_in(&none).is_empty());
+    assert!(none.contains("No lists match"));
+}
+
+#[tokio::test]
+async fn a_malformed_page_address_is_a_400_with_a_reason() {
+    let app = spawn_app().await;
+    for query in ["before=abc", "before=1&after=2", "q=a%09b"] {
+        let response = app
+            .client
+            .get(app.url(&format!("/notes?{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{query}");
+        assert!(!response.text().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_page_is_compressed_as_the_client_accepts_and_still_streams() {
+    let app = spawn_app_with(Options {
+        latency: Duration::from_millis(400),
+        ..Options::default()
+    })
+    .await;
+    app.create("Compressed").await;
+    let response = app
+        .client
+        .get(app.url("/notes"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.headers()["vary"], "accept-encoding");
+    let mut body = response.bytes_stream();
+    // The first chunk decodes on its own to the skeleton, without the rows: it was sent
+    // (and flushed by the encoder) before the load finished.
+    let first = body.next().await.expect("a first chunk").unwrap();
+    let mut decoder = flate2::write::GzDecoder::new(Vec::new());
+    use std::io::Write;
+    decoder.write_all(&first).unwrap();
+    decoder.flush().unwrap();
+    let skeleton = String::from_utf8_lossy(decoder.get_ref()).into_owned();
+    assert!(skeleton.contains(r#"aria-busy="true""#), "{skeleton}");
+    assert!(!skeleton.contains("Compressed"), "the rows come later");
+    let mut rest = Vec::new();
+    while let Some(chunk) = body.next().await {
+        rest.extend_from_slice(&chunk.unwrap());
+    }
+    decoder.write_all(&rest).unwrap();
+    let page = String::from_utf8(decoder.finish().unwrap()).unwrap();
+    assert!(page.contains("Compressed"));
+    assert!(page.ends_with("</html>") || page.contains("</body>"));
+}
+
+#[tokio::test]
+async fn the_cached_page_is_served_compressed_too() {
+    let app = spawn_app().await;
+    app.create("Cached").await;
+    let plain = app.page("/notes").await;
+    let response = app
+        .client
+        .get(app.url("/notes"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+    let packed = response.bytes().await.unwrap();
+    let mut unpacked = String::new();
+    use std::io::Read;
+    brotli::Decompressor::new(&packed[..], 4096)
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain);
+    assert!(packed.len() < plain.len() / 3);
 }

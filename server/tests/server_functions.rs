@@ -48,7 +48,7 @@ async fn rename_changes_the_name_and_bumps_updated_at() {
         .unwrap()
         .to_string();
     let before: String = sqlx::query_scalar("SELECT updated_at FROM lists")
-        .fetch_one(app.store.pool())
+        .fetch_one(app.db())
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -57,7 +57,7 @@ async fn rename_changes_the_name_and_bumps_updated_at() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["list"], json!({ "id": 1, "name": "New" }));
     let (name, after): (String, String) = sqlx::query_as("SELECT name, updated_at FROM lists")
-        .fetch_one(app.store.pool())
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(name, "New");
@@ -168,8 +168,60 @@ async fn load_returns_active_lists_newest_first_with_the_cursor() {
     let loaded: Value = app.call("load", &[]).await.json().await.unwrap();
     assert_eq!(
         loaded,
-        json!({ "lists": [{ "id": 3, "name": "c" }, { "id": 1, "name": "a" }], "cursor": 4 })
+        json!({
+            "lists": [{ "id": 3, "name": "c" }, { "id": 1, "name": "a" }],
+            "has_older": false,
+            "has_newer": false,
+            "cursor": 4
+        })
     );
+}
+
+#[tokio::test]
+async fn load_takes_a_search_and_a_cursor() {
+    let app = spawn_app().await;
+    for name in ["Tea", "Coffee", "Green tea", "Toffee"] {
+        app.create(name).await;
+    }
+    let found: Value = app
+        .call("load", &[("q", "TEA")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        found["lists"],
+        json!([{ "id": 3, "name": "Green tea" }, { "id": 1, "name": "Tea" }])
+    );
+    let older: Value = app
+        .call("load", &[("q", "ffee"), ("before", "4")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(older["lists"], json!([{ "id": 2, "name": "Coffee" }]));
+    assert_eq!(older["has_newer"], true);
+    let newer: Value = app
+        .call("load", &[("after", "2")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(newer["lists"][0]["id"], 4);
+    assert_eq!(newer["has_older"], true);
+}
+
+#[tokio::test]
+async fn a_malformed_load_is_refused_with_a_reason() {
+    let app = spawn_app().await;
+    let both = app.call("load", &[("before", "4"), ("after", "1")]).await;
+    assert_eq!(both.status(), 400);
+    let long = "x".repeat(81);
+    let too_long = app.call("load", &[("q", long.as_str())]).await;
+    assert_eq!(too_long.status(), 422);
+    let body: Value = too_long.json().await.unwrap();
+    assert!(body.get("InvalidSearch").is_some(), "{body}");
+    assert_eq!(app.call("load", &[("before", "soon")]).await.status(), 400);
 }
 
 #[tokio::test]
@@ -181,7 +233,7 @@ async fn every_change_is_logged_in_order_with_the_rows_new_state() {
     app.call("restore", &[("id", "1")]).await;
     let log: Vec<(i64, String, String, bool)> =
         sqlx::query_as("SELECT seq, kind, name, is_deleted FROM list_events ORDER BY seq")
-            .fetch_all(app.store.pool())
+            .fetch_all(app.db())
             .await
             .unwrap();
     assert_eq!(

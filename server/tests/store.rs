@@ -1,44 +1,284 @@
-//! `ListStore` directly: the snapshot cache, the change log, pruning and seeding.
+//! `ListStore` directly, on a real SQLite file: keyset pages and their boundaries, search,
+//! the first-page cache, the change log, pruning, seeding and unreadable rows.
 
 mod support;
 
-use app::lists::{server::ListStore, EventSeq, ListId, ListName};
-use server::{database, seed};
+use app::lists::{
+    ssr::ListStore, EventSeq, ListId, ListName, ListsPage, ListsQuery, PageStart, SearchTerm,
+    PAGE_SIZE,
+};
+use server::seed;
 
 async fn store() -> (ListStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let pool = database::open(&support::database_url(&dir)).await.unwrap();
-    (ListStore::new(pool), dir)
+    let pools = support::open_pools(&dir).await;
+    (ListStore::new(pools), dir)
 }
 
 fn name(text: &str) -> ListName {
     ListName::parse(text).unwrap()
 }
 
-#[tokio::test]
-async fn a_snapshot_reflects_every_commit_before_it() {
-    let (store, _dir) = store().await;
-    assert!(store.snapshot().await.unwrap().lists.is_empty());
-    store.create(&name("a")).await.unwrap();
-    let snapshot = store.snapshot().await.unwrap();
-    assert_eq!(snapshot.lists.len(), 1);
-    assert_eq!(snapshot.cursor, EventSeq::new(1));
-    store.rename(ListId::new(1), &name("b")).await.unwrap();
-    let snapshot = store.snapshot().await.unwrap();
-    assert_eq!(snapshot.lists[0].name.as_str(), "b");
-    assert_eq!(snapshot.cursor, EventSeq::new(2));
+/// `count` lists named `list 1` .. `list N`, ids 1 to N.
+async fn with_lists(count: usize) -> (ListStore, tempfile::TempDir) {
+    let (store, dir) = store().await;
+    let names: Vec<_> = (1..=count).map(|n| name(&format!("list {n}"))).collect();
+    store.insert_many(&names).await.unwrap();
+    (store, dir)
+}
+
+fn ids(page: &ListsPage) -> Vec<i64> {
+    page.lists.iter().map(|list| list.id.get()).collect()
+}
+
+fn query(start: PageStart) -> ListsQuery {
+    ListsQuery {
+        search: None,
+        start,
+    }
+}
+
+fn before(id: i64) -> ListsQuery {
+    query(PageStart::Before(ListId::new(id)))
+}
+
+fn after(id: i64) -> ListsQuery {
+    query(PageStart::After(ListId::new(id)))
+}
+
+fn search(term: &str, start: PageStart) -> ListsQuery {
+    ListsQuery {
+        search: SearchTerm::parse(term).unwrap(),
+        start,
+    }
 }
 
 #[tokio::test]
-async fn writes_from_another_handle_are_seen_too() {
+async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond() {
+    let (store, _dir) = store().await;
+    let page = store.page(&ListsQuery::default()).await.unwrap();
+    assert!(page.lists.is_empty());
+    assert!(!page.has_older && !page.has_newer);
+    assert_eq!(page.cursor, EventSeq::new(0));
+}
+
+#[tokio::test]
+async fn exactly_one_page_of_lists_has_nothing_older() {
+    let (store, _dir) = with_lists(PAGE_SIZE).await;
+    let page = store.page(&ListsQuery::default()).await.unwrap();
+    assert_eq!(page.lists.len(), PAGE_SIZE);
+    assert_eq!(page.lists[0].id, ListId::new(50), "newest first");
+    assert!(!page.has_older, "50 lists fit one page");
+    assert!(!page.has_newer);
+}
+
+#[tokio::test]
+async fn one_more_than_a_page_leaves_one_older_list() {
+    let (store, _dir) = with_lists(PAGE_SIZE + 1).await;
+    let first = store.page(&ListsQuery::default()).await.unwrap();
+    assert_eq!(ids(&first), (2..=51).rev().collect::<Vec<_>>());
+    assert!(first.has_older);
+    let older = store.page(&before(2)).await.unwrap();
+    assert_eq!(ids(&older), vec![1]);
+    assert!(!older.has_older);
+    assert!(older.has_newer);
+}
+
+#[tokio::test]
+async fn paging_down_then_up_sees_every_list_once() {
+    let (store, _dir) = with_lists(173).await;
+    let mut seen = Vec::new();
+    let mut page = store.page(&ListsQuery::default()).await.unwrap();
+    loop {
+        seen.extend(ids(&page));
+        if !page.has_older {
+            break;
+        }
+        page = store.page(&before(*seen.last().unwrap())).await.unwrap();
+    }
+    assert_eq!(seen, (1..=173).rev().collect::<Vec<_>>());
+
+    let mut up = Vec::new();
+    let mut page = store.page(&after(0)).await.unwrap();
+    loop {
+        up.splice(0..0, ids(&page));
+        if !page.has_newer {
+            break;
+        }
+        page = store.page(&after(up[0])).await.unwrap();
+    }
+    assert_eq!(up, seen, "pages after a cursor are also newest first");
+}
+
+#[tokio::test]
+async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page() {
+    let (store, _dir) = with_lists(120).await;
+    for id in 80..=90 {
+        store.delete(ListId::new(id)).await.unwrap();
+    }
+    let page = store.page(&before(100)).await.unwrap();
+    assert_eq!(page.lists.len(), PAGE_SIZE);
+    assert_eq!(ids(&page)[..10], [99, 98, 97, 96, 95, 94, 93, 92, 91, 79]);
+    assert_eq!(*ids(&page).last().unwrap(), 39);
+}
+
+#[tokio::test]
+async fn a_cursor_that_no_longer_exists_still_pages() {
+    let (store, _dir) = with_lists(120).await;
+    store.delete(ListId::new(70)).await.unwrap();
+    let older = store.page(&before(70)).await.unwrap();
+    assert_eq!(ids(&older)[0], 69);
+    let newer = store.page(&after(70)).await.unwrap();
+    assert_eq!(*ids(&newer).last().unwrap(), 71);
+    assert!(newer.has_older, "69 and below are still there");
+    let unknown = store.page(&before(10_000)).await.unwrap();
+    assert_eq!(ids(&unknown)[0], 120);
+    assert!(!unknown.has_newer);
+}
+
+#[tokio::test]
+async fn a_page_past_either_end_is_empty_and_says_what_lies_beyond() {
+    let (store, _dir) = with_lists(10).await;
+    let below = store.page(&before(1)).await.unwrap();
+    assert!(below.lists.is_empty());
+    assert!(below.has_newer && !below.has_older);
+    let above = store.page(&after(10)).await.unwrap();
+    assert!(above.lists.is_empty());
+    assert!(above.has_older && !above.has_newer);
+}
+
+#[tokio::test]
+async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest() {
+    let (store, _dir) = store().await;
+    let names: Vec<_> = (1..=130)
+        .map(|n| {
+            name(&if n % 2 == 0 {
+                format!("Groceries {n}")
+            } else {
+                format!("Trip {n}")
+            })
+        })
+        .collect();
+    store.insert_many(&names).await.unwrap();
+    let first = store
+        .page(&search("ROCER", PageStart::Newest))
+        .await
+        .unwrap();
+    assert_eq!(first.lists.len(), PAGE_SIZE);
+    assert!(first
+        .lists
+        .iter()
+        .all(|list| list.name.as_str().starts_with("Groceries")));
+    assert!(first.has_older);
+    let last = ids(&first).last().copied().unwrap();
+    let second = store
+        .page(&search("rocer", PageStart::Before(ListId::new(last))))
+        .await
+        .unwrap();
+    assert_eq!(second.lists.len(), 15, "65 matches in all");
+    assert!(!second.has_older);
+    assert!(second.has_newer);
+}
+
+#[tokio::test]
+async fn short_terms_and_non_ascii_terms_match_too() {
+    let (store, _dir) = store().await;
+    for text in ["Été à Paris", "ÉTÉ", "winter", "Tea"] {
+        store.create(&name(text)).await.unwrap();
+    }
+    let found = |term: &'static str| {
+        let store = store.clone();
+        async move {
+            let page = store.page(&search(term, PageStart::Newest)).await.unwrap();
+            page.lists
+                .iter()
+                .map(|list| list.name.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found("été").await,
+        vec!["ÉTÉ", "Été à Paris"],
+        "trigram, folded"
+    );
+    assert_eq!(
+        found("é").await,
+        vec!["ÉTÉ", "Été à Paris"],
+        "one character"
+    );
+    assert_eq!(found("ea").await, vec!["Tea"], "two characters");
+    assert!(found("zzz").await.is_empty());
+    assert!(
+        found("\"").await.is_empty(),
+        "quotes are text, not FTS syntax"
+    );
+}
+
+#[tokio::test]
+async fn search_follows_renames_deletes_and_restores() {
+    let (store, _dir) = store().await;
+    let id = store.create(&name("Holiday plans")).await.unwrap().list.id;
+    assert_eq!(
+        ids(&store
+            .page(&search("liday", PageStart::Newest))
+            .await
+            .unwrap()),
+        vec![1]
+    );
+    store.rename(id, &name("Work")).await.unwrap();
+    assert!(store
+        .page(&search("liday", PageStart::Newest))
+        .await
+        .unwrap()
+        .lists
+        .is_empty());
+    assert_eq!(
+        ids(&store
+            .page(&search("work", PageStart::Newest))
+            .await
+            .unwrap()),
+        vec![1]
+    );
+    store.delete(id).await.unwrap();
+    assert!(store
+        .page(&search("work", PageStart::Newest))
+        .await
+        .unwrap()
+        .lists
+        .is_empty());
+    store.restore(id).await.unwrap();
+    assert_eq!(
+        ids(&store
+            .page(&search("work", PageStart::Newest))
+            .await
+            .unwrap()),
+        vec![1]
+    );
+}
+
+#[tokio::test]
+async fn the_first_page_reflects_every_commit_before_it() {
+    let (store, _dir) = store().await;
+    assert!(store.first_page().await.unwrap().page.lists.is_empty());
+    store.create(&name("a")).await.unwrap();
+    let first = store.first_page().await.unwrap();
+    assert_eq!(first.page.lists.len(), 1);
+    assert_eq!(first.page.cursor, EventSeq::new(1));
+    store.rename(ListId::new(1), &name("b")).await.unwrap();
+    let first = store.first_page().await.unwrap();
+    assert_eq!(first.page.lists[0].name.as_str(), "b");
+    assert_eq!(first.page.cursor, EventSeq::new(2));
+}
+
+#[tokio::test]
+async fn writes_from_another_handle_are_seen_in_the_log() {
     let (store, dir) = store().await;
-    let other = ListStore::new(database::open(&support::database_url(&dir)).await.unwrap());
-    assert!(store.snapshot().await.unwrap().lists.is_empty());
+    let other = ListStore::new(support::open_pools(&dir).await);
+    assert!(store.first_page().await.unwrap().page.lists.is_empty());
     other.create(&name("elsewhere")).await.unwrap();
-    // `store` cached an empty snapshot; another process's write must not hide behind it
-    // forever: the cache belongs to one handle, and this one never saw a commit.
-    let events = store.events_after(EventSeq::new(0), 10).await.unwrap();
-    assert_eq!(events.len(), 1);
+    let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
+    assert_eq!(read.events.len(), 1);
+    assert_eq!(read.through, EventSeq::new(1));
 }
 
 #[tokio::test]
@@ -50,6 +290,7 @@ async fn a_failed_write_leaves_no_event() {
         .events_after(EventSeq::new(0), 10)
         .await
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(store.log_bounds().await.unwrap().latest, EventSeq::new(0));
 }
@@ -78,11 +319,14 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position() {
 async fn seeding_inserts_lists_and_their_events_in_batches() {
     let (store, _dir) = store().await;
     seed::insert_fake_lists(&store, 12_345).await.unwrap();
-    let snapshot = store.snapshot().await.unwrap();
-    assert_eq!(snapshot.lists.len(), 12_345);
-    assert_eq!(snapshot.cursor, EventSeq::new(12_345));
-    let first = store.events_after(EventSeq::new(0), 1).await.unwrap();
-    assert_eq!(first[0].list.id, ListId::new(1));
+    let first = store.first_page().await.unwrap();
+    assert_eq!(first.page.lists.len(), PAGE_SIZE);
+    assert_eq!(first.page.lists[0].id, ListId::new(12_345));
+    assert_eq!(first.page.cursor, EventSeq::new(12_345));
+    let log = store.events_after(EventSeq::new(0), 1).await.unwrap();
+    assert_eq!(log.events[0].list.id, ListId::new(1));
+    let oldest = store.page(&after(0)).await.unwrap();
+    assert_eq!(*ids(&oldest).last().unwrap(), 1);
 }
 
 #[tokio::test]
@@ -94,4 +338,55 @@ async fn reading_back_its_own_commit_does_not_invalidate_again() {
     assert_eq!(store.generation(), generation, "already known");
     store.log_advanced(EventSeq::new(created.seq.get() + 1));
     assert_ne!(store.generation(), generation, "news from another process");
+}
+
+#[tokio::test]
+async fn an_unreadable_row_is_left_out_while_every_good_row_shows() {
+    let (store, _dir) = with_lists(5).await;
+    // Another tool wrote a name the app would never accept.
+    sqlx::query("UPDATE lists SET name = '   ' WHERE id = 3")
+        .execute(&store.pools().writer)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (3, 'renamed', '   ', 0)",
+    )
+    .execute(&store.pools().writer)
+    .await
+    .unwrap();
+    let page = store.page(&ListsQuery::default()).await.unwrap();
+    assert_eq!(ids(&page), vec![5, 4, 2, 1]);
+    let read = store.events_after(EventSeq::new(5), 10).await.unwrap();
+    assert!(read.events.is_empty(), "the bad entry is skipped");
+    assert_eq!(
+        read.through,
+        EventSeq::new(6),
+        "and passed, not retried forever"
+    );
+    assert_eq!(
+        store.unreadable_rows().await.unwrap(),
+        vec![(3, "Give the list a name.".to_owned())]
+    );
+    store.create(&name("after it")).await.unwrap();
+    let next = store.events_after(read.through, 10).await.unwrap();
+    assert_eq!(next.events.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_kind_in_the_log_is_skipped() {
+    let (store, _dir) = with_lists(1).await;
+    // The CHECK constraint refuses unknown kinds; an older schema or another tool may not.
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&store.pools().writer)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (1, 'exploded', 'x', 0)",
+    )
+    .execute(&store.pools().writer)
+    .await
+    .unwrap();
+    let read = store.events_after(EventSeq::new(1), 10).await.unwrap();
+    assert!(read.events.is_empty());
+    assert_eq!(read.through, EventSeq::new(2));
 }

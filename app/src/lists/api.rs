@@ -3,10 +3,15 @@
 //! Endpoints are fixed (`/api/lists/...`) so raw HTTP clients and the no-JavaScript form
 //! have stable URLs. Arguments are form-encoded and answers are JSON (see [`crate::wire`]).
 
-use super::{ChangedList, ListError, ListId, ListsSnapshot};
+use super::{ChangedList, ListError, ListId, ListsPage};
 use crate::wire::{FormArgs, JsonData};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Post;
+
+/// The page.
+pub const NOTES_PATH: &str = "/notes";
+/// Where the server streams list changes (Server-Sent Events).
+pub const EVENTS_PATH: &str = "/api/lists/events";
 
 /// Arguments as a form body: what the no-JavaScript `<form>` posts, too.
 pub type FormPost = Post<FormArgs>;
@@ -14,10 +19,10 @@ pub type FormPost = Post<FormArgs>;
 pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
-use super::ListName;
+use super::{ListName, ListsQuery, PageStart, SearchTerm};
 
 #[cfg(feature = "ssr")]
-use super::server::{ListsContext, StoreError};
+use super::ssr::{ListsContext, StoreError};
 
 #[cfg(feature = "ssr")]
 impl From<StoreError> for ListError {
@@ -32,19 +37,19 @@ impl From<StoreError> for ListError {
     }
 }
 
-/// The active lists, newest first, and the change-log position they reflect.
+/// One page of active lists, newest first: the newest, or those just older than `before`
+/// or just newer than `after`, optionally only those whose name contains `q`.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/load")]
-pub async fn load_lists() -> Result<ListsSnapshot, ListError> {
-    let context = ListsContext::current()?;
-    if let Err(failure) = context.simulation.before_load().await {
-        tracing::warn!(%failure, "lists load failed on purpose");
-        return Err(ListError::LoadFailed);
-    }
-    let snapshot = context.store.snapshot().await.map_err(|error| {
-        tracing::error!(%error, "loading the lists failed");
-        ListError::LoadFailed
-    })?;
-    Ok(ListsSnapshot::clone(&snapshot))
+pub async fn load_lists(
+    q: Option<String>,
+    before: Option<ListId>,
+    after: Option<ListId>,
+) -> Result<ListsPage, ListError> {
+    let search = SearchTerm::parse(q.as_deref().unwrap_or_default())?;
+    let start = PageStart::from_cursors(before, after)
+        .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
+    let query = ListsQuery { search, start };
+    Ok(ListsContext::current()?.load(&query).await?.page)
 }
 
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/create")]

@@ -1,6 +1,6 @@
 //! `ListError`: everything that can go wrong with lists, as one serializable enum.
 
-use super::{ListId, ListNameError};
+use super::{ListId, ListNameError, SearchTermError};
 use crate::wire::JsonData;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub enum ListError {
     #[error(transparent)]
     InvalidName(#[from] ListNameError),
+    #[error(transparent)]
+    InvalidSearch(#[from] SearchTermError),
     #[error("List {0} was not found; it may have been removed.")]
     NotFound(ListId),
     /// The initial load failed; the page offers Retry.
@@ -18,7 +20,9 @@ pub enum ListError {
     LoadFailed,
     #[error("The server could not save the change, so nothing was changed. Please try again.")]
     Storage,
-    #[error("The request was not understood: {0}")]
+    /// The reason is for raw HTTP clients and the log; people see a fixed sentence, so a
+    /// crafted request can never put its own words on the page.
+    #[error("The request was not understood.")]
     BadRequest(String),
     #[error("Could not reach the server. Check your connection and try again.")]
     Unreachable,
@@ -41,8 +45,8 @@ impl FromServerFnError for ListError {
 }
 
 /// The browser could not fetch the lazily loaded code for a request (see
-/// `notes::split`): to the user that is the same as not reaching the server.
-#[cfg(feature = "hydrate")]
+/// `notes::transport`): to the user that is the same as not reaching the server.
+#[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
 impl From<leptos::wasm_split::SplitLoaderError> for ListError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         Self::Unreachable
@@ -55,7 +59,7 @@ impl ListError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            Self::InvalidName(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidName(_) | Self::InvalidSearch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::LoadFailed | Self::Storage => StatusCode::SERVICE_UNAVAILABLE,

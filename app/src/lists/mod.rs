@@ -1,14 +1,17 @@
 //! Lists: the domain types, their server functions and (on the server) their store.
 
 mod api;
+mod change;
 mod error;
-mod model;
+mod list;
 mod name;
+mod page;
 #[cfg(feature = "ssr")]
-pub mod server;
-mod wire;
+pub mod ssr;
 
 pub use api::*;
+pub use change::{ChangeKind, ChangedList, EventSeq, ListEvent};
 pub use error::ListError;
-pub use model::{ChangeKind, ChangedList, EventSeq, List, ListEvent, ListId, ListsSnapshot};
+pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};
+pub use page::{fold, ListsPage, ListsQuery, PageStart, SearchTerm, SearchTermError, PAGE_SIZE};

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A list's name: trimmed, 1 to [`ListName::MAX_CHARS`] characters, no control characters.
+/// A list's name: trimmed, 1 to [`ListName::MAX_CHARS`] characters, at least one of them
+/// visible, and no control characters, line or paragraph separators, or bidirectional
+/// overrides and isolates (which can make a name display as something else).
 ///
 /// It can only be built by [`ListName::parse`], so holding one proves the name is valid.
 /// The browser parses before sending (instant message) and the server parses again
@@ -21,6 +23,10 @@ pub enum ListNameError {
     TooLong { max: usize, actual: usize },
     #[error("A list name cannot contain control characters such as tabs or line breaks.")]
     ControlCharacter,
+    #[error("A list name cannot contain characters that change the direction of text.")]
+    DirectionControl,
+    #[error("A list name needs at least one visible character.")]
+    NothingVisible,
 }
 
 impl ListName {
@@ -40,8 +46,14 @@ impl ListName {
                 actual,
             });
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed.chars().any(is_line_breaking) {
             return Err(ListNameError::ControlCharacter);
+        }
+        if trimmed.chars().any(is_direction_control) {
+            return Err(ListNameError::DirectionControl);
+        }
+        if !trimmed.chars().any(is_visible) {
+            return Err(ListNameError::NothingVisible);
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -49,6 +61,60 @@ impl ListName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Control characters, and the line and paragraph separators that break a line like one.
+fn is_line_breaking(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Bidirectional embeddings, overrides (U+202A to U+202E) and isolates (U+2066 to
+/// U+2069): they reorder the text around them, so `abc\u{202E}gnp.exe` shows as
+/// `abcexe.png`.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a character leaves a mark on screen. White space, format characters
+/// (zero-width spaces and joiners, the byte-order mark, direction marks), combining marks
+/// on their own, variation selectors and the characters fonts draw as blanks (Hangul
+/// fillers, the blank Braille pattern) do not; a name made only of them looks empty.
+fn is_visible(c: char) -> bool {
+    !(c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+        || is_combining_mark(c))
+}
+
+/// The blocks of combining marks that attach to whatever precedes them.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{0483}'..='\u{0489}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 impl TryFrom<String> for ListName {
@@ -133,6 +199,66 @@ mod tests {
                 Err(ListNameError::ControlCharacter),
                 "{name:?}"
             );
+        }
+    }
+
+    #[test]
+    fn line_and_paragraph_separators_are_refused() {
+        for name in ["a\u{2028}b", "a\u{2029}b"] {
+            assert_eq!(
+                ListName::parse(name),
+                Err(ListNameError::ControlCharacter),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn direction_overrides_and_isolates_are_refused() {
+        for name in [
+            "abc\u{202E}gnp.exe",
+            "a\u{202A}b",
+            "x\u{2066}y\u{2069}",
+            "\u{2068}z",
+        ] {
+            assert_eq!(
+                ListName::parse(name),
+                Err(ListNameError::DirectionControl),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_with_nothing_visible_are_refused() {
+        for name in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{3164}",
+            "\u{2800}",
+            "\u{0301}",
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{FE0F}\u{0301}",
+        ] {
+            assert_eq!(
+                ListName::parse(name),
+                Err(ListNameError::NothingVisible),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn visible_text_may_carry_invisible_helpers() {
+        for name in [
+            "e\u{0301}te\u{0301}",
+            "👍\u{FE0F}",
+            "שלום\u{200F} list",
+            "👩\u{200D}💻",
+            "日本語",
+            "Straße",
+        ] {
+            assert!(ListName::parse(name).is_ok(), "{name:?}");
         }
     }
 

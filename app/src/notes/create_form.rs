@@ -1,6 +1,5 @@
-use super::ListsModel;
+use super::Notes;
 use crate::lists::{CreateList, ListError, ListName, ListNameError};
-use crate::wire::{decode_form_component, decode_url_safe_base64, FromJson};
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
 const INPUT_ID: &str = "new-list-name";
@@ -8,11 +7,12 @@ const ERROR_ID: &str = "new-list-name-error";
 
 /// The "Add list" form. A real `<form>` posting to the server function, so it works
 /// before the wasm has loaded; once hydrated it checks the name at once and adds the
-/// row without a reload.
+/// row without a reload. `form_error` is why the server refused the last name posted
+/// without JavaScript (read from the URL by the server).
 #[component]
-pub fn CreateListForm(model: ListsModel) -> impl IntoView {
+pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(error_from_form_redirect());
+    let error = RwSignal::new(form_error.map(|error| error.to_string()));
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -26,8 +26,8 @@ pub fn CreateListForm(model: ListsModel) -> impl IntoView {
                 error.set(None);
                 field.set_value("");
                 let field = field.clone();
-                model.create(name, move |failed| {
-                    // Give the text back unless the user has started typing another name.
+                notes.create(name, move |failed| {
+                    // Give the text back unless the person has started typing another name.
                     if field.value().is_empty() {
                         field.set_value(&text);
                     }
@@ -38,17 +38,15 @@ pub fn CreateListForm(model: ListsModel) -> impl IntoView {
         let _ = field.focus();
     };
 
-    // Rules the user can break while typing are flagged at once; an empty box is not
+    // Rules a person can break while typing are flagged at once; an empty box is not
     // nagged about until they try to submit it.
     let on_input = move |_| {
         let Some(field) = input.get() else {
             return;
         };
         error.set(match ListName::parse(&field.value()) {
-            Err(refused @ (ListNameError::TooLong { .. } | ListNameError::ControlCharacter)) => {
-                Some(refused.to_string())
-            }
-            _ => None,
+            Err(ListNameError::Empty | ListNameError::NothingVisible) | Ok(_) => None,
+            Err(refused) => Some(refused.to_string()),
         });
     };
 
@@ -72,39 +70,5 @@ pub fn CreateListForm(model: ListsModel) -> impl IntoView {
             </div>
             <p id=ERROR_ID class="field-error">{move || error.get()}</p>
         </form>
-    }
-}
-
-/// Without JavaScript, a refused name comes back as a redirect to this page with the
-/// error in the query string (`__path`, `__err`). Show it in both renders, so the server's
-/// HTML and the hydrated page agree.
-fn error_from_form_redirect() -> Option<String> {
-    let query = current_query()?;
-    let mut path = None;
-    let mut encoded = None;
-    for pair in query.trim_start_matches('?').split('&') {
-        match pair.split_once('=') {
-            Some(("__path", value)) => path = decode_form_component(value),
-            Some(("__err", value)) => encoded = decode_form_component(value),
-            _ => {}
-        }
-    }
-    if path.as_deref() != Some(CreateList::PATH) {
-        return None;
-    }
-    // `__err` is URL-safe base64 of the error's JSON (see server_fn's ServerFnUrlError).
-    let bytes = decode_url_safe_base64(&encoded?)?;
-    let error = ListError::from_json_str(std::str::from_utf8(&bytes).ok()?)?;
-    Some(error.to_string())
-}
-
-fn current_query() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>().and_then(|parts| parts.uri.query().map(str::to_owned))
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        window().location().search().ok()
     }
 }

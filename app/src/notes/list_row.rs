@@ -1,4 +1,5 @@
-use super::ListsModel;
+use super::window::ListWindow;
+use super::Notes;
 use crate::lists::{List, ListId, ListName};
 use leptos::{either::Either, ev::SubmitEvent, html, prelude::*};
 
@@ -8,19 +9,27 @@ use leptos::{either::Either, ev::SubmitEvent, html, prelude::*};
 /// nothing else: button names come from `aria-labelledby` ("Rename" + the list's name)
 /// rather than from a formatted label per button.
 #[component]
-pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
+pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
     let dom_id = id.dom_id();
     let name_id = format!("{dom_id}-name");
     let rename_id = format!("{dom_id}-rename");
     let delete_id = format!("{dom_id}-delete");
     let editing = RwSignal::new(false);
-    let close_editor = {
-        let rename_id = rename_id.clone();
-        move || {
-            editing.set(false);
-            focus_after_render(rename_id.clone());
+    // Closing the editor re-creates the Rename button; keyboard focus goes back to it.
+    let rename_button = NodeRef::<html::Button>::new();
+    let refocus = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(button) = rename_button.get() {
+            if refocus.get_value() {
+                refocus.set_value(false);
+                let _ = button.focus();
+            }
         }
+    });
+    let close_editor = move || {
+        refocus.set_value(true);
+        editing.set(false);
     };
     let name = move || list.with(|list| list.name.to_string());
 
@@ -28,8 +37,6 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
         <li id=dom_id class="list-row">
             {move || {
                 if editing.get() {
-                    let close_editor = close_editor.clone();
-                    let on_cancel = close_editor.clone();
                     let current = name();
                     Either::Left(view! {
                         <RenameForm
@@ -37,11 +44,11 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
                             current=current.clone()
                             on_save=move |new_name: ListName| {
                                 if new_name.as_str() != current {
-                                    model.rename(id, new_name);
+                                    notes.rename(window, id, new_name);
                                 }
                                 close_editor();
                             }
-                            on_cancel=move || on_cancel()
+                            on_cancel=close_editor
                         />
                     })
                 } else {
@@ -53,6 +60,7 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
                                 id=rename_id.clone()
                                 class="button button-small"
                                 aria-labelledby=format!("{rename_id} {name_id}")
+                                node_ref=rename_button
                                 on:click=move |_| editing.set(true)
                             >
                                 "Rename"
@@ -62,7 +70,7 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
                                 id=delete_id.clone()
                                 class="button button-small button-danger"
                                 aria-labelledby=format!("{delete_id} {name_id}")
-                                on:click=move |_| model.delete(id)
+                                on:click=move |_| notes.delete(window, id)
                             >
                                 "Delete"
                             </button>
@@ -74,27 +82,13 @@ pub fn ListRow(list: ArcRwSignal<List>, model: ListsModel) -> impl IntoView {
     }
 }
 
-/// Moves keyboard focus to the element with this id once the view has been redrawn
-/// (closing the editor re-creates the Rename button). Browser only.
-fn focus_after_render(element_id: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&element_id) {
-            if let Ok(element) =
-                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(element)
-            {
-                let _ = element.focus();
-            }
-        }
-    });
-}
-
 /// The row's name as a text box: Enter (or Save) saves, Escape (or Cancel) cancels.
 #[component]
 fn RenameForm(
     id: ListId,
     current: String,
     on_save: impl Fn(ListName) + Send + Sync + 'static,
-    on_cancel: impl Fn() + Clone + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(None::<String>);
@@ -118,13 +112,10 @@ fn RenameForm(
             }
         }
     };
-    let cancel_on_escape = {
-        let on_cancel = on_cancel.clone();
-        move |event: leptos::ev::KeyboardEvent| {
-            if event.key() == "Escape" {
-                event.prevent_default();
-                on_cancel();
-            }
+    let cancel_on_escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            event.prevent_default();
+            on_cancel();
         }
     };
     view! {

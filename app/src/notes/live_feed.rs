@@ -2,44 +2,66 @@
 //!
 //! The browser's `EventSource` reconnects by itself and sends `Last-Event-ID`, so the
 //! server resumes right after the last event this page applied. Each event goes through
-//! [`ListsModel::apply`]: one row, at most, and never twice. Only a `reset` (the page was
-//! away longer than the server keeps its log) reloads the rows.
+//! [`ListWindow::receive`]: one row, at most, and never twice. Only a `reset` (the page
+//! was away longer than the server keeps its log) reloads the rows.
 
-use super::model::ListsModel;
-use crate::lists::EventSeq;
+use super::{ListWindow, Notes};
 
-/// Where the server streams list changes.
-pub const EVENTS_PATH: &str = "/api/lists/events";
-
-/// Starts (or restarts) following changes made after `after`. Does nothing on the server.
-pub fn follow(model: ListsModel, after: EventSeq) {
+/// Follows the feed from the window's cursor for as long as the current reactive owner
+/// lives: opened by an effect (so only in the browser, after hydration), closed with
+/// everything it set up when the owner is cleaned up.
+pub fn follow(notes: Notes, window: ListWindow) {
     #[cfg(feature = "hydrate")]
-    browser::follow(model, after);
+    browser::follow(notes, window);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (model, after);
+    let _ = (notes, window);
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{ListsModel, EVENTS_PATH};
-    use crate::lists::{EventSeq, ListEvent};
-    use crate::notes::model::FeedStatus;
-    use crate::notes::split;
-    use crate::wire::FromJson;
-    use leptos::prelude::{set_timeout, Set};
-    use std::{cell::Cell, cell::RefCell, rc::Rc, time::Duration};
+    use super::{ListWindow, Notes};
+    use crate::lists::{EventSeq, ListEvent, EVENTS_PATH};
+    use crate::notes::{window::Fetch, FeedStatus};
+    use crate::wire::from_json;
+    use leptos::prelude::*;
+    use send_wrapper::SendWrapper;
+    use std::{cell::RefCell, rc::Rc, time::Duration};
     use wasm_bindgen::{closure::Closure, JsCast};
-    use web_sys::{Event, EventSource, MessageEvent};
+    use web_sys::{EventSource, MessageEvent};
 
     /// How long to wait before opening a new connection when the browser gave up on one.
     const RETRY: Duration = Duration::from_secs(1);
 
+    pub fn follow(notes: Notes, window: ListWindow) {
+        Effect::new(move |_| {
+            let feed = Feed::new(notes, window);
+            feed.connect(window.cursor());
+            let feed = SendWrapper::new(feed);
+            on_cleanup(move || feed.close());
+        });
+    }
+
+    /// One page's feed: the open connection, if any, and a pending retry.
+    #[derive(Clone)]
+    struct Feed {
+        notes: Notes,
+        window: ListWindow,
+        state: Rc<RefCell<FeedState>>,
+    }
+
+    #[derive(Default)]
+    struct FeedState {
+        connection: Option<Connection>,
+        retry: Option<TimeoutHandle>,
+        last_seen: EventSeq,
+        closed: bool,
+    }
+
+    /// An open `EventSource` and its listeners. Every listener takes a `MessageEvent`;
+    /// for `open` and `error`, which are plain events, only `Event`'s methods are used.
     struct Connection {
         source: EventSource,
-        _on_open: Closure<dyn FnMut(Event)>,
-        _on_error: Closure<dyn FnMut(Event)>,
-        _on_change: Closure<dyn FnMut(MessageEvent)>,
-        _on_reset: Closure<dyn FnMut(MessageEvent)>,
+        _listeners: [Closure<dyn FnMut(MessageEvent)>; 4],
     }
 
     impl Drop for Connection {
@@ -48,115 +70,127 @@ mod browser {
         }
     }
 
-    thread_local! {
-        static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
-        /// Bumped by every `follow`, so callbacks of a replaced connection do nothing.
-        static GENERATION: Cell<u64> = const { Cell::new(0) };
-    }
-
-    pub fn follow(model: ListsModel, after: EventSeq) {
-        let generation = GENERATION.with(|g| {
-            g.set(g.get() + 1);
-            g.get()
-        });
-        connect(model, generation, Rc::new(Cell::new(after)));
-    }
-
-    fn is_current(generation: u64) -> bool {
-        GENERATION.with(Cell::get) == generation
-    }
-
-    fn connect(model: ListsModel, generation: u64, last_seen: Rc<Cell<EventSeq>>) {
-        if !is_current(generation) {
-            return;
-        }
-        let url = format!("{EVENTS_PATH}?after={}", last_seen.get());
-        let Ok(source) = EventSource::new(&url) else {
-            model.feed.set(FeedStatus::Reconnecting);
-            retry(model, generation, last_seen);
-            return;
-        };
-
-        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
-            if is_current(generation) {
-                model.feed.set(FeedStatus::Live);
+    impl Feed {
+        fn new(notes: Notes, window: ListWindow) -> Self {
+            Self {
+                notes,
+                window,
+                state: Rc::default(),
             }
-        });
-        let on_error = {
-            let source = source.clone();
-            let last_seen = Rc::clone(&last_seen);
-            Closure::<dyn FnMut(Event)>::new(move |_| {
-                if !is_current(generation) {
+        }
+
+        fn close(&self) {
+            let mut state = self.state.borrow_mut();
+            state.closed = true;
+            state.connection = None;
+            if let Some(retry) = state.retry.take() {
+                retry.clear();
+            }
+        }
+
+        fn connect(&self, after: EventSeq) {
+            {
+                let mut state = self.state.borrow_mut();
+                if state.closed {
                     return;
                 }
-                model.feed.set(FeedStatus::Reconnecting);
+                state.last_seen = state.last_seen.max(after);
+                state.connection = None;
+            }
+            let after = self.state.borrow().last_seen;
+            let Ok(source) = EventSource::new(&format!("{EVENTS_PATH}?after={after}")) else {
+                self.retry();
+                return;
+            };
+            let on_open = self.listener(|feed, _| feed.notes.feed.set(FeedStatus::Live));
+            let on_error = self.listener(|feed, message| {
+                feed.notes.feed.set(FeedStatus::Reconnecting);
                 // CONNECTING means the browser retries by itself; CLOSED means it gave up.
-                if source.ready_state() == EventSource::CLOSED {
-                    retry(model, generation, Rc::clone(&last_seen));
+                let closed = message
+                    .target()
+                    .and_then(|target| target.dyn_into::<EventSource>().ok())
+                    .is_some_and(|source| source.ready_state() == EventSource::CLOSED);
+                if closed {
+                    feed.retry();
                 }
-            })
-        };
-        let on_change = {
-            let last_seen = Rc::clone(&last_seen);
-            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            });
+            let on_change = self.listener(|feed, message| {
                 let Some(data) = message.data().as_string() else {
                     return;
                 };
-                match ListEvent::from_json_str(&data) {
-                    Some(event) => {
-                        last_seen.set(last_seen.get().max(event.seq));
-                        model.receive(event);
+                match from_json::<ListEvent>(&data) {
+                    Ok(event) => {
+                        {
+                            let mut state = feed.state.borrow_mut();
+                            state.last_seen = state.last_seen.max(event.seq);
+                        }
+                        feed.window.receive(event);
                     }
-                    None => leptos::logging::warn!("ignoring a malformed list event: {data}"),
+                    Err(error) => leptos::logging::warn!("ignoring a list event: {error}"),
+                }
+            });
+            let on_reset = self.listener(|feed, _| feed.reload());
+            let listening = [
+                ("open", &on_open),
+                ("error", &on_error),
+                ("change", &on_change),
+                ("reset", &on_reset),
+            ]
+            .into_iter()
+            .all(|(name, listener)| {
+                source
+                    .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+                    .is_ok()
+            });
+            let connection = Connection {
+                source,
+                _listeners: [on_open, on_error, on_change, on_reset],
+            };
+            if listening {
+                self.state.borrow_mut().connection = Some(connection);
+            } else {
+                drop(connection);
+                self.retry();
+            }
+        }
+
+        fn listener(
+            &self,
+            on_event: impl Fn(&Feed, MessageEvent) + 'static,
+        ) -> Closure<dyn FnMut(MessageEvent)> {
+            let feed = self.clone();
+            Closure::new(move |event: MessageEvent| {
+                if !feed.state.borrow().closed {
+                    on_event(&feed, event);
                 }
             })
-        };
-        let on_reset = Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
-            if is_current(generation) {
-                CONNECTION.with_borrow_mut(Option::take);
-                leptos::task::spawn_local(reload(model));
-            }
-        });
-
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let listen = |name: &str, callback: &Closure<dyn FnMut(MessageEvent)>| {
-            source
-                .add_event_listener_with_callback(name, callback.as_ref().unchecked_ref())
-                .is_ok()
-        };
-        if !listen("change", &on_change) || !listen("reset", &on_reset) {
-            source.close();
-            retry(model, generation, last_seen);
-            return;
         }
-        let connection = Connection {
-            source,
-            _on_open: on_open,
-            _on_error: on_error,
-            _on_change: on_change,
-            _on_reset: on_reset,
-        };
-        CONNECTION.with_borrow_mut(|current| *current = Some(connection));
-    }
 
-    fn retry(model: ListsModel, generation: u64, last_seen: Rc<Cell<EventSeq>>) {
-        set_timeout(move || connect(model, generation, last_seen), RETRY);
-    }
+        fn retry(&self) {
+            self.notes.feed.set(FeedStatus::Reconnecting);
+            let feed = self.clone();
+            let after = self.state.borrow().last_seen;
+            let handle = set_timeout_with_handle(move || feed.connect(after), RETRY).ok();
+            self.state.borrow_mut().retry = handle;
+        }
 
-    /// The server no longer has the events this page missed: load the rows again (rows
-    /// that are still there keep their DOM node) and follow on from the new snapshot.
-    async fn reload(model: ListsModel) {
-        match split::load().await {
-            Ok(snapshot) => {
-                let cursor = snapshot.cursor;
-                model.reset(snapshot);
-                follow(model, cursor);
-            }
-            Err(_) => {
-                model.feed.set(FeedStatus::Reconnecting);
-                set_timeout(move || leptos::task::spawn_local(reload(model)), RETRY);
-            }
+        /// The server no longer has the events this page missed: load the rows again
+        /// (rows that are still there keep their DOM node) and follow on from there.
+        fn reload(&self) {
+            self.state.borrow_mut().connection = None;
+            self.notes.feed.set(FeedStatus::Reconnecting);
+            let feed = self.clone();
+            leptos::task::spawn_local(async move {
+                if feed.notes.fetch_now(feed.window, Fetch::Reset).await {
+                    let cursor = feed.window.cursor();
+                    feed.state.borrow_mut().last_seen = cursor;
+                    feed.connect(cursor);
+                } else {
+                    let retry = feed.clone();
+                    let handle = set_timeout_with_handle(move || retry.reload(), RETRY).ok();
+                    feed.state.borrow_mut().retry = handle;
+                }
+            });
         }
     }
 }

@@ -1,5 +1,12 @@
-use super::FeedStatus;
 use leptos::prelude::*;
+
+/// Whether the live feed is connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
 
 /// Says "Reconnecting…" while the live feed is down; empty while it is live.
 #[component]

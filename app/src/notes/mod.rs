@@ -1,34 +1,65 @@
-//! The `/notes` page: lists loaded asynchronously, then kept live one row at a time.
+//! The `/notes` page: lists loaded asynchronously, a window of them kept live one row at
+//! a time, scrolled a page at a time in both directions, and searched.
 
-mod actions;
 mod create_form;
+mod list_edges;
 mod list_row;
 mod live_feed;
 mod live_indicator;
 mod load_error;
-mod model;
+mod loaded_lists;
 mod notice_bar;
+mod requested_page;
+mod requests;
+mod search_box;
 mod skeleton;
-mod split;
+mod transport;
+mod viewport;
+mod window;
 
-pub use live_feed::EVENTS_PATH;
-pub use model::{FeedStatus, ListsModel, Notice};
+pub use live_indicator::FeedStatus;
+pub use notice_bar::Notice;
+pub use requested_page::{PreloadedPage, RequestedPage};
+pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
-use crate::stream::AsyncKeyedStream;
+use crate::lists::{ListsPage, ListsQuery};
+use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
 use create_form::CreateListForm;
-use leptos::prelude::*;
-use list_row::ListRow;
+use leptos::{either::Either, prelude::*};
 use live_indicator::LiveIndicator;
 use load_error::LoadError;
+use loaded_lists::LoadedLists;
 use notice_bar::NoticeBar;
+use requests::RequestQueue;
+use search_box::SearchBox;
 use skeleton::LoadingSkeleton;
+
+/// What the parts of the page share. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Notes {
+    /// Which page the person asked for: from the URL on the first load, then from the
+    /// search box.
+    pub query: RwSignal<ListsQuery>,
+    /// The loaded window, while one is shown (set by the view that shows it).
+    pub window: RwSignal<Option<ListWindow>>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub feed: RwSignal<FeedStatus>,
+    requests: RequestQueue,
+}
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
 /// later in the same response. In the browser the rows then change one at a time.
 #[component]
 pub fn NotesPage() -> impl IntoView {
-    let lists = AsyncKeyedStream::new(split::load);
-    let model = ListsModel::new(lists.rows());
+    let request = RequestedPage::shared();
+    let notes = Notes {
+        query: RwSignal::new(request.query.clone()),
+        window: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        feed: RwSignal::new(FeedStatus::Connecting),
+        requests: RequestQueue::new(),
+    };
+    let preloaded = PreloadedPage::shared();
     // Effects only run in the browser, after hydration: a marker for tests and styles.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -38,44 +69,48 @@ pub fn NotesPage() -> impl IntoView {
             <section class="card" aria-labelledby="lists-heading">
                 <header class="card-header">
                     <h1 id="lists-heading">"Lists"</h1>
-                    <LiveIndicator status=model.feed />
+                    <LiveIndicator status=notes.feed />
                 </header>
-                <CreateListForm model />
-                <Suspense fallback=LoadingSkeleton>
-                    <ErrorBoundary fallback=move |_| view! { <LoadError on_retry=move || lists.retry() /> }>
-                        {move || Suspend::new(async move {
-                            lists
-                                .ready()
-                                .await
-                                .map(|cursor| {
-                                    model.loaded(cursor);
-                                    live_feed::follow(model, cursor);
-                                    view! { <ListRows model /> }
-                                })
-                        })}
-                    </ErrorBoundary>
-                </Suspense>
-                <NoticeBar model />
+                <CreateListForm notes form_error=request.form_error />
+                {match preloaded {
+                    Some(page) => Either::Left(view! { <ListsInPlace notes page /> }),
+                    None => Either::Right(view! { <StreamedLists notes /> }),
+                }}
+                <NoticeBar notes />
             </section>
         </main>
     }
 }
 
-/// The loaded rows, keyed by list id so that a change touches one `<li>`.
+/// The rows the server already had: rendered in place, nothing to wait for.
 #[component]
-fn ListRows(model: ListsModel) -> impl IntoView {
-    let rows = model.rows;
-    // Toggled with `hidden` rather than `<Show>`: the same for people and screen readers,
-    // and about 0.9 KiB less wasm (see BENCHMARKS.md).
+fn ListsInPlace(notes: Notes, page: ListsPage) -> impl IntoView {
+    let (rows, info) = page.into_parts();
+    let rows = KeyedStream::from_rows(rows, ListWindow::LIMIT);
+    // There is always a window here, so a search never needs to reload the page.
     view! {
-        <div class="empty-state" hidden=move || !rows.is_empty()>
-            <p class="empty-title">"No lists yet"</p>
-            <p class="empty-hint">"Add your first list above; it will show up here."</p>
-        </div>
-        <ul class="lists" aria-label="Lists">
-            <For each=move || rows.rows() key=|row| *row.key() let:row>
-                <ListRow list=row.value() model />
-            </For>
-        </ul>
+        <SearchBox notes on_search_without_window=|| {} />
+        <LoadedLists notes rows info />
+    }
+}
+
+/// The rows loaded while the page streams: LiveView's `start_async`. The skeleton shows
+/// first; the rows or the error (with Retry) replace it in the same response.
+#[component]
+fn StreamedLists(notes: Notes) -> impl IntoView {
+    let lists = AsyncKeyedStream::new(
+        move || transport::load(notes.query.get_untracked()),
+        ListWindow::LIMIT,
+    );
+    view! {
+        <SearchBox notes on_search_without_window=move || lists.retry() />
+        <Suspense fallback=LoadingSkeleton>
+            {move || Suspend::new(async move {
+                match lists.stream().await {
+                    Ok((rows, info)) => Either::Left(view! { <LoadedLists notes rows info /> }),
+                    Err(_) => Either::Right(view! { <LoadError on_retry=move || lists.retry() /> }),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -1,10 +1,21 @@
-use super::{ListsModel, Notice};
+use super::Notes;
+use crate::lists::List;
 use leptos::{either::Either, html, prelude::*};
+
+/// A message about the last change, shown under the list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A list was deleted and can be brought back. Requests run in click order, so an
+    /// Undo can never overtake its Delete.
+    Deleted(List),
+    /// A change failed and was undone on the page; the sentence says why.
+    Failed(String),
+}
 
 /// "List deleted" with Undo, or the reason a change failed.
 #[component]
-pub fn NoticeBar(model: ListsModel) -> impl IntoView {
-    let dismiss = move |_| model.notice.set(None);
+pub fn NoticeBar(notes: Notes) -> impl IntoView {
+    let dismiss = move |_| notes.notice.set(None);
     let undo_button = NodeRef::<html::Button>::new();
     // Deleting removes the focused row; Undo is where the keyboard should land next.
     Effect::new(move |_| {
@@ -15,7 +26,7 @@ pub fn NoticeBar(model: ListsModel) -> impl IntoView {
     view! {
         <div class="notices">
             <div role="status" class="notice-slot">
-                {move || match model.notice.get() {
+                {move || match notes.notice.get() {
                     Some(Notice::Deleted(list)) => Some(view! {
                         <div class="notice">
                             <span>"List deleted"</span>
@@ -23,7 +34,7 @@ pub fn NoticeBar(model: ListsModel) -> impl IntoView {
                                 type="button"
                                 class="button button-small"
                                 node_ref=undo_button
-                                on:click=move |_| model.undo_delete(list.clone())
+                                on:click=move |_| notes.undo_delete(list.clone())
                             >
                                 "Undo"
                             </button>
@@ -35,7 +46,7 @@ pub fn NoticeBar(model: ListsModel) -> impl IntoView {
                     _ => None,
                 }}
             </div>
-            {move || match model.notice.get() {
+            {move || match notes.notice.get() {
                 Some(Notice::Failed(message)) => Either::Left(view! {
                     <div role="alert" class="notice notice-error">
                         <span>{message}</span>

@@ -1,13 +1,14 @@
 //! `AsyncKeyedStream`: a [`KeyedStream`] filled by one asynchronous load.
 
-use super::{Keyed, KeyedStream};
+use super::{Keyed, KeyedStream, Limit};
 use crate::wire::{JsonData, WireError};
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use std::future::Future;
 
 /// What a load returns: the rows, and whatever else the page needs alongside them
-/// (for the lists page, the change-log cursor the live feed resumes from).
+/// (for the lists page, where the page sits in the collection and the change-log cursor
+/// the live feed resumes from).
 pub trait Snapshot {
     type Row: Keyed + Clone + PartialEq + Send + Sync + 'static;
     type Meta;
@@ -22,20 +23,21 @@ impl<T: Keyed + Clone + PartialEq + Send + Sync + 'static> Snapshot for Vec<T> {
     }
 }
 
-/// An asynchronous load feeding a keyed stream.
+/// An asynchronous load feeding a keyed stream: LiveView's `start_async` + `stream`.
 ///
 /// The load is a [`Resource`], so on the server it streams with the page (a
 /// `<Suspense>` shows its fallback first) and in the browser it is read from the
-/// serialized page instead of being fetched again. After that, the rows change only
-/// through the [`KeyedStream`] operations: nothing reloads the whole list unless
-/// [`retry`](Self::retry) is called.
+/// serialized page instead of being fetched again. [`stream`](Self::stream) turns the
+/// loaded rows into a fresh [`KeyedStream`]; from then on the rows change only through
+/// its operations, and nothing reloads the whole list unless [`retry`](Self::retry) is
+/// called.
 pub struct AsyncKeyedStream<S, E>
 where
     S: Snapshot + Send + Sync + 'static,
     E: Send + Sync + 'static,
 {
     load: Resource<Result<S, E>, JsonData>,
-    rows: KeyedStream<S::Row>,
+    limit: Limit,
 }
 
 impl<S, E> Clone for AsyncKeyedStream<S, E>
@@ -64,20 +66,16 @@ where
     JsonData: Encoder<Result<S, E>, Error = WireError, Encoded = String>
         + Decoder<Result<S, E>, Error = WireError, Encoded = str>,
 {
-    /// Starts loading with `loader` (on the server while rendering, or in the browser).
-    pub fn new<Fut>(loader: impl Fn() -> Fut + Send + Sync + 'static) -> Self
+    /// Starts loading with `loader` (on the server while rendering, or in the browser);
+    /// streams made from it keep at most as many rows as `limit` says.
+    pub fn new<Fut>(loader: impl Fn() -> Fut + Send + Sync + 'static, limit: Limit) -> Self
     where
         Fut: Future<Output = Result<S, E>> + Send + 'static,
     {
         Self {
             load: Resource::new_with_options(|| (), move |()| loader(), false),
-            rows: KeyedStream::new(),
+            limit,
         }
-    }
-
-    /// The rows, to render with `<For>` and to change one at a time.
-    pub fn rows(&self) -> KeyedStream<S::Row> {
-        self.rows
     }
 
     /// Runs the load again: `<Suspense>` shows its fallback, then rows or the error.
@@ -85,11 +83,12 @@ where
         self.load.refetch();
     }
 
-    /// Waits for the load; on success fills the rows (keeping the DOM of rows that
-    /// survive) and returns the snapshot's meta. Call it inside a `Suspend`.
-    pub async fn ready(self) -> Result<S::Meta, E> {
+    /// Waits for the load and returns a new stream holding its rows, with the load's
+    /// meta. Nothing that exists is changed, so it is safe inside a `Suspend`: each
+    /// completed load (a Retry, say) gives a stream of its own, owned by the view that
+    /// asked for it.
+    pub async fn stream(self) -> Result<(KeyedStream<S::Row>, S::Meta), E> {
         let (rows, meta) = self.load.await?.into_parts();
-        self.rows.reset(rows);
-        Ok(meta)
+        Ok((KeyedStream::from_rows(rows, self.limit), meta))
     }
 }

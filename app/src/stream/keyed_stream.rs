@@ -50,13 +50,42 @@ impl<T: Keyed> StreamRow<T> {
     }
 }
 
+/// How many rows a stream keeps, like LiveView's `limit:` option. A positive limit
+/// (`KeepFirst`) drops rows from the end once there are too many; a negative one
+/// (`KeepLast`) drops them from the start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Limit {
+    #[default]
+    None,
+    /// Keep the first N rows (LiveView's `limit: N`).
+    KeepFirst(usize),
+    /// Keep the last N rows (LiveView's `limit: -N`).
+    KeepLast(usize),
+}
+
+/// An end of the stream, where a page of rows is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
+/// How many rows a change dropped from each end to stay within the limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Trimmed {
+    pub from_start: usize,
+    pub from_end: usize,
+}
+
 /// An ordered collection of keyed rows, each individually reactive.
 ///
-/// Structural changes (insert, delete, reset) notify only readers of the row order,
-/// i.e. the `<For>`; `update` notifies only that row's readers. Keys are unique: inserting
-/// a key that is already present updates that row in place instead.
+/// Structural changes (insert, delete, reset, loading a page) notify only readers of the
+/// row order, i.e. the `<For>`; `update` notifies only that row's readers. Keys are
+/// unique: inserting a key that is already present updates that row in place instead.
+/// The stream's [`Limit`] applies to every insert and reset.
 pub struct KeyedStream<T: Keyed + Send + Sync + 'static> {
     rows: RwSignal<Vec<StreamRow<T>>>,
+    limit: Limit,
 }
 
 impl<T: Keyed + Send + Sync + 'static> Clone for KeyedStream<T> {
@@ -77,10 +106,31 @@ impl<T> KeyedStream<T>
 where
     T: Keyed + Clone + PartialEq + Send + Sync + 'static,
 {
+    /// An empty stream without a limit.
     pub fn new() -> Self {
+        Self::with_limit(Limit::None)
+    }
+
+    /// An empty stream that keeps at most as many rows as `limit` says.
+    pub fn with_limit(limit: Limit) -> Self {
         Self {
             rows: RwSignal::new(Vec::new()),
+            limit,
         }
+    }
+
+    /// A stream holding `values` (cut to the limit), for a freshly loaded collection.
+    pub fn from_rows(values: impl IntoIterator<Item = T>, limit: Limit) -> Self {
+        let mut rows: Vec<_> = values.into_iter().map(StreamRow::new).collect();
+        apply_limit(&mut rows, limit);
+        Self {
+            rows: RwSignal::new(rows),
+            limit,
+        }
+    }
+
+    pub fn limit(&self) -> Limit {
+        self.limit
     }
 
     /// The rows in order, for `<For each=...>`. Tracks the order, not the values.
@@ -106,22 +156,37 @@ where
         })
     }
 
+    /// Whether a row has this key, without tracking.
+    pub fn contains(&self, key: &T::Key) -> bool {
+        self.rows
+            .with_untracked(|rows| rows.iter().any(|row| &row.key == key))
+    }
+
     /// The keys in order, without tracking.
     pub fn keys(&self) -> Vec<T::Key> {
         self.rows
             .with_untracked(|rows| rows.iter().map(|row| row.key.clone()).collect())
     }
 
-    /// Inserts a row, or updates it in place if its key is already present.
-    /// Returns `true` when a row was added.
-    pub fn insert(&self, value: T, at: At<T>) -> bool {
+    /// The first and the last row's values, without tracking.
+    pub fn ends(&self) -> Option<(T, T)> {
+        self.rows.with_untracked(|rows| {
+            Some((
+                rows.first()?.value.get_untracked(),
+                rows.last()?.value.get_untracked(),
+            ))
+        })
+    }
+
+    /// Inserts a row, or updates it in place if its key is already present; then drops
+    /// rows past the limit (which may be the new row itself).
+    pub fn insert(&self, value: T, at: At<T>) -> Trimmed {
         if self.update(value.clone()) {
-            return false;
+            return Trimmed::default();
         }
-        let row = StreamRow {
-            key: value.key(),
-            value: ArcRwSignal::new(value),
-        };
+        let row = StreamRow::new(value);
+        let limit = self.limit;
+        let mut trimmed = Trimmed::default();
         self.rows.update(|rows| {
             let index = match at {
                 At::Start => 0,
@@ -138,8 +203,38 @@ where
                 }),
             };
             rows.insert(index, row);
+            trimmed = apply_limit(rows, limit);
         });
-        true
+        trimmed
+    }
+
+    /// Loads a page of rows at one end, in the order given, skipping keys already present;
+    /// then keeps at most `max` rows by dropping from the *other* end. This is LiveView's
+    /// `stream(socket, name, page, at: -1, limit: -max)` (and `at: 0, limit: max`), the
+    /// building block of infinite scrolling in both directions.
+    pub fn load_page(
+        &self,
+        values: impl IntoIterator<Item = T>,
+        edge: Edge,
+        max: usize,
+    ) -> Trimmed {
+        let fresh: Vec<_> = values
+            .into_iter()
+            .filter(|value| !self.update(value.clone()))
+            .map(StreamRow::new)
+            .collect();
+        let mut trimmed = Trimmed::default();
+        self.rows.update(|rows| match edge {
+            Edge::End => {
+                rows.extend(fresh);
+                trimmed = apply_limit(rows, Limit::KeepLast(max));
+            }
+            Edge::Start => {
+                rows.splice(0..0, fresh);
+                trimmed = apply_limit(rows, Limit::KeepFirst(max));
+            }
+        });
+        trimmed
     }
 
     /// Replaces the value of the row with the same key, notifying only that row, and only
@@ -177,15 +272,16 @@ where
         removed.map(|row| (index, row.value.get_untracked()))
     }
 
-    /// Replaces all rows. Rows whose key survives keep their signal (so `<For>` keeps
-    /// their DOM node) and are updated in place; the others are dropped or created.
-    pub fn reset(&self, values: impl IntoIterator<Item = T>) {
+    /// Replaces all rows (LiveView's `reset: true`), cut to the limit. Rows whose key
+    /// survives keep their signal (so `<For>` keeps their DOM node) and are updated in
+    /// place; the others are dropped or created.
+    pub fn reset(&self, values: impl IntoIterator<Item = T>) -> Trimmed {
         let mut previous = self.rows.with_untracked(|rows| {
             rows.iter()
                 .map(|row| (row.key.clone(), row.value.clone()))
                 .collect::<std::collections::HashMap<_, _>>()
         });
-        let rows = values
+        let mut rows: Vec<_> = values
             .into_iter()
             .map(|value| {
                 let key = value.key();
@@ -201,7 +297,9 @@ where
                 StreamRow { key, value }
             })
             .collect();
+        let trimmed = apply_limit(&mut rows, self.limit);
         self.rows.set(rows);
+        trimmed
     }
 
     fn row(&self, key: &T::Key) -> Option<ArcRwSignal<T>> {
@@ -210,6 +308,37 @@ where
                 .find(|row| &row.key == key)
                 .map(|row| row.value.clone())
         })
+    }
+}
+
+impl<T: Keyed> StreamRow<T> {
+    fn new(value: T) -> Self {
+        Self {
+            key: value.key(),
+            value: ArcRwSignal::new(value),
+        }
+    }
+}
+
+fn apply_limit<R>(rows: &mut Vec<R>, limit: Limit) -> Trimmed {
+    match limit {
+        Limit::None => Trimmed::default(),
+        Limit::KeepFirst(max) => {
+            let from_end = rows.len().saturating_sub(max);
+            rows.truncate(max);
+            Trimmed {
+                from_start: 0,
+                from_end,
+            }
+        }
+        Limit::KeepLast(max) => {
+            let from_start = rows.len().saturating_sub(max);
+            rows.drain(..from_start);
+            Trimmed {
+                from_start,
+                from_end: 0,
+            }
+        }
     }
 }
 
@@ -270,8 +399,7 @@ mod tests {
     fn inserting_a_present_key_updates_in_place() {
         with_stream(|stream| {
             stream.reset([item(1, "a"), item(2, "b")]);
-            let added = stream.insert(item(1, "renamed"), At::Start);
-            assert!(!added);
+            stream.insert(item(1, "renamed"), At::Start);
             assert_eq!(stream.keys(), vec![1, 2]);
             assert_eq!(stream.get(&1).unwrap().label, "renamed");
         });
@@ -334,6 +462,126 @@ mod tests {
             let now = stream.rows();
             assert!(now[1].value() == signals[0].value());
             assert!(now[2].value() == signals[2].value());
+        });
+    }
+
+    fn limited(limit: Limit, test: impl FnOnce(KeyedStream<Item>)) {
+        Owner::new().with(|| test(KeyedStream::with_limit(limit)));
+    }
+
+    #[test]
+    fn a_positive_limit_keeps_the_first_rows_on_insert() {
+        limited(Limit::KeepFirst(3), |stream| {
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            let trimmed = stream.insert(item(4, "d"), At::Start);
+            assert_eq!(stream.keys(), vec![4, 3, 2]);
+            assert_eq!(
+                trimmed,
+                Trimmed {
+                    from_start: 0,
+                    from_end: 1
+                }
+            );
+            // Inserted past the limit: the new row itself is what goes.
+            stream.insert(item(0, "z"), At::End);
+            assert_eq!(stream.keys(), vec![4, 3, 2]);
+        });
+    }
+
+    #[test]
+    fn a_negative_limit_keeps_the_last_rows_on_insert() {
+        limited(Limit::KeepLast(3), |stream| {
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            let trimmed = stream.insert(item(0, "z"), At::End);
+            assert_eq!(stream.keys(), vec![2, 1, 0]);
+            assert_eq!(
+                trimmed,
+                Trimmed {
+                    from_start: 1,
+                    from_end: 0
+                }
+            );
+        });
+    }
+
+    #[test]
+    fn reset_applies_the_limit() {
+        limited(Limit::KeepFirst(2), |stream| {
+            let trimmed = stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            assert_eq!(stream.keys(), vec![3, 2]);
+            assert_eq!(trimmed.from_end, 1);
+        });
+        limited(Limit::KeepLast(2), |stream| {
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            assert_eq!(stream.keys(), vec![2, 1]);
+        });
+    }
+
+    #[test]
+    fn from_rows_applies_the_limit() {
+        Owner::new().with(|| {
+            let stream =
+                KeyedStream::from_rows((1..=5).map(|id| item(id, "x")), Limit::KeepFirst(2));
+            assert_eq!(stream.keys(), vec![1, 2]);
+            assert_eq!(stream.limit(), Limit::KeepFirst(2));
+        });
+    }
+
+    #[test]
+    fn loading_a_page_at_the_end_drops_rows_from_the_start() {
+        with_stream(|stream| {
+            stream.reset([item(6, "f"), item(5, "e"), item(4, "d")]);
+            let kept = stream.rows()[2].value();
+            let trimmed = stream.load_page([item(3, "c"), item(2, "b")], Edge::End, 4);
+            assert_eq!(stream.keys(), vec![5, 4, 3, 2]);
+            assert_eq!(
+                trimmed,
+                Trimmed {
+                    from_start: 1,
+                    from_end: 0
+                }
+            );
+            assert!(
+                stream.rows()[1].value() == kept,
+                "surviving rows keep their signal"
+            );
+        });
+    }
+
+    #[test]
+    fn loading_a_page_at_the_start_drops_rows_from_the_end() {
+        with_stream(|stream| {
+            stream.reset([item(4, "d"), item(3, "c"), item(2, "b")]);
+            let trimmed = stream.load_page([item(6, "f"), item(5, "e")], Edge::Start, 4);
+            assert_eq!(stream.keys(), vec![6, 5, 4, 3]);
+            assert_eq!(
+                trimmed,
+                Trimmed {
+                    from_start: 0,
+                    from_end: 1
+                }
+            );
+        });
+    }
+
+    #[test]
+    fn a_page_never_duplicates_a_key_it_shares_with_the_stream() {
+        with_stream(|stream| {
+            stream.reset([item(3, "c"), item(2, "b")]);
+            stream.load_page([item(2, "B"), item(1, "a")], Edge::End, 10);
+            assert_eq!(stream.keys(), vec![3, 2, 1]);
+            assert_eq!(stream.get(&2).unwrap().label, "B");
+        });
+    }
+
+    #[test]
+    fn contains_and_ends_look_without_tracking() {
+        with_stream(|stream| {
+            assert_eq!(stream.ends(), None);
+            stream.reset([item(3, "c"), item(2, "b"), item(1, "a")]);
+            assert!(stream.contains(&2));
+            assert!(!stream.contains(&9));
+            assert_eq!(stream.ends(), Some((item(3, "c"), item(1, "a"))));
         });
     }
 

@@ -1,7 +1,7 @@
 //! `ChangeFeed`: tails the change log and broadcasts each new entry once, serialized once.
 
 use app::lists::{
-    server::{ListStore, StoreError},
+    ssr::{ListStore, StoreError},
     EventSeq, ListEvent,
 };
 use std::{sync::Arc, time::Duration};
@@ -89,16 +89,16 @@ async fn tail(
         }
         loop {
             match store.events_after(last, PAGE).await {
-                Ok(events) => {
-                    let full_page = events.len() == PAGE as usize;
-                    for event in &events {
-                        last = event.seq;
+                Ok(read) => {
+                    for event in &read.events {
                         // No receivers is fine: nobody is watching right now.
                         let _ = live.send(Arc::new(FeedEvent::new(event)));
                     }
+                    // Unreadable entries were skipped (and logged once): move past them.
+                    last = read.through;
                     // Entries written by another process are news to the store's caches.
                     store.log_advanced(last);
-                    if !full_page {
+                    if !read.full {
                         break;
                     }
                 }

@@ -7,7 +7,7 @@
 //! database was replaced), it gets a `reset` event and reloads its rows.
 
 use super::{feed::PAGE, ChangeFeed, FeedEvent};
-use app::lists::{server::StoreError, EventSeq};
+use app::lists::{ssr::StoreError, EventSeq};
 use axum::{
     extract::{Query, State},
     http::HeaderMap,
@@ -44,6 +44,7 @@ pub async fn list_events(
         feed,
         last: after,
         backlog: VecDeque::new(),
+        read_through: after,
         phase: Phase::Start,
     };
     let events = stream::unfold(subscription, |mut subscription| async move {
@@ -71,6 +72,9 @@ struct Subscription {
     live: broadcast::Receiver<Arc<FeedEvent>>,
     last: EventSeq,
     backlog: VecDeque<Arc<FeedEvent>>,
+    /// How far the last log read got, unreadable entries included: once the backlog is
+    /// sent, the stream has passed this point.
+    read_through: EventSeq,
     phase: Phase,
 }
 
@@ -84,6 +88,7 @@ impl Subscription {
                 }
                 continue;
             }
+            self.last = self.last.max(self.read_through);
             match self.phase {
                 Phase::Done => return None,
                 Phase::Start => {
@@ -91,8 +96,8 @@ impl Subscription {
                     return Some(Event::default().retry(RECONNECT_AFTER));
                 }
                 Phase::CatchUp { checked } => {
-                    let events = match self.feed.store().events_after(self.last, PAGE).await {
-                        Ok(events) => events,
+                    let read = match self.feed.store().events_after(self.last, PAGE).await {
+                        Ok(read) => read,
                         Err(error) => return self.fail(error),
                     };
                     if !checked {
@@ -105,13 +110,17 @@ impl Subscription {
                             Err(error) => return self.fail(error),
                         }
                     }
-                    self.phase = if events.len() < PAGE as usize {
-                        Phase::Live
-                    } else {
+                    self.phase = if read.full {
                         Phase::CatchUp { checked: true }
+                    } else {
+                        Phase::Live
                     };
-                    self.backlog
-                        .extend(events.iter().map(|event| Arc::new(FeedEvent::new(event))));
+                    self.backlog.extend(
+                        read.events
+                            .iter()
+                            .map(|event| Arc::new(FeedEvent::new(event))),
+                    );
+                    self.read_through = read.through;
                 }
                 Phase::Live => {
                     let received = tokio::select! {

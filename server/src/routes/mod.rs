@@ -1,5 +1,6 @@
 //! The URL map. Pages, server functions, the live feed and static files, nothing else.
 
+mod compression;
 mod page_cache;
 mod pages;
 mod server_fns;
@@ -7,7 +8,7 @@ mod server_fns;
 pub use page_cache::PageCache;
 
 use crate::{assets, live};
-use app::{lists::server::ListsContext, PageAssets};
+use app::{lists::ssr::ListsContext, PageAssets};
 use axum::{
     extract::FromRef,
     response::Redirect,
@@ -45,7 +46,7 @@ pub fn router(state: AppState, assets_hashed: bool) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::permanent("/notes") }))
         .route("/notes", get(pages::notes))
-        .route(app::notes::EVENTS_PATH, get(live::list_events))
+        .route(app::lists::EVENTS_PATH, get(live::list_events))
         .route("/api/{*server_fn}", post(server_fns::handle))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
         .with_state(state)

@@ -1,45 +1,77 @@
-//! The rendered `/notes`, shared by every request until the lists change.
+//! The rendered `/notes` (the newest page of lists, no search), shared by every request
+//! until the lists change.
 //!
-//! The page is a pure function of the change-log position, so it is rendered once per
+//! That page is a pure function of the change-log position, so it is rendered once per
 //! store generation and then served as bytes. This is one copy per process, not per
-//! client. Local commits invalidate it at once; another process's commits within the
-//! log tailer's poll interval.
+//! client, and it holds one page of rows, so it is small and bounded. Local commits
+//! invalidate it at once; another process's commits within the log tailer's poll
+//! interval.
 
+use super::compression::Encoding;
 use axum::body::{BodyDataStream, Bytes};
 use futures::Stream;
 use std::{
     pin::Pin,
-    sync::{Arc, RwLock},
+    sync::{Arc, OnceLock, RwLock},
     task::{Context, Poll},
 };
 
-/// Pages larger than this (tens of thousands of lists) are streamed but not kept.
-const MAX_CACHED_PAGE: usize = 4 * 1024 * 1024;
+/// A page of rows renders to a few tens of kilobytes; anything larger is not kept.
+const MAX_CACHED_PAGE: usize = 256 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache {
-    page: Arc<RwLock<Option<(u64, Bytes)>>>,
+    page: Arc<RwLock<Option<Arc<CachedPage>>>>,
+}
+
+/// The page as rendered, and its compressed forms, each made once on first demand.
+pub struct CachedPage {
+    generation: u64,
+    html: Bytes,
+    brotli: OnceLock<Bytes>,
+    gzip: OnceLock<Bytes>,
+}
+
+impl CachedPage {
+    /// The page's bytes in `encoding`.
+    pub fn body(&self, encoding: Encoding) -> Bytes {
+        match encoding {
+            Encoding::Identity => self.html.clone(),
+            Encoding::Brotli => self
+                .brotli
+                .get_or_init(|| encoding.compress(&self.html))
+                .clone(),
+            Encoding::Gzip => self
+                .gzip
+                .get_or_init(|| encoding.compress(&self.html))
+                .clone(),
+        }
+    }
 }
 
 impl PageCache {
     /// The page rendered at `generation`, if that is the one held.
-    pub fn get(&self, generation: u64) -> Option<Bytes> {
+    pub fn get(&self, generation: u64) -> Option<Arc<CachedPage>> {
         let held = self
             .page
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*held {
-            Some((at, page)) if *at == generation => Some(page.clone()),
-            _ => None,
-        }
+        held.as_ref()
+            .filter(|page| page.generation == generation)
+            .cloned()
     }
 
-    pub fn put(&self, generation: u64, page: Bytes) {
+    pub fn put(&self, generation: u64, html: Bytes) {
         let mut held = self
             .page
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *held = Some((generation, page));
+        *held = Some(Arc::new(CachedPage {
+            generation,
+            html,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        }));
     }
 }
 

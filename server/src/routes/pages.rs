@@ -1,6 +1,7 @@
 //! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response.
 
-use super::{page_cache::Tee, AppState};
+use super::{compression::Encoding, page_cache::Tee, AppState};
+use app::notes::{PreloadedPage, RequestedPage};
 use axum::{
     body::Body,
     extract::State,
@@ -8,31 +9,33 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::prelude::provide_context;
+use std::time::Duration;
 
-/// Only a successful load renders the rows' `<ul aria-label="Lists">`.
-const LOADED_MARKER: &[u8] = br#"aria-label="Lists""#;
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
-}
+/// How long the handler waits for the page's rows before it starts sending. Rows ready by
+/// then are rendered in place; a slower load streams the skeleton first and the rows
+/// later in the same response.
+const PRELOAD_WAIT: Duration = Duration::from_millis(50);
 
 pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Response {
-    // A query string carries a form error to show; the knobs make every load different.
-    let cacheable = request.uri().query().is_none() && !state.lists.simulation.is_active();
+    let requested = match RequestedPage::from_query(request.uri().query()) {
+        Ok(requested) => requested,
+        Err(refused) => return (StatusCode::BAD_REQUEST, refused.to_string()).into_response(),
+    };
+    // Only the newest page, with no search and no form error, is the same for everyone;
+    // the knobs make every load different.
+    let simulated = state.lists.simulation.is_active();
+    let cacheable = requested == RequestedPage::default() && !simulated;
+    let encoding = Encoding::preferred(request.headers());
     let store = state.lists.store.clone();
     let generation = store.generation();
     if cacheable {
         if let Some(page) = state.page_cache.get(generation) {
-            return (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/html; charset=utf-8"),
-                )],
-                page,
-            )
-                .into_response();
+            let mut response = Response::new(Body::from(page.body(encoding)));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            return encoded(response, encoding);
         }
     }
 
@@ -43,21 +46,58 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         page_cache,
         ..
     } = state;
+    // The knobs exist to show the skeleton and the error state, so they are not waited on.
+    let preloaded = match simulated {
+        true => None,
+        false => tokio::time::timeout(PRELOAD_WAIT, lists.load(&requested.query))
+            .await
+            .ok(),
+    };
+    // The rendered page may be kept only if it shows the newest page of this generation.
+    let shows_generation =
+        matches!(&preloaded, Some(Ok(loaded)) if loaded.generation == Some(generation));
+    // A failed load is left to the render, which shows the error state with Retry.
+    let preloaded = match preloaded {
+        Some(Ok(loaded)) => Some(PreloadedPage(loaded.page)),
+        _ => None,
+    };
     let render = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(lists.clone()),
+        move || {
+            provide_context(lists.clone());
+            provide_context(requested.clone());
+            if let Some(preloaded) = preloaded.clone() {
+                provide_context(preloaded);
+            }
+        },
         move || app::shell(leptos.clone(), assets.clone()),
     );
     let response = render(request).await;
-    if !cacheable || response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK {
         return response;
     }
     let (parts, body) = response.into_parts();
-    let tee = Tee::new(body.into_data_stream(), move |page| {
-        // Keep it only if the lists loaded (the rows' list is there, not the error state)
-        // and nothing changed while it was rendered.
-        if store.generation() == generation && contains(&page, LOADED_MARKER) {
-            page_cache.put(generation, page);
-        }
-    });
-    Response::from_parts(parts, Body::from_stream(tee))
+    let body = body.into_data_stream();
+    let body = if cacheable && shows_generation {
+        let tee = Tee::new(body, move |page| {
+            // Nothing may have changed while it was rendered.
+            if store.generation() == generation {
+                page_cache.put(generation, page);
+            }
+        });
+        Body::from_stream(encoding.compress_stream(tee))
+    } else {
+        Body::from_stream(encoding.compress_stream(body))
+    };
+    encoded(Response::from_parts(parts, body), encoding)
+}
+
+/// Labels a response with its encoding, and tells caches that it depends on the request's.
+fn encoded(mut response: Response, encoding: Encoding) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(value) = encoding.header() {
+        headers.insert(header::CONTENT_ENCODING, value);
+        headers.remove(header::CONTENT_LENGTH);
+    }
+    response
 }

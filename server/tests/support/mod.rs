@@ -1,7 +1,7 @@
 //! `spawn_app()`: the real application on a random port with a fresh SQLite file.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use app::lists::server::{ListStore, Simulation};
+use app::lists::ssr::{ListStore, Simulation};
 use server::{config::Settings, database, startup::Application};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tempfile::TempDir;
@@ -36,6 +36,7 @@ pub fn settings(dir: &TempDir, options: &Options) -> Settings {
         leptos,
         simulation: Simulation::new(options.latency, options.failure_rate).expect("valid rate"),
         change_log_retention: options.retention.unwrap_or(Duration::from_secs(3600)),
+        ..Settings::from_env().expect("default settings")
     }
 }
 
@@ -59,24 +60,34 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let server = tokio::spawn(async move {
         application.run_until_stopped().await.expect("server runs");
     });
-    // A second pool on the same file, for arranging and checking state directly.
-    let pool = database::open(&database_url(&dir))
-        .await
-        .expect("test pool");
+    // Pools of its own on the same file, for arranging and checking state directly.
+    let pools = open_pools(&dir).await;
     TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
-        store: ListStore::new(pool),
+        store: ListStore::new(pools),
         shutdown,
         server,
         dir,
     }
 }
 
+/// The test's own pools on the app's database file, as a second process would have.
+pub async fn open_pools(dir: &TempDir) -> app::lists::ssr::Pools {
+    database::open(&database_url(dir), Duration::from_secs(5))
+        .await
+        .expect("test pools")
+}
+
 impl TestApp {
+    /// A connection pool that can write, for arranging state behind the app's back.
+    pub fn db(&self) -> &sqlx::SqlitePool {
+        &self.store.pools().writer
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
@@ -127,7 +138,7 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
-            .fetch_one(self.store.pool())
+            .fetch_one(self.db())
             .await
             .expect("count query")
     }

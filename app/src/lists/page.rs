@@ -1,0 +1,254 @@
+//! Pages of lists: which lists a page asks for, and what it gets back.
+//!
+//! Pages are keyset pages over list ids, newest first, like LiveView's stream examples
+//! with `limit`: "the 50 newest", "the 50 just older than list 812", "the 50 just newer
+//! than list 90". A search narrows every one of them to names containing the term.
+
+use super::{EventSeq, List, ListId};
+use serde::{Deserialize, Serialize};
+
+/// Lists per page, on the server and in the browser.
+pub const PAGE_SIZE: usize = 50;
+
+/// Text to look for in list names: trimmed, 1 to [`SearchTerm::MAX_CHARS`] characters,
+/// no control characters, and folded to lower case so that matching ignores case.
+///
+/// Holding one proves the term is a usable search; [`SearchTerm::matches`] is the one
+/// definition of "this list matches" that the browser uses for live events, and the
+/// store's queries compare the same folded text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SearchTerm {
+    /// What the person typed, trimmed: shown back in the search box and the URL.
+    text: String,
+    folded: String,
+}
+
+/// Why some text cannot be searched for. `Display` is the sentence a user sees.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum SearchTermError {
+    #[error("Type something to search for.")]
+    Blank,
+    #[error("A search can be at most {max} characters.")]
+    TooLong { max: usize },
+    #[error("A search cannot contain control characters such as tabs or line breaks.")]
+    ControlCharacter,
+}
+
+impl SearchTerm {
+    /// No list name is longer, so no longer term can match.
+    pub const MAX_CHARS: usize = super::ListName::MAX_CHARS;
+
+    /// Parses a search box's text. Blank text is no search at all (`Ok(None)`).
+    pub fn parse(input: &str) -> Result<Option<Self>, SearchTermError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(SearchTermError::TooLong {
+                max: Self::MAX_CHARS,
+            });
+        }
+        if text.chars().any(char::is_control) {
+            return Err(SearchTermError::ControlCharacter);
+        }
+        Ok(Some(Self {
+            text: text.to_owned(),
+            folded: fold(text),
+        }))
+    }
+
+    /// The term as typed (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The term folded to lower case: what the store compares with each name's
+    /// folded copy.
+    pub fn folded(&self) -> &str {
+        &self.folded
+    }
+
+    /// Whether a list's name contains the term, ignoring case.
+    pub fn matches(&self, list: &List) -> bool {
+        fold(list.name.as_str()).contains(&self.folded)
+    }
+}
+
+/// The one case folding for search, applied to names when they are stored and to terms
+/// when they are parsed, so that both sides of every comparison agree.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+impl TryFrom<String> for SearchTerm {
+    type Error = SearchTermError;
+
+    /// Blank text is refused here: a `SearchTerm` on the wire is always a real search.
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)?.ok_or(SearchTermError::Blank)
+    }
+}
+
+impl From<SearchTerm> for String {
+    fn from(term: SearchTerm) -> Self {
+        term.text
+    }
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageStart {
+    /// The newest lists.
+    #[default]
+    Newest,
+    /// The lists just older (smaller ids) than this one, which need not exist any more.
+    Before(ListId),
+    /// The lists just newer (larger ids) than this one, which need not exist any more.
+    After(ListId),
+}
+
+impl PageStart {
+    /// From the two optional cursors of a URL or a request; both at once make no sense.
+    pub fn from_cursors(before: Option<ListId>, after: Option<ListId>) -> Option<Self> {
+        match (before, after) {
+            (None, None) => Some(Self::Newest),
+            (Some(id), None) => Some(Self::Before(id)),
+            (None, Some(id)) => Some(Self::After(id)),
+            (Some(_), Some(_)) => None,
+        }
+    }
+
+    pub fn before(self) -> Option<ListId> {
+        match self {
+            Self::Before(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn after(self) -> Option<ListId> {
+        match self {
+            Self::After(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Which lists a page asks for: where it starts, and an optional search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListsQuery {
+    pub search: Option<SearchTerm>,
+    pub start: PageStart,
+}
+
+impl ListsQuery {
+    /// The newest lists, optionally searched.
+    pub fn newest(search: Option<SearchTerm>) -> Self {
+        Self {
+            search,
+            start: PageStart::Newest,
+        }
+    }
+
+    /// The `/notes` URL that shows this page without JavaScript.
+    pub fn href(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(search) = &self.search {
+            pairs.push(("q", search.as_str().to_owned()));
+        }
+        match self.start {
+            PageStart::Newest => {}
+            PageStart::Before(id) => pairs.push(("before", id.to_string())),
+            PageStart::After(id) => pairs.push(("after", id.to_string())),
+        }
+        match serde_urlencoded::to_string(&pairs) {
+            Ok(query) if !query.is_empty() => format!("{}?{query}", crate::lists::NOTES_PATH),
+            _ => crate::lists::NOTES_PATH.to_owned(),
+        }
+    }
+}
+
+/// One page of active lists, newest first, with what lies beyond it on each side and the
+/// change-log position it reflects (from which the live feed carries on without a gap).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListsPage {
+    /// At most [`PAGE_SIZE`] lists, newest first.
+    pub lists: Vec<List>,
+    /// Whether lists older than the last one exist (for this search).
+    pub has_older: bool,
+    /// Whether lists newer than the first one exist (for this search).
+    pub has_newer: bool,
+    pub cursor: EventSeq,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::ListName;
+
+    fn list(id: i64, name: &str) -> List {
+        List {
+            id: ListId::new(id),
+            name: ListName::parse(name).unwrap(),
+        }
+    }
+
+    #[test]
+    fn blank_text_is_no_search() {
+        assert_eq!(SearchTerm::parse("   "), Ok(None));
+        assert_eq!(SearchTerm::parse(""), Ok(None));
+    }
+
+    #[test]
+    fn a_term_is_trimmed_and_matches_ignoring_case() {
+        let term = SearchTerm::parse("  GROC ").unwrap().unwrap();
+        assert_eq!(term.as_str(), "GROC");
+        assert!(term.matches(&list(1, "Weekly groceries")));
+        assert!(!term.matches(&list(2, "Trip")));
+    }
+
+    #[test]
+    fn matching_folds_beyond_ascii() {
+        let term = SearchTerm::parse("ÉTÉ").unwrap().unwrap();
+        assert!(term.matches(&list(1, "Vacances d'été")));
+    }
+
+    #[test]
+    fn a_term_longer_than_any_name_is_refused() {
+        let long = "a".repeat(SearchTerm::MAX_CHARS + 1);
+        assert_eq!(
+            SearchTerm::parse(&long),
+            Err(SearchTermError::TooLong { max: 80 })
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert_eq!(
+            SearchTerm::parse("a\tb"),
+            Err(SearchTermError::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn both_cursors_at_once_are_refused() {
+        let id = Some(ListId::new(3));
+        assert_eq!(PageStart::from_cursors(id, id), None);
+        assert_eq!(
+            PageStart::from_cursors(None, id),
+            Some(PageStart::After(ListId::new(3)))
+        );
+    }
+
+    #[test]
+    fn hrefs_carry_the_search_and_the_cursor() {
+        let search = SearchTerm::parse("tea & cake").unwrap();
+        let query = ListsQuery {
+            search,
+            start: PageStart::Before(ListId::new(40)),
+        };
+        assert_eq!(query.href(), "/notes?q=tea+%26+cake&before=40");
+        assert_eq!(ListsQuery::default().href(), "/notes");
+    }
+}

@@ -1,0 +1,86 @@
+use super::Notes;
+use crate::lists::{SearchTerm, NOTES_PATH};
+use leptos::{ev::SubmitEvent, html, prelude::*};
+use std::time::Duration;
+
+const INPUT_ID: &str = "search-lists";
+const ERROR_ID: &str = "search-lists-error";
+/// How long typing must pause before the results change.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// "Search lists". Without JavaScript a plain GET form (`/notes?q=...`); once hydrated,
+/// the results follow the typing after a short pause, without a reload.
+/// `on_search_without_window` loads the page again when there are no rows to reset
+/// (the first load failed).
+#[component]
+pub fn SearchBox(
+    notes: Notes,
+    on_search_without_window: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let error = RwSignal::new(None::<String>);
+    let initial = notes.query.with_untracked(|query| {
+        query
+            .search
+            .as_ref()
+            .map(|term| term.as_str().to_owned())
+            .unwrap_or_default()
+    });
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(Some(timer)) = pending.try_update_value(Option::take) {
+            timer.clear();
+        }
+    });
+
+    let search_now = move || {
+        if let Some(Some(timer)) = pending.try_update_value(Option::take) {
+            timer.clear();
+        }
+        let Some(field) = input.get_untracked() else {
+            return;
+        };
+        match SearchTerm::parse(&field.value()) {
+            Err(refused) => error.set(Some(refused.to_string())),
+            Ok(term) => {
+                error.set(None);
+                if notes.query.with_untracked(|query| query.search != term) {
+                    notes.search(term, on_search_without_window);
+                }
+            }
+        }
+    };
+    let on_input = move |_| {
+        if let Some(Some(timer)) = pending.try_update_value(Option::take) {
+            timer.clear();
+        }
+        let timer = set_timeout_with_handle(search_now, DEBOUNCE).ok();
+        pending.set_value(timer);
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        search_now();
+    };
+
+    view! {
+        <form class="search-form" role="search" method="get" action=NOTES_PATH on:submit=on_submit>
+            <label for=INPUT_ID class="field-label">"Search lists"</label>
+            <div class="create-row">
+                <input
+                    id=INPUT_ID
+                    name="q"
+                    type="search"
+                    class="text-input"
+                    autocomplete="off"
+                    value=initial
+                    node_ref=input
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
+                    aria-describedby=ERROR_ID
+                    on:input=on_input
+                />
+                <button type="submit" class="button">"Search"</button>
+            </div>
+            <p id=ERROR_ID class="field-error">{move || error.get()}</p>
+        </form>
+    }
+}

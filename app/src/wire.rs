@@ -1,0 +1,174 @@
+//! How data crosses between the server and the page: one serde definition per shape.
+//!
+//! - [`FormArgs`]: server-function arguments travel as a form body
+//!   (`application/x-www-form-urlencoded`), the same bytes a plain `<form>` posts, so the
+//!   page's requests and the no-JavaScript form reach the same endpoint in the same shape.
+//!   Both sides use `serde_urlencoded`.
+//! - [`JsonData`]: answers, errors, live events and the page's hydration data travel as
+//!   JSON. The server writes it with `serde_json`; the browser reads it with the
+//!   browser's own `JSON.parse` and `serde-wasm-bindgen`, which keeps a JSON parser and
+//!   float formatting out of the wasm (see BENCHMARKS.md).
+//!
+//! Every shape derives `Serialize` and `Deserialize` once; nothing is mirrored by hand.
+
+use leptos::server::codee::{Decoder, Encoder};
+use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+use serde::{de::DeserializeOwned, Serialize};
+use std::fmt;
+
+/// Server-function arguments as `application/x-www-form-urlencoded`.
+pub struct FormArgs;
+
+/// Answers, errors, events and hydration data as `application/json`.
+pub struct JsonData;
+
+/// Why a value could not cross the wire. The text says what failed, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireError(pub String);
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unreadable data: {}", self.0)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+fn unreadable(error: impl fmt::Display) -> WireError {
+    WireError(error.to_string())
+}
+
+impl ContentType for FormArgs {
+    const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
+}
+
+impl FormatType for FormArgs {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl ContentType for JsonData {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl FormatType for JsonData {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for FormArgs {
+    type Error = WireError;
+
+    fn encode(args: &T) -> Result<Bytes, WireError> {
+        serde_urlencoded::to_string(args)
+            .map(Bytes::from)
+            .map_err(unreadable)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for FormArgs {
+    type Error = WireError;
+
+    fn decode(bytes: Bytes) -> Result<T, WireError> {
+        serde_urlencoded::from_bytes(&bytes).map_err(unreadable)
+    }
+}
+
+impl<T: Serialize> Encodes<T> for JsonData {
+    type Error = WireError;
+
+    fn encode(value: &T) -> Result<Bytes, WireError> {
+        to_json(value).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for JsonData {
+    type Error = WireError;
+
+    fn decode(bytes: Bytes) -> Result<T, WireError> {
+        from_json(std::str::from_utf8(&bytes).map_err(unreadable)?)
+    }
+}
+
+impl<T: Serialize> Encoder<T> for JsonData {
+    type Error = WireError;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, WireError> {
+        to_json(value)
+    }
+}
+
+impl<T: DeserializeOwned> Decoder<T> for JsonData {
+    type Error = WireError;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<T, WireError> {
+        from_json(text)
+    }
+}
+
+/// Writes a value as JSON.
+#[cfg(not(feature = "hydrate"))]
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, WireError> {
+    serde_json::to_string(value).map_err(unreadable)
+}
+
+/// Reads a value from JSON.
+#[cfg(not(feature = "hydrate"))]
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
+    serde_json::from_str(text).map_err(unreadable)
+}
+
+/// Writes a value as JSON, through the browser's `JSON.stringify`.
+#[cfg(feature = "hydrate")]
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, WireError> {
+    let value = serde_wasm_bindgen::to_value(value).map_err(unreadable)?;
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| WireError("JSON.stringify failed".to_owned()))
+}
+
+/// Reads a value from JSON, through the browser's `JSON.parse`.
+#[cfg(feature = "hydrate")]
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
+    let value = js_sys::JSON::parse(text).map_err(|_| WireError("not JSON".to_owned()))?;
+    serde_wasm_bindgen::from_value(value).map_err(unreadable)
+}
+
+#[cfg(all(test, not(feature = "hydrate")))]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Args {
+        id: i64,
+        name: String,
+        q: Option<String>,
+    }
+
+    #[test]
+    fn form_arguments_round_trip_with_awkward_text() {
+        let args = Args {
+            id: 7,
+            name: "Tea & biscuits = 100% <ok> café 🙂+".into(),
+            q: None,
+        };
+        let bytes = <FormArgs as Encodes<Args>>::encode(&args).unwrap();
+        assert_eq!(<FormArgs as Decodes<Args>>::decode(bytes).unwrap(), args);
+    }
+
+    #[test]
+    fn form_bodies_read_like_a_browser_form_posts_them() {
+        let body = Bytes::from_static(b"id=3&name=Groceries+%26+more&q=abc");
+        let args: Args = <FormArgs as Decodes<Args>>::decode(body).unwrap();
+        assert_eq!(args.name, "Groceries & more");
+        assert_eq!(args.q.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn a_missing_argument_is_an_error_not_a_default() {
+        let body = Bytes::from_static(b"name=x");
+        assert!(<FormArgs as Decodes<Args>>::decode(body).is_err());
+    }
+}
