@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
+# The release front end is built with nightly (see scripts/build.sh).
+NIGHTLY="${NIGHTLY:-nightly}"
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -30,6 +32,14 @@ ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
+  fi
+  if ! rustup toolchain list | grep -q "^$NIGHTLY"; then
+    say "installing the $NIGHTLY toolchain (for the release front end)"
+    rustup toolchain install "$NIGHTLY" --profile minimal
+  fi
+  if ! rustup component list --toolchain "$NIGHTLY" --installed | grep -q '^rust-src'; then
+    say "adding rust-src to $NIGHTLY (to rebuild std for the wasm)"
+    rustup component add rust-src --toolchain "$NIGHTLY"
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 15 minutes, once)"

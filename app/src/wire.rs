@@ -4,10 +4,15 @@
 //!   (`application/x-www-form-urlencoded`), the same bytes a plain `<form>` posts, so the
 //!   page's requests and the no-JavaScript form reach the same endpoint in the same shape.
 //!   Both sides use `serde_urlencoded`.
-//! - [`JsonData`]: answers, errors, live events and the page's hydration data travel as
-//!   JSON. The server writes it with `serde_json`; the browser reads it with the
-//!   browser's own `JSON.parse` and `serde-wasm-bindgen`, which keeps a JSON parser and
-//!   float formatting out of the wasm (see BENCHMARKS.md).
+//! - [`JsonData`]: server-function answers and errors travel as JSON, readable by any
+//!   HTTP client. The server writes it with `serde_json`; the browser reads it with its
+//!   own `JSON.parse` and `serde-wasm-bindgen`, code that is only fetched with the first
+//!   request (see `notes::transport`).
+//! - [`PageData`]: what a first visit reads (the page's hydration data and the live
+//!   events) travels as postcard, base64 where it must be text. Its decoder is a fraction
+//!   of a JSON one in wasm, and its errors carry no formatted text, which keeps float
+//!   formatting out of the first download (see BENCHMARKS.md). The event feed still
+//!   speaks JSON to everyone else.
 //!
 //! Every shape derives `Serialize` and `Deserialize` once; nothing is mirrored by hand.
 
@@ -19,8 +24,11 @@ use std::fmt;
 /// Server-function arguments as `application/x-www-form-urlencoded`.
 pub struct FormArgs;
 
-/// Answers, errors, events and hydration data as `application/json`.
+/// Answers and errors as `application/json`.
 pub struct JsonData;
+
+/// Hydration data and live events for the page, as postcard.
+pub struct PageData;
 
 /// Why a value could not cross the wire. The text says what failed, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +114,40 @@ impl<T: DeserializeOwned> Decoder<T> for JsonData {
     }
 }
 
+impl<T: Serialize> Encoder<T> for PageData {
+    type Error = WireError;
+    type Encoded = Vec<u8>;
+
+    fn encode(value: &T) -> Result<Vec<u8>, WireError> {
+        postcard::to_allocvec(value).map_err(unreadable)
+    }
+}
+
+impl<T: DeserializeOwned> Decoder<T> for PageData {
+    type Error = WireError;
+    type Encoded = [u8];
+
+    fn decode(bytes: &[u8]) -> Result<T, WireError> {
+        postcard::from_bytes(bytes).map_err(unreadable)
+    }
+}
+
+/// Writes a value as page data in text: base64 of its postcard bytes (an event's `data`).
+pub fn to_page_text<T: Serialize>(value: &T) -> Result<String, WireError> {
+    use base64::Engine;
+    let bytes = <PageData as Encoder<T>>::encode(value)?;
+    Ok(base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
+}
+
+/// Reads a value written by [`to_page_text`].
+pub fn from_page_text<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(text)
+        .map_err(unreadable)?;
+    <PageData as Decoder<T>>::decode(&bytes)
+}
+
 /// Writes a value as JSON.
 #[cfg(not(feature = "hydrate"))]
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, WireError> {
@@ -164,6 +206,25 @@ mod tests {
         let args: Args = <FormArgs as Decodes<Args>>::decode(body).unwrap();
         assert_eq!(args.name, "Groceries & more");
         assert_eq!(args.q.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn page_data_round_trips_as_text() {
+        let args = Args {
+            id: -3,
+            name: "é \" 🙂".into(),
+            q: Some(String::new()),
+        };
+        let text = to_page_text(&args).unwrap();
+        assert!(text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'));
+        assert_eq!(from_page_text::<Args>(&text).unwrap(), args);
+        assert!(from_page_text::<Args>("not base64!").is_err());
+        assert!(
+            from_page_text::<Args>("AA").is_err(),
+            "too short for the shape"
+        );
     }
 
     #[test]

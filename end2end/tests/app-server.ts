@@ -71,7 +71,7 @@ export class AppServer {
       ...process.env,
       DATABASE_URL: `sqlite://${this.dbPath}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
-      LEPTOS_SITE_ROOT: path.join(ROOT, 'target', 'site'),
+      LEPTOS_SITE_ROOT: process.env.ASYNC_STREAMER_SITE_ROOT ?? path.join(ROOT, 'target', 'site'),
       SIMULATED_LATENCY_MS: String(this.options.latencyMs ?? 0),
       SIMULATED_FAILURE_RATE: String(this.options.failureRate ?? 0),
       CHANGE_LOG_RETENTION_SECS: String(this.options.retentionSecs ?? 7 * 24 * 3600),

@@ -3,6 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    #[cfg(not(feature = "panic-immediate-abort"))]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
 }

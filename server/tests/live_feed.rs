@@ -173,3 +173,51 @@ async fn shutdown_ends_open_streams_promptly() {
         .expect("the server stops within 2 s")
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_page_asks_for_events_in_its_compact_encoding() {
+    use app::lists::{ChangeKind, ListEvent};
+    let app = spawn_app().await;
+    app.create("compact").await;
+    let response = app
+        .client
+        .get(app.url("/api/lists/events?after=0&encoding=postcard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut text = String::new();
+    let data = loop {
+        if let Some(line) = text
+            .lines()
+            .find(|line| line.starts_with("data:") && !line.contains("reset"))
+        {
+            if text.contains("event: change") || text.contains("event:change") {
+                break line.trim_start_matches("data:").trim().to_owned();
+            }
+        }
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("open")
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    };
+    let event: ListEvent = app::wire::from_page_text(&data).expect("postcard in base64");
+    assert_eq!(event.seq.get(), 1);
+    assert_eq!(event.kind, ChangeKind::Created);
+    assert_eq!(event.list.name.as_str(), "compact");
+}
+
+#[tokio::test]
+async fn an_unknown_encoding_is_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/api/lists/events?encoding=xml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}

@@ -10,8 +10,10 @@ use leptos::server_fn::codec::Post;
 
 /// The page.
 pub const NOTES_PATH: &str = "/notes";
-/// Where the server streams list changes (Server-Sent Events).
+/// Where the server streams list changes (Server-Sent Events), as JSON by default.
 pub const EVENTS_PATH: &str = "/api/lists/events";
+/// The `encoding` the page asks the feed for: postcard in base64 (see [`crate::wire`]).
+pub const EVENT_ENCODING: &str = "postcard";
 
 /// Arguments as a form body: what the no-JavaScript `<form>` posts, too.
 pub type FormPost = Post<FormArgs>;

@@ -77,9 +77,22 @@ impl SearchTerm {
 }
 
 /// The one case folding for search, applied to names when they are stored and to terms
-/// when they are parsed, so that both sides of every comparison agree.
+/// when they are parsed, so that both sides of every comparison agree: Unicode's default
+/// lower-casing.
+///
+/// The browser uses its own `toLowerCase`, the same mapping, instead of carrying Rust's
+/// case tables in the wasm (about 11 KB). The two can only differ on characters newer
+/// than one side's Unicode tables, and then only in whether a live event enters a
+/// search's window: what a search shows on load is always the server's answer.
 pub fn fold(text: &str) -> String {
-    text.to_lowercase()
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::JsString::from(text).to_lower_case().into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        text.to_lowercase()
+    }
 }
 
 impl TryFrom<String> for SearchTerm {
@@ -162,10 +175,31 @@ impl ListsQuery {
             PageStart::Before(id) => pairs.push(("before", id.to_string())),
             PageStart::After(id) => pairs.push(("after", id.to_string())),
         }
-        match serde_urlencoded::to_string(&pairs) {
-            Ok(query) if !query.is_empty() => format!("{}?{query}", crate::lists::NOTES_PATH),
-            _ => crate::lists::NOTES_PATH.to_owned(),
+        let query = form_encode(&pairs);
+        match query.is_empty() {
+            true => crate::lists::NOTES_PATH.to_owned(),
+            false => format!("{}?{query}", crate::lists::NOTES_PATH),
         }
+    }
+}
+
+/// `key=value&...` as a form encodes it (WHATWG `application/x-www-form-urlencoded`):
+/// with `serde_urlencoded` on the server, and with the browser's own `URLSearchParams`,
+/// which follows the same standard, instead of carrying an encoder in the wasm.
+fn form_encode(pairs: &[(&str, String)]) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return String::new();
+        };
+        for (key, value) in pairs {
+            params.append(key, value);
+        }
+        params.to_string().into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
 

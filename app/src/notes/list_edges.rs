@@ -5,7 +5,7 @@ use super::skeleton::SkeletonRows;
 use super::viewport::watch_nearness;
 use super::window::{EdgeLoad, Fetch, ListWindow};
 use super::Notes;
-use crate::lists::{ListId, ListsQuery, PageStart};
+use crate::lists::{ListsQuery, PageStart};
 use leptos::{either::EitherOf4, ev::MouseEvent, html, prelude::*};
 
 /// How far outside the viewport an edge starts loading, so rows are there in time.
@@ -15,15 +15,18 @@ const PREFETCH_MARGIN: &str = "800px 0px";
 #[component]
 pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
     let edge = NodeRef::<html::Div>::new();
-    let recheck = watch_nearness(edge, PREFETCH_MARGIN, move |near| {
-        if near {
-            notes.fetch(window, Fetch::Newer);
-        }
-    });
+    let recheck = watch_nearness(
+        edge,
+        PREFETCH_MARGIN,
+        fetch_when_near(notes, window, Fetch::Newer),
+    );
     // Whether the top is in view decides if new lists show at once; nothing to recheck.
-    let _ = watch_nearness(edge, "0px", move |near| window.top_in_view.set(near));
+    let _ = watch_nearness(
+        edge,
+        "0px",
+        Callback::new(move |near| window.top_in_view.set(near)),
+    );
     reload_while_near(window.newer, recheck);
-    let href = move || link(window, |first, _| PageStart::After(first));
     let show_arrived = move |_| {
         notes.show_arrived(window);
         if let Some(edge) = edge.get_untracked() {
@@ -45,15 +48,7 @@ pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
             }}
         </button>
         <div class="list-edge list-edge-top" node_ref=edge>
-            <EdgeState
-                load=window.newer
-                more=window.has_newer
-                href=Signal::derive(href)
-                label="Newer lists"
-                loading_label="Loading newer lists"
-                end=None
-                on_load=move || notes.fetch(window, Fetch::Newer)
-            />
+            <EdgeState notes window fetch=Fetch::Newer />
         </div>
     }
 }
@@ -62,25 +57,15 @@ pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
 #[component]
 pub fn OlderEdge(notes: Notes, window: ListWindow) -> impl IntoView {
     let edge = NodeRef::<html::Div>::new();
-    let recheck = watch_nearness(edge, PREFETCH_MARGIN, move |near| {
-        if near {
-            notes.fetch(window, Fetch::Older);
-        }
-    });
+    let recheck = watch_nearness(
+        edge,
+        PREFETCH_MARGIN,
+        fetch_when_near(notes, window, Fetch::Older),
+    );
     reload_while_near(window.older, recheck);
-    let href = move || link(window, |_, last| PageStart::Before(last));
-    let has_rows = move || !window.rows.is_empty();
     view! {
         <div class="list-edge list-edge-bottom" node_ref=edge>
-            <EdgeState
-                load=window.older
-                more=window.has_older
-                href=Signal::derive(href)
-                label="Older lists"
-                loading_label="Loading older lists"
-                end=Some(Signal::derive(has_rows))
-                on_load=move || notes.fetch(window, Fetch::Older)
-            />
+            <EdgeState notes window fetch=Fetch::Older />
         </div>
     }
 }
@@ -88,25 +73,39 @@ pub fn OlderEdge(notes: Notes, window: ListWindow) -> impl IntoView {
 /// One edge's state: loading rows, a failure with Retry, a link to the next page, or
 /// (at the bottom, once rows were shown) the end of the lists.
 #[component]
-fn EdgeState(
-    load: RwSignal<EdgeLoad>,
-    more: RwSignal<bool>,
-    #[prop(into)] href: Signal<String>,
-    label: &'static str,
-    loading_label: &'static str,
-    end: Option<Signal<bool>>,
-    on_load: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
+    let older = fetch == Fetch::Older;
+    let (load, more) = if older {
+        (window.older, window.has_older)
+    } else {
+        (window.newer, window.has_newer)
+    };
+    let (label, loading_label) = if older {
+        ("Older lists", "Loading older lists")
+    } else {
+        ("Newer lists", "Loading newer lists")
+    };
+    let href = move || {
+        let search = window.search.get();
+        // Read for tracking: the link follows the rows at the window's ends.
+        let _ = window.rows.len();
+        let start = match window.rows.ends() {
+            None => PageStart::Newest,
+            Some((_, last)) if older => PageStart::Before(last.id),
+            Some((first, _)) => PageStart::After(first.id),
+        };
+        ListsQuery { search, start }.href()
+    };
     let follow_in_place = move |event: MouseEvent| {
         event.prevent_default();
-        on_load();
+        notes.fetch(window, fetch);
     };
     move || match load.get() {
         EdgeLoad::Loading => EitherOf4::A(view! { <SkeletonRows count=3 label=loading_label /> }),
         EdgeLoad::Failed(message) => EitherOf4::B(view! {
             <div role="alert" class="edge-error">
                 <span>{message}</span>
-                <button type="button" class="button button-small" on:click=move |_| on_load()>
+                <button type="button" class="button button-small" on:click=move |_| notes.fetch(window, fetch)>
                     "Retry"
                 </button>
             </div>
@@ -115,22 +114,19 @@ fn EdgeState(
             <a class="page-link" href=href on:click=follow_in_place>{label}</a>
         }),
         EdgeLoad::Idle => EitherOf4::D(
-            end.is_some_and(|shown| shown.get())
+            (older && !window.rows.is_empty())
                 .then(|| view! { <p class="end-of-lists">"No more lists"</p> }),
         ),
     }
 }
 
-/// The `/notes` URL of the page next to the window, for the edge links.
-fn link(window: ListWindow, start: impl Fn(ListId, ListId) -> PageStart) -> String {
-    let search = window.search.get();
-    // Read for tracking: the link follows the rows at the window's ends.
-    let _ = window.rows.len();
-    let start = window
-        .rows
-        .ends()
-        .map_or(PageStart::Newest, |(first, last)| start(first.id, last.id));
-    ListsQuery { search, start }.href()
+/// Loads the next page that way when the edge comes near the viewport.
+fn fetch_when_near(notes: Notes, window: ListWindow, fetch: Fetch) -> Callback<bool> {
+    Callback::new(move |near| {
+        if near {
+            notes.fetch(window, fetch);
+        }
+    })
 }
 
 /// After each page lands, looks again: if the edge is still near the viewport (a tall

@@ -20,9 +20,9 @@ pub fn follow(notes: Notes, window: ListWindow) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{ListWindow, Notes};
-    use crate::lists::{EventSeq, ListEvent, EVENTS_PATH};
+    use crate::lists::{EventSeq, ListEvent, EVENTS_PATH, EVENT_ENCODING};
     use crate::notes::{window::Fetch, FeedStatus};
-    use crate::wire::from_json;
+    use crate::wire::from_page_text;
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
     use std::{cell::RefCell, rc::Rc, time::Duration};
@@ -98,7 +98,8 @@ mod browser {
                 state.connection = None;
             }
             let after = self.state.borrow().last_seen;
-            let Ok(source) = EventSource::new(&format!("{EVENTS_PATH}?after={after}")) else {
+            let url = format!("{EVENTS_PATH}?after={after}&encoding={EVENT_ENCODING}");
+            let Ok(source) = EventSource::new(&url) else {
                 self.retry();
                 return;
             };
@@ -118,7 +119,7 @@ mod browser {
                 let Some(data) = message.data().as_string() else {
                     return;
                 };
-                match from_json::<ListEvent>(&data) {
+                match from_page_text::<ListEvent>(&data) {
                     Ok(event) => {
                         {
                             let mut state = feed.state.borrow_mut();

@@ -1,6 +1,5 @@
 use super::list_edges::{NewerEdge, OlderEdge};
 use super::list_row::ListRow;
-use super::skeleton::SkeletonRows;
 use super::window::{ListWindow, PageInfo};
 use super::{live_feed, Notes};
 use crate::lists::List;
@@ -38,10 +37,10 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
             <p class="empty-title">"No lists match"</p>
             <p class="empty-hint">"Try fewer letters, or clear the search."</p>
         </div>
-        <div hidden=move || !window.resetting.get()>
-            <SkeletonRows count=10 label="Loading lists" />
-        </div>
-        <ul class="lists" aria-label="Lists" hidden=move || window.resetting.get()>
+        // While a search replaces the rows, the list is busy: its rows give way to pulsing
+        // placeholders (drawn by CSS) but stay in the DOM, so those that remain keep their
+        // nodes.
+        <ul class="lists" aria-label="Lists" aria-busy=move || window.resetting.get().then_some("true")>
             <For each=move || rows.rows() key=|row| *row.key() let:row>
                 <ListRow list=row.value() window notes />
             </For>

@@ -89,7 +89,7 @@ fn ListsInPlace(notes: Notes, page: ListsPage) -> impl IntoView {
     let rows = KeyedStream::from_rows(rows, ListWindow::LIMIT);
     // There is always a window here, so a search never needs to reload the page.
     view! {
-        <SearchBox notes on_search_without_window=|| {} />
+        <SearchBox notes on_search_without_window=Callback::new(|()| {}) />
         <LoadedLists notes rows info />
     }
 }
@@ -103,7 +103,7 @@ fn StreamedLists(notes: Notes) -> impl IntoView {
         ListWindow::LIMIT,
     );
     view! {
-        <SearchBox notes on_search_without_window=move || lists.retry() />
+        <SearchBox notes on_search_without_window=Callback::new(move |()| lists.retry()) />
         <Suspense fallback=LoadingSkeleton>
             {move || Suspend::new(async move {
                 match lists.stream().await {

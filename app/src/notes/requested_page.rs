@@ -1,7 +1,7 @@
 //! What the `/notes` URL asked for, shared by the server's render and the browser's.
 
 use crate::lists::{ListError, ListsPage, ListsQuery};
-use crate::wire::JsonData;
+use crate::wire::PageData;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ impl RequestedPage {
     /// On the server, what the page handler read from the URL; in the browser, the same
     /// value, read back from the page instead of parsing the URL again.
     pub fn shared() -> Self {
-        SharedValue::<Self, JsonData>::new_with_encoding(|| {
+        SharedValue::<Self, PageData>::new_with_encoding(|| {
             use_context::<Self>().unwrap_or_default()
         })
         .into_inner()
@@ -35,7 +35,7 @@ pub struct PreloadedPage(pub ListsPage);
 impl PreloadedPage {
     /// The server's preloaded page, and in the browser the same one, read from the page.
     pub fn shared() -> Option<ListsPage> {
-        SharedValue::<Option<Self>, JsonData>::new_with_encoding(use_context::<Self>)
+        SharedValue::<Option<Self>, PageData>::new_with_encoding(use_context::<Self>)
             .into_inner()
             .map(|Self(page)| page)
     }

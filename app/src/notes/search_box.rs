@@ -13,10 +13,7 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 /// `on_search_without_window` loads the page again when there are no rows to reset
 /// (the first load failed).
 #[component]
-pub fn SearchBox(
-    notes: Notes,
-    on_search_without_window: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(None::<String>);
     let initial = notes.query.with_untracked(|query| {
@@ -45,7 +42,7 @@ pub fn SearchBox(
             Ok(term) => {
                 error.set(None);
                 if notes.query.with_untracked(|query| query.search != term) {
-                    notes.search(term, on_search_without_window);
+                    notes.search(term, move || on_search_without_window.run(()));
                 }
             }
         }

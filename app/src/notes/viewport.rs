@@ -11,7 +11,7 @@ use leptos::{html::Div, prelude::*};
 pub fn watch_nearness(
     element: NodeRef<Div>,
     margin: &'static str,
-    on_change: impl Fn(bool) + 'static,
+    on_change: Callback<bool>,
 ) -> impl Fn() + Clone + Send + Sync + 'static {
     #[cfg(feature = "hydrate")]
     {
@@ -39,12 +39,12 @@ mod browser {
     pub fn watch(
         element: NodeRef<Div>,
         margin: &'static str,
-        on_change: impl Fn(bool) + 'static,
+        on_change: Callback<bool>,
     ) -> impl Fn() + Clone + Send + Sync + 'static {
         let watched: Watched = Rc::default();
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
             if let Some(entry) = entries.iter().last() {
-                on_change(
+                on_change.run(
                     entry
                         .unchecked_into::<IntersectionObserverEntry>()
                         .is_intersecting(),

@@ -12,7 +12,7 @@ use crate::lists::{
 };
 use crate::stream::{At, Edge, Keyed, KeyedStream, Limit, Snapshot, Trimmed};
 use leptos::prelude::*;
-use std::{cmp::Ordering, collections::HashMap};
+use std::cmp::Ordering;
 
 /// The most rows the page's `<ul>` ever holds: four pages.
 pub const MAX_ROWS: usize = 200;
@@ -87,9 +87,7 @@ pub struct ListWindow {
     pub arrived: RwSignal<Vec<List>>,
     /// Whether the top of the list is in view (set by the page as the person scrolls).
     pub top_in_view: RwSignal<bool>,
-    freshness: Freshness,
-    /// Bumped by every reset, so that answers to requests made before it are dropped.
-    generation: StoredValue<u64>,
+    freshness: StoredValue<Freshness>,
 }
 
 impl ListWindow {
@@ -105,8 +103,7 @@ impl ListWindow {
             resetting: RwSignal::new(false),
             arrived: RwSignal::new(Vec::new()),
             top_in_view: RwSignal::new(true),
-            freshness: Freshness::new(info.cursor),
-            generation: StoredValue::new(0),
+            freshness: StoredValue::new(Freshness::new(info.cursor)),
         }
     }
 
@@ -140,22 +137,25 @@ impl ListWindow {
                 PageStart::After(first.id)
             }
             Fetch::Reset => {
-                self.generation.update_value(|generation| *generation += 1);
+                self.fresh(|fresh| fresh.generation += 1);
                 self.resetting.set(true);
                 self.older.set(EdgeLoad::Idle);
                 self.newer.set(EdgeLoad::Idle);
                 PageStart::Newest
             }
         };
-        self.freshness.pause();
-        Some((ListsQuery { search, start }, self.generation.get_value()))
+        let generation = self.fresh(|fresh| {
+            fresh.loading += 1;
+            fresh.generation
+        });
+        Some((ListsQuery { search, start }, generation))
     }
 
     /// Merges the answer to a request begun with [`start`](Self::start). Answers to
     /// requests overtaken by a reset are dropped. Live events that arrived meanwhile are
     /// applied after the merge, so none is lost and none is overwritten by an older page.
     pub fn finish(&self, request: Fetch, generation: u64, answer: Result<ListsPage, String>) {
-        let current = generation == self.generation.get_value();
+        let current = generation == self.fresh(|fresh| fresh.generation);
         if current {
             match answer {
                 Ok(page) => self.merge(request, page),
@@ -169,7 +169,7 @@ impl ListWindow {
                 },
             }
         }
-        for event in self.freshness.resume() {
+        for event in self.fresh(Freshness::resume) {
             self.receive(event);
         }
     }
@@ -178,21 +178,21 @@ impl ListWindow {
         let (lists, info) = page.into_parts();
         match request {
             Fetch::Older => {
-                self.freshness.loaded(&lists, info.cursor);
+                self.fresh(|fresh| fresh.loaded(&lists, info.cursor));
                 let trimmed = self.rows.load_page(lists, Edge::End, MAX_ROWS);
                 self.has_older.set(info.has_older);
                 self.note_trim(trimmed);
                 self.older.set(EdgeLoad::Idle);
             }
             Fetch::Newer => {
-                self.freshness.loaded(&lists, info.cursor);
+                self.fresh(|fresh| fresh.loaded(&lists, info.cursor));
                 let trimmed = self.rows.load_page(lists, Edge::Start, MAX_ROWS);
                 self.has_newer.set(info.has_newer);
                 self.note_trim(trimmed);
                 self.newer.set(EdgeLoad::Idle);
             }
             Fetch::Reset => {
-                self.freshness.reset(info.cursor);
+                self.fresh(|fresh| fresh.reset(info.cursor));
                 self.rows.reset(lists);
                 self.has_older.set(info.has_older);
                 self.has_newer.set(info.has_newer);
@@ -225,9 +225,15 @@ impl ListWindow {
         true
     }
 
+    /// Works on the freshness record. Only ever called from the page's own code, which
+    /// owns the window, so the record is always there.
+    fn fresh<R: Default>(&self, work: impl FnOnce(&mut Freshness) -> R) -> R {
+        self.freshness.try_update_value(work).unwrap_or_default()
+    }
+
     /// The change-log position the live feed should resume from.
     pub fn cursor(&self) -> EventSeq {
-        self.freshness.cursor.get_value()
+        self.fresh(|fresh| fresh.cursor)
     }
 
     /// Applies one change at log position `seq`, unless the page already holds that
@@ -236,7 +242,7 @@ impl ListWindow {
     /// this page: a list the person just created shows at the top if the newest rows are
     /// loaded, whether or not they have scrolled.
     pub fn apply(&self, seq: EventSeq, kind: ChangeKind, list: List, own: bool) -> bool {
-        if !self.freshness.advance(list.id, seq) {
+        if !self.fresh(|fresh| fresh.advance(list.id, seq)) {
             return false;
         }
         let matches = self
@@ -280,8 +286,9 @@ impl ListWindow {
             } else {
                 self.arrived.update(|arrived| {
                     arrived.retain(|known| known.id != list.id);
-                    arrived.push(list);
-                    arrived.sort_by(newest_first);
+                    // Newest first: before the first one that is older.
+                    let at = arrived.partition_point(|known| known.id > list.id);
+                    arrived.insert(at, list);
                 });
             }
         } else if list.id > last.id || !self.has_older.get_untracked() {
@@ -306,15 +313,18 @@ impl ListWindow {
     /// Applies a live event, or holds it while this page has a change to the same list
     /// in flight or a page on its way.
     pub fn receive(&self, event: ListEvent) {
-        self.freshness.fed(event.seq);
-        if let Some(event) = self.freshness.hold(event) {
+        let event = self.fresh(|fresh| {
+            fresh.fed(event.seq);
+            fresh.hold(event)
+        });
+        if let Some(event) = event {
             self.apply(event.seq, event.kind, event.list, false);
         }
     }
 
     /// Marks an optimistic change to `id` as sent.
     pub fn begin(&self, id: ListId) {
-        self.freshness.begin(id);
+        self.fresh(|fresh| fresh.begin(id));
     }
 
     /// Takes the server's answer to one change begun with [`begin`](Self::begin)
@@ -322,10 +332,10 @@ impl ListWindow {
     /// list are still in flight, the answer only moves the list's version, so the newer
     /// optimistic value stays; the last answer applies, then the held events follow.
     pub fn finish_change(&self, id: ListId, kind: ChangeKind, answer: Option<ChangedList>) {
-        let still_busy = self.freshness.end(id);
+        let still_busy = self.fresh(|fresh| fresh.end(id));
         match answer {
             Some(changed) if still_busy => {
-                self.freshness.advance(id, changed.seq);
+                self.fresh(|fresh| fresh.advance(id, changed.seq));
             }
             Some(changed) => {
                 self.apply(changed.seq, kind, changed.list, true);
@@ -333,7 +343,7 @@ impl ListWindow {
             None => {}
         }
         if !still_busy {
-            for event in self.freshness.release(id) {
+            for event in self.fresh(|fresh| fresh.release(id)) {
                 self.apply(event.seq, event.kind, event.list, false);
             }
         }
@@ -343,149 +353,141 @@ impl ListWindow {
 /// Versions remembered before the ones the feed has passed are forgotten.
 const VERSIONS_KEPT: usize = 4 * MAX_ROWS;
 
-/// How fresh each row is, and the live events waiting to be applied.
-#[derive(Clone, Copy)]
+/// How fresh each row is, and the live events waiting to be applied: plain data behind
+/// one stored value, so that the page's reactive code is instantiated once for it.
+#[derive(Default)]
 struct Freshness {
     /// The change-log position of the last reset: every row is at least this fresh.
-    cursor: StoredValue<EventSeq>,
-    /// Lists known past `cursor`, with the position of the latest change applied or loaded.
-    versions: StoredValue<HashMap<ListId, EventSeq>>,
-    /// Lists with optimistic changes of this page still on their way to the server.
-    in_flight: StoredValue<HashMap<ListId, usize>>,
+    cursor: EventSeq,
+    /// Lists known past `cursor`, with the position of the latest change applied or
+    /// loaded. A few hundred entries at most, so a vector searched in order will do.
+    versions: Vec<(ListId, EventSeq)>,
+    /// Lists with optimistic changes of this page still on their way to the server, and
+    /// how many.
+    in_flight: Vec<(ListId, usize)>,
     /// Pages on their way: every live event waits for them.
-    loading: StoredValue<usize>,
+    loading: usize,
     /// The newest position the live feed has delivered. The feed delivers in order, so
     /// versions at or below it can never again be undercut and need not be remembered.
-    fed: StoredValue<EventSeq>,
+    fed: EventSeq,
     /// Live events held back, so that an echo of an older change never shows over a newer
     /// optimistic one, and no page overwrites a newer event.
-    held: StoredValue<Vec<ListEvent>>,
+    held: Vec<ListEvent>,
+    /// Bumped by every reset, so that answers to requests made before it are dropped.
+    generation: u64,
 }
 
 impl Freshness {
     fn new(cursor: EventSeq) -> Self {
         Self {
-            cursor: StoredValue::new(cursor),
-            versions: StoredValue::new(HashMap::new()),
-            in_flight: StoredValue::new(HashMap::new()),
-            loading: StoredValue::new(0),
-            fed: StoredValue::new(cursor),
-            held: StoredValue::new(Vec::new()),
+            cursor,
+            fed: cursor,
+            ..Self::default()
         }
     }
 
-    fn reset(&self, cursor: EventSeq) {
-        self.cursor.set_value(cursor);
-        self.versions.update_value(HashMap::clear);
+    fn version(&self, id: ListId) -> EventSeq {
+        self.versions
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map_or(self.cursor, |(_, seq)| *seq)
+    }
+
+    fn set_version(&mut self, id: ListId, seq: EventSeq) {
+        match self.versions.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, known)) => *known = seq,
+            None => self.versions.push((id, seq)),
+        }
+    }
+
+    fn reset(&mut self, cursor: EventSeq) {
+        self.cursor = cursor;
+        self.versions.clear();
     }
 
     /// Rows from a page read at `cursor` are at least that fresh.
-    fn loaded(&self, lists: &[List], cursor: EventSeq) {
-        self.versions.update_value(|versions| {
-            for list in lists {
-                let known = versions.entry(list.id).or_insert(cursor);
-                *known = (*known).max(cursor);
-            }
-        });
+    fn loaded(&mut self, lists: &[List], cursor: EventSeq) {
+        for list in lists {
+            let known = self.version(list.id);
+            self.set_version(list.id, known.max(cursor));
+        }
     }
 
     /// Notes that `id` is known up to `seq`; false if something as new was already known.
-    fn advance(&self, id: ListId, seq: EventSeq) -> bool {
-        let cursor = self.cursor.get_value();
-        self.versions
-            .try_update_value(|versions| {
-                let known = versions.get(&id).copied().unwrap_or(cursor);
-                if seq <= known {
-                    return false;
-                }
-                versions.insert(id, seq);
-                true
-            })
-            .unwrap_or(false)
+    fn advance(&mut self, id: ListId, seq: EventSeq) -> bool {
+        if seq <= self.version(id) {
+            return false;
+        }
+        self.set_version(id, seq);
+        true
     }
 
-    fn fed(&self, seq: EventSeq) {
-        self.fed.update_value(|fed| *fed = (*fed).max(seq));
-        let fed = self.fed.get_value();
-        self.versions.update_value(|versions| {
-            if versions.len() > VERSIONS_KEPT {
-                versions.retain(|_, version| *version > fed);
-            }
-        });
+    fn fed(&mut self, seq: EventSeq) {
+        self.fed = self.fed.max(seq);
+        if self.versions.len() > VERSIONS_KEPT {
+            let fed = self.fed;
+            self.versions.retain(|(_, version)| *version > fed);
+        }
     }
 
-    fn pause(&self) {
-        self.loading.update_value(|loading| *loading += 1);
+    fn is_busy(&self, id: ListId) -> bool {
+        self.in_flight.iter().any(|(busy, _)| *busy == id)
     }
 
     /// A page has landed; once none is on its way, the held events not waiting for an
     /// own change are returned in order.
-    fn resume(&self) -> Vec<ListEvent> {
-        let loading = self
-            .loading
-            .try_update_value(|loading| {
-                *loading = loading.saturating_sub(1);
-                *loading
-            })
-            .unwrap_or(0);
-        if loading > 0 {
+    fn resume(&mut self) -> Vec<ListEvent> {
+        self.loading = self.loading.saturating_sub(1);
+        if self.loading > 0 {
             return Vec::new();
         }
-        let in_flight = self.in_flight.get_value();
-        self.take_held(|event| !in_flight.contains_key(&event.list.id))
+        let held = std::mem::take(&mut self.held);
+        let (now, later) = held
+            .into_iter()
+            .partition(|event| !self.is_busy(event.list.id));
+        self.held = later;
+        now
     }
 
     /// `Some(event)` if it can be applied now; `None` if it was held.
-    fn hold(&self, event: ListEvent) -> Option<ListEvent> {
-        let busy = self.loading.get_value() > 0
-            || self
-                .in_flight
-                .with_value(|in_flight| in_flight.contains_key(&event.list.id));
-        if busy {
-            self.held.update_value(|held| held.push(event));
+    fn hold(&mut self, event: ListEvent) -> Option<ListEvent> {
+        if self.loading > 0 || self.is_busy(event.list.id) {
+            self.held.push(event);
             None
         } else {
             Some(event)
         }
     }
 
-    fn begin(&self, id: ListId) {
-        self.in_flight
-            .update_value(|in_flight| *in_flight.entry(id).or_default() += 1);
+    fn begin(&mut self, id: ListId) {
+        match self.in_flight.iter_mut().find(|(busy, _)| *busy == id) {
+            Some((_, count)) => *count += 1,
+            None => self.in_flight.push((id, 1)),
+        }
     }
 
     /// One change to `id` has settled; true while others to it are still in flight.
-    fn end(&self, id: ListId) -> bool {
-        self.in_flight
-            .try_update_value(|in_flight| match in_flight.get_mut(&id) {
-                Some(count) if *count > 1 => {
-                    *count -= 1;
-                    true
-                }
-                _ => {
-                    in_flight.remove(&id);
-                    false
-                }
-            })
-            .unwrap_or(false)
+    fn end(&mut self, id: ListId) -> bool {
+        let Some(index) = self.in_flight.iter().position(|(busy, _)| *busy == id) else {
+            return false;
+        };
+        self.in_flight[index].1 -= 1;
+        if self.in_flight[index].1 > 0 {
+            return true;
+        }
+        self.in_flight.swap_remove(index);
+        false
     }
 
     /// The held events about `id`, unless a page is on its way (then they wait for it).
-    fn release(&self, id: ListId) -> Vec<ListEvent> {
-        if self.loading.get_value() > 0 {
+    fn release(&mut self, id: ListId) -> Vec<ListEvent> {
+        if self.loading > 0 {
             return Vec::new();
         }
-        self.take_held(|event| event.list.id == id)
-    }
-
-    fn take_held(&self, mut take: impl FnMut(&ListEvent) -> bool) -> Vec<ListEvent> {
-        let mut taken = Vec::new();
-        self.held.update_value(|held| {
-            let (now, later) = held.drain(..).partition(|event| take(event));
-            taken = now;
-            *held = later;
-        });
-        taken
+        let held = std::mem::take(&mut self.held);
+        let (now, later) = held.into_iter().partition(|event| event.list.id == id);
+        self.held = later;
+        now
     }
 }
 

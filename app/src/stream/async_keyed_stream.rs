@@ -1,7 +1,7 @@
 //! `AsyncKeyedStream`: a [`KeyedStream`] filled by one asynchronous load.
 
 use super::{Keyed, KeyedStream, Limit};
-use crate::wire::{JsonData, WireError};
+use crate::wire::{PageData, WireError};
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use std::future::Future;
@@ -36,7 +36,7 @@ where
     S: Snapshot + Send + Sync + 'static,
     E: Send + Sync + 'static,
 {
-    load: Resource<Result<S, E>, JsonData>,
+    load: Resource<Result<S, E>, PageData>,
     limit: Limit,
 }
 
@@ -63,8 +63,8 @@ where
     E: Clone + Send + Sync + 'static,
     // The load's result is written into the page on the server and read back in the
     // browser by hydration, so it must cross the wire.
-    JsonData: Encoder<Result<S, E>, Error = WireError, Encoded = String>
-        + Decoder<Result<S, E>, Error = WireError, Encoded = str>,
+    PageData: Encoder<Result<S, E>, Error = WireError, Encoded = Vec<u8>>
+        + Decoder<Result<S, E>, Error = WireError, Encoded = [u8]>,
 {
     /// Starts loading with `loader` (on the server while rendering, or in the browser);
     /// streams made from it keep at most as many rows as `limit` says.

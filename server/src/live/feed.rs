@@ -17,19 +17,22 @@ const POLL: Duration = Duration::from_millis(500);
 /// How often old entries are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// One change-log entry, ready to send: its position and its JSON.
+/// One change-log entry, ready to send in either encoding: its position, its JSON (for
+/// any client) and its postcard text (what the page reads; see `app::wire`).
 #[derive(Debug)]
 pub struct FeedEvent {
     pub seq: EventSeq,
     pub json: String,
+    pub page_text: String,
 }
 
 impl FeedEvent {
     pub fn new(event: &ListEvent) -> Self {
+        // A ListEvent is plain data: serializing it cannot fail.
         Self {
             seq: event.seq,
-            // A ListEvent is plain data: serializing it cannot fail.
             json: serde_json::to_string(event).unwrap_or_default(),
+            page_text: app::wire::to_page_text(event).unwrap_or_default(),
         }
     }
 }

@@ -26,6 +26,18 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 #[derive(Debug, Deserialize)]
 pub struct Resume {
     after: Option<i64>,
+    #[serde(default)]
+    encoding: EventEncoding,
+}
+
+/// How each event's `data` is written: JSON for any client, or the page's own compact
+/// encoding (`?encoding=postcard`).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum EventEncoding {
+    #[default]
+    Json,
+    Postcard,
 }
 
 pub async fn list_events(
@@ -43,6 +55,7 @@ pub async fn list_events(
         live: feed.subscribe(),
         feed,
         last: after,
+        encoding: resume.encoding,
         backlog: VecDeque::new(),
         read_through: after,
         phase: Phase::Start,
@@ -71,6 +84,7 @@ struct Subscription {
     feed: ChangeFeed,
     live: broadcast::Receiver<Arc<FeedEvent>>,
     last: EventSeq,
+    encoding: EventEncoding,
     backlog: VecDeque<Arc<FeedEvent>>,
     /// How far the last log read got, unreadable entries included: once the backlog is
     /// sent, the stream has passed this point.
@@ -84,7 +98,7 @@ impl Subscription {
             if let Some(event) = self.backlog.pop_front() {
                 if event.seq > self.last {
                     self.last = event.seq;
-                    return Some(to_sse(&event));
+                    return Some(to_sse(&event, self.encoding));
                 }
                 continue;
             }
@@ -157,9 +171,13 @@ impl Subscription {
     }
 }
 
-fn to_sse(event: &FeedEvent) -> Event {
+fn to_sse(event: &FeedEvent, encoding: EventEncoding) -> Event {
+    let data = match encoding {
+        EventEncoding::Json => &event.json,
+        EventEncoding::Postcard => &event.page_text,
+    };
     Event::default()
         .event("change")
         .id(event.seq.to_string())
-        .data(&event.json)
+        .data(data)
 }

@@ -119,43 +119,43 @@ impl ListStore {
         Ok(FirstPage { page, generation })
     }
 
-    /// One page of active lists, newest first. Every query walks an index from the
-    /// cursor and reads at most one row more than a page, plus one existence check, so
-    /// the cost is the same with a thousand lists or a million.
+    /// One page of active lists, newest first. The query walks an index from the cursor
+    /// and reads at most one row more than a page, plus one existence check, so the cost
+    /// is the same with a thousand lists or a million. It is a single statement, so its
+    /// rows, its existence check and the change-log position come from one snapshot
+    /// without a transaction (and in one trip to the database thread).
     pub async fn page(&self, query: &ListsQuery) -> Result<ListsPage, StoreError> {
         let filter = Filter::new(query.search.as_ref());
-        let limit = PAGE_SIZE + 1;
-        // One read transaction, so the rows and the cursor come from the same instant.
-        let mut tx = self.pools.reader.begin().await?;
-        let (rows, has_older, has_newer) = match query.start {
-            PageStart::Newest => {
-                let mut rows = filter.rows(&mut tx, Side::Older(i64::MAX), limit).await?;
-                let has_older = rows.len() > PAGE_SIZE;
-                rows.truncate(PAGE_SIZE);
-                (rows, has_older, false)
-            }
-            PageStart::Before(id) => {
-                let mut rows = filter.rows(&mut tx, Side::Older(id.get()), limit).await?;
-                let has_older = rows.len() > PAGE_SIZE;
-                rows.truncate(PAGE_SIZE);
-                let newest = rows.first().map_or(id.get() - 1, |row| row.0);
-                let has_newer = filter.exists(&mut tx, Side::Newer(newest)).await?;
-                (rows, has_older, has_newer)
-            }
-            PageStart::After(id) => {
-                let mut rows = filter.rows(&mut tx, Side::Newer(id.get()), limit).await?;
-                let has_newer = rows.len() > PAGE_SIZE;
-                rows.truncate(PAGE_SIZE);
-                rows.reverse();
-                let oldest = rows.last().map_or(id.get() + 1, |row| row.0);
-                let has_older = filter.exists(&mut tx, Side::Older(oldest)).await?;
-                (rows, has_older, has_newer)
+        let (side, bound) = match query.start {
+            PageStart::Newest => (Side::Older, i64::MAX),
+            PageStart::Before(id) => (Side::Older, id.get()),
+            PageStart::After(id) => (Side::Newer, id.get()),
+        };
+        let sql = filter.page_sql(side, query.start != PageStart::Newest);
+        let mut statement = sqlx::query_as::<_, PageRow>(&sql)
+            .bind(bound)
+            .bind(i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX));
+        if let Some(term) = filter.term() {
+            statement = statement.bind(term);
+        }
+        let rows = statement.fetch_all(&self.pools.reader).await?;
+        let cursor = EventSeq::new(rows.first().and_then(|row| row.0).unwrap_or(0));
+        let beyond = rows.first().is_some_and(|row| row.1);
+        let mut lists: Vec<Row> = rows
+            .into_iter()
+            .filter_map(|(_, _, id, name)| Some((id?, name?)))
+            .collect();
+        let more = lists.len() > PAGE_SIZE;
+        lists.truncate(PAGE_SIZE);
+        let (has_older, has_newer) = match side {
+            Side::Older => (more, beyond),
+            Side::Newer => {
+                lists.reverse();
+                (beyond, more)
             }
         };
-        let cursor = latest_seq(&mut tx).await?;
-        tx.commit().await?;
         Ok(ListsPage {
-            lists: rows
+            lists: lists
                 .into_iter()
                 .filter_map(|row| self.readable(row))
                 .collect(),
@@ -442,13 +442,17 @@ impl ListStore {
     }
 }
 
-/// Which side of a list id a query reads: `Older(x)` is ids below x, newest first;
-/// `Newer(x)` is ids above x, oldest first (the page reverses them).
-#[derive(Clone, Copy)]
+/// Which side of a list id a page reads: `Older` is ids below it, newest first; `Newer`
+/// is ids above it, oldest first (the page reverses them).
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
-    Older(i64),
-    Newer(i64),
+    Older,
+    Newer,
 }
+
+/// One row of a page query: the change-log position and whether lists lie beyond the
+/// page (the same on every row), then a list (absent when the page is empty).
+type PageRow = (Option<i64>, bool, Option<i64>, Option<String>);
 
 /// The lists a page may show: all active ones, or those matching a search. Searches of
 /// three characters or more use the trigram index; shorter ones (which a trigram index
@@ -471,58 +475,71 @@ impl<'a> Filter<'a> {
         }
     }
 
-    async fn rows(
-        &self,
-        conn: &mut SqliteConnection,
-        side: Side,
-        limit: usize,
-    ) -> Result<Vec<Row>, StoreError> {
-        let (comparison, order, bound) = match side {
-            Side::Older(id) => ("<", "DESC", id),
-            Side::Newer(id) => (">", "ASC", id),
-        };
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = match self {
-            Self::All => {
-                sqlx::query_as(&format!(
-                    "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} ? \
-                     ORDER BY id {order} LIMIT ?"
-                ))
-                .bind(bound)
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-            }
-            Self::Short(term) => {
-                sqlx::query_as(&format!(
-                    "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} ? \
-                     AND instr(search_key, ?) > 0 ORDER BY id {order} LIMIT ?"
-                ))
-                .bind(bound)
-                .bind(*term)
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-            }
-            Self::Trigram(phrase) => {
-                sqlx::query_as(&format!(
-                    "SELECT id, name FROM lists WHERE id IN ( \
-                       SELECT rowid FROM lists_search WHERE lists_search MATCH ? \
-                       AND rowid {comparison} ? ORDER BY rowid {order} LIMIT ?) \
-                     ORDER BY id {order}"
-                ))
-                .bind(phrase)
-                .bind(bound)
-                .bind(limit)
-                .fetch_all(conn)
-                .await?
-            }
-        };
-        Ok(rows)
+    /// What `?3` is bound to, if the filter has a term.
+    fn term(&self) -> Option<&str> {
+        match self {
+            Self::All => None,
+            Self::Trigram(phrase) => Some(phrase),
+            Self::Short(term) => Some(term),
+        }
     }
 
-    async fn exists(&self, conn: &mut SqliteConnection, side: Side) -> Result<bool, StoreError> {
-        Ok(!self.rows(conn, side, 1).await?.is_empty())
+    /// Ids of matching lists on one side of `bound`, `?2` at most, in `order`.
+    fn ids(&self, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
+        match self {
+            Self::All => format!(
+                "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
+                 ORDER BY id {order}{limit}"
+            ),
+            Self::Short(_) => format!(
+                "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
+                 AND instr(search_key, ?3) > 0 ORDER BY id {order}{limit}"
+            ),
+            Self::Trigram(_) => format!(
+                "SELECT id, name FROM lists WHERE id IN ( \
+                   SELECT rowid FROM lists_search WHERE lists_search MATCH ?3 \
+                   AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
+                 ORDER BY id {order}"
+            ),
+        }
+    }
+
+    /// The page statement: `?1` is the cursor id, `?2` the row limit, `?3` the term.
+    /// With `check_beyond`, it also says whether matching lists exist on the other side
+    /// of the page (or of the cursor, if the page is empty).
+    fn page_sql(&self, side: Side, check_beyond: bool) -> String {
+        let (comparison, order) = match side {
+            Side::Older => ("<", "DESC"),
+            Side::Newer => (">", "ASC"),
+        };
+        let page = self.ids(comparison, "?1", order, " LIMIT ?2");
+        let beyond = match (check_beyond, side) {
+            (false, _) => "0".to_owned(),
+            (true, Side::Older) => format!(
+                "EXISTS ({})",
+                self.ids(
+                    ">",
+                    "COALESCE((SELECT MAX(id) FROM page), ?1 - 1)",
+                    "",
+                    " LIMIT 1"
+                )
+            ),
+            (true, Side::Newer) => format!(
+                "EXISTS ({})",
+                self.ids(
+                    "<",
+                    "COALESCE((SELECT MIN(id) FROM page), ?1 + 1)",
+                    "",
+                    " LIMIT 1"
+                )
+            ),
+        };
+        format!(
+            "WITH page AS ({page}) \
+             SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'list_events'), {beyond}, \
+                    page.id, page.name \
+             FROM (SELECT 1) LEFT JOIN page ORDER BY page.id {order}"
+        )
     }
 }
 
