@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions, assets: PageAssets) -> impl IntoView {
                 <link rel="modulepreload" href=assets.script.clone() />
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
                 <AutoReload options />
-                <script type="module">{boot}</script>
+                <script type="module" nonce=leptos::nonce::use_nonce()>{boot}</script>
             </head>
             <body>
                 <App />

@@ -76,8 +76,36 @@ impl<T: DeserializeOwned> Decodes<T> for FormArgs {
     type Error = WireError;
 
     fn decode(bytes: Bytes) -> Result<T, WireError> {
+        check_form_encoding(&bytes)?;
         serde_urlencoded::from_bytes(&bytes).map_err(unreadable)
     }
+}
+
+/// Refuses a form body or query string that no browser would send: a `%` not followed
+/// by two hex digits, or escapes and bytes that do not decode to UTF-8. The form parser
+/// repairs both without a word (U+FFFD, or the escape kept as text), so a name would be
+/// stored other than it was sent; refusing keeps bad bytes from ever becoming data.
+pub fn check_form_encoding(bytes: &[u8]) -> Result<(), WireError> {
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        if byte != b'%' {
+            decoded.push(byte);
+            continue;
+        }
+        let hex = |digit: Option<&u8>| digit.and_then(|d| char::from(*d).to_digit(16));
+        let (Some(high), Some(low)) = (hex(rest.first()), hex(rest.get(1))) else {
+            return Err(WireError(
+                "a % that is not followed by two hex digits".to_owned(),
+            ));
+        };
+        decoded.push((high * 16 + low) as u8);
+        rest = &rest[2..];
+    }
+    std::str::from_utf8(&decoded)
+        .map(|_| ())
+        .map_err(|_| WireError("bytes that are not UTF-8".to_owned()))
 }
 
 impl<T: Serialize> Encodes<T> for JsonData {
@@ -225,6 +253,30 @@ mod tests {
             from_page_text::<Args>("AA").is_err(),
             "too short for the shape"
         );
+    }
+
+    #[test]
+    fn bytes_a_browser_would_never_send_are_refused_not_repaired() {
+        for body in [
+            &b"name=%FF"[..],
+            b"name=%C0%AF",
+            b"name=%ED%A0%80",
+            b"name=\xFF",
+            b"name=%ZZ",
+            b"name=%2",
+            b"name=abc%",
+        ] {
+            assert!(check_form_encoding(body).is_err(), "{body:?}");
+            assert!(<FormArgs as Decodes<Args>>::decode(Bytes::copy_from_slice(body)).is_err());
+        }
+        for body in [
+            &b"name=caf%C3%A9+%F0%9F%99%82"[..],
+            b"",
+            b"a=1&b=%26%3D",
+            "name=é".as_bytes(),
+        ] {
+            assert!(check_form_encoding(body).is_ok(), "{body:?}");
+        }
     }
 
     #[test]

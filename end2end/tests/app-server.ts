@@ -34,6 +34,8 @@ export type ServerOptions = {
   seed?: number;
   /** CHANGE_LOG_RETENTION_SECS */
   retentionSecs?: number;
+  /** ALLOWED_HOSTS: names the server answers to besides its own address (a proxy's). */
+  allowedHosts?: string;
 };
 
 export type List = { id: number; name: string };
@@ -75,6 +77,7 @@ export class AppServer {
       SIMULATED_LATENCY_MS: String(this.options.latencyMs ?? 0),
       SIMULATED_FAILURE_RATE: String(this.options.failureRate ?? 0),
       CHANGE_LOG_RETENTION_SECS: String(this.options.retentionSecs ?? 7 * 24 * 3600),
+      ALLOWED_HOSTS: this.options.allowedHosts ?? '',
       RUST_LOG: 'info',
       NO_COLOR: '1',
     };

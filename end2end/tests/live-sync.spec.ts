@@ -299,7 +299,8 @@ test.describe('live sync between two users', () => {
     browser,
     startServer,
   }) => {
-    const server = await startServer({ seed: 4 });
+    // The relay is a proxy on another port of 127.0.0.1: the server must answer to it.
+    const server = await startServer({ seed: 4, allowedHosts: '127.0.0.1' });
     // Chromium's offline mode fails new requests but leaves an open EventSource stream
     // alone; a real network loss would break it. B goes through a relay that breaks it.
     const relay = await NetworkCut.start(server.url);
@@ -418,7 +419,7 @@ test.describe('live sync between two users', () => {
     browser,
     startServer,
   }) => {
-    const server = await startServer({ seed: 4 });
+    const server = await startServer({ seed: 4, allowedHosts: '127.0.0.1' });
     const relay = await NetworkCut.start(server.url);
     const a = await openNotes(browser, server.url);
     const b = await openNotes(browser, relay.url);
@@ -491,7 +492,7 @@ test.describe('live sync between two users', () => {
   }) => {
     // The prune task runs once at startup and then hourly; a restart with a 1 s retention
     // window makes the real ListStore::prune_events drop what B missed.
-    const server = await startServer({ seed: 3, retentionSecs: 1 });
+    const server = await startServer({ seed: 3, retentionSecs: 1, allowedHosts: '127.0.0.1' });
     const relay = await NetworkCut.start(server.url);
     const a = await openNotes(browser, server.url);
     const b = await openNotes(browser, relay.url);

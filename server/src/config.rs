@@ -45,6 +45,32 @@ pub struct SettingsArgs {
     /// How long a write waits for its turn before it is answered 503, in milliseconds.
     #[arg(long, global = true, env = "WRITE_WAIT_MS", default_value_t = 5000)]
     pub write_wait_ms: u64,
+    /// Host names the server answers to besides the address it listens on (comma-separated
+    /// `name` or `name:port`; `*` for any), e.g. the public name behind a proxy.
+    #[arg(long, global = true, env = "ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+    /// Open connections at most (further ones wait); kept below the open-file limit.
+    #[arg(long, global = true, env = "MAX_CONNECTIONS", default_value_t = 768)]
+    pub max_connections: usize,
+    /// Open event streams at most; more are answered 503 with Retry-After.
+    #[arg(long, global = true, env = "MAX_EVENT_STREAMS", default_value_t = 512)]
+    pub max_event_streams: usize,
+    /// Seconds a client has to send a request's headers (and a keep-alive connection may idle).
+    #[arg(
+        long,
+        global = true,
+        env = "HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may go without sending anything.
+    #[arg(
+        long,
+        global = true,
+        env = "BODY_READ_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub body_read_timeout_secs: u64,
 }
 
 /// The settings, checked and typed.
@@ -55,6 +81,11 @@ pub struct Settings {
     pub simulation: Simulation,
     pub change_log_retention: Duration,
     pub write_wait: Duration,
+    pub allowed_hosts: Vec<String>,
+    pub max_connections: usize,
+    pub max_event_streams: usize,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +111,11 @@ impl SettingsArgs {
             )?,
             change_log_retention: Duration::from_secs(self.change_log_retention_secs),
             write_wait: Duration::from_millis(self.write_wait_ms),
+            allowed_hosts: self.allowed_hosts,
+            max_connections: self.max_connections.max(1),
+            max_event_streams: self.max_event_streams,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_secs.max(1)),
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod database;
 pub mod live;
 pub mod routes;
 pub mod seed;
+pub mod serve;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

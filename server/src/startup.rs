@@ -1,5 +1,6 @@
 //! Builds the application from settings, and runs it until shut down.
 
+use crate::serve::{self, ConnectionLimits};
 use crate::{
     assets,
     config::Settings,
@@ -9,7 +10,7 @@ use crate::{
 };
 use app::lists::ssr::Pools;
 use app::lists::ssr::{ListStore, ListsContext, StoreError};
-use axum::{serve::ListenerExt, Router};
+use axum::Router;
 use std::{net::SocketAddr, time::Duration};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -37,8 +38,12 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pools: Pools,
+    limits: ConnectionLimits,
     shutdown: CancellationToken,
 }
+
+/// Descriptors kept free of connections: the database files, the log, the listener.
+const RESERVED_FILES: u64 = 64;
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
@@ -52,12 +57,20 @@ impl Application {
         let feed = ChangeFeed::start(
             store.clone(),
             settings.change_log_retention,
+            settings.max_event_streams,
             shutdown.clone(),
         )
         .await?;
         let (page_assets, hashed) = assets::resolve(&settings.leptos);
         let addr = settings.leptos.site_addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?;
         let state = AppState {
+            hosts: routes::AllowedHosts::new(bound, &settings.allowed_hosts),
             leptos: settings.leptos,
             lists: ListsContext {
                 store,
@@ -67,13 +80,20 @@ impl Application {
             assets: page_assets,
             page_cache: routes::PageCache::default(),
         };
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
+        // Connections stay well below the open-file limit, so that a flood of them can
+        // never leave the server without a descriptor for its own work.
+        let file_limit = serve::raise_open_file_limit().unwrap_or(1024);
+        let room = usize::try_from(file_limit.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX);
+        let limits = ConnectionLimits {
+            max_connections: settings.max_connections.min(room.max(1)),
+            header_read_timeout: settings.header_read_timeout,
+            drain: DRAIN,
+        };
         Ok(Self {
             listener,
-            router: routes::router(state, hashed),
+            router: routes::router(state, hashed, settings.body_read_timeout),
             pools,
+            limits,
             shutdown,
         })
     }
@@ -90,24 +110,11 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         let addr = self.local_addr().map_err(StartupError::Serve)?;
-        tracing::info!("listening on http://{addr}/notes");
-        // Small responses go out at once instead of waiting on Nagle's algorithm.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!(%error, "could not set TCP_NODELAY");
-            }
-        });
-        let shutdown = self.shutdown.clone();
-        let server = axum::serve(listener, self.router)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await });
-        let drained = async {
-            self.shutdown.cancelled().await;
-            tokio::time::sleep(DRAIN).await;
-        };
-        tokio::select! {
-            result = server => result.map_err(StartupError::Serve)?,
-            () = drained => tracing::warn!("requests still open after {DRAIN:?}; stopping anyway"),
-        }
+        tracing::info!(
+            max_connections = self.limits.max_connections,
+            "listening on http://{addr}/notes"
+        );
+        serve::serve(self.listener, self.router, self.limits, self.shutdown).await;
         self.pools.close().await;
         tracing::info!("stopped");
         Ok(())

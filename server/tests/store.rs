@@ -184,7 +184,7 @@ async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest() {
 async fn short_terms_and_non_ascii_terms_match_too() {
     let (store, _dir) = store().await;
     for text in ["Été à Paris", "ÉTÉ", "winter", "Tea"] {
-        store.create(&name(text)).await.unwrap();
+        store.create(&name(text), None).await.unwrap();
     }
     let found = |term: &'static str| {
         let store = store.clone();
@@ -217,7 +217,12 @@ async fn short_terms_and_non_ascii_terms_match_too() {
 #[tokio::test]
 async fn search_follows_renames_deletes_and_restores() {
     let (store, _dir) = store().await;
-    let id = store.create(&name("Holiday plans")).await.unwrap().list.id;
+    let id = store
+        .create(&name("Holiday plans"), None)
+        .await
+        .unwrap()
+        .list
+        .id;
     assert_eq!(
         ids(&store
             .page(&search("liday", PageStart::Newest))
@@ -260,7 +265,7 @@ async fn search_follows_renames_deletes_and_restores() {
 async fn the_first_page_reflects_every_commit_before_it() {
     let (store, _dir) = store().await;
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
-    store.create(&name("a")).await.unwrap();
+    store.create(&name("a"), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), 1);
     assert_eq!(first.page.cursor, EventSeq::new(1));
@@ -275,7 +280,7 @@ async fn writes_from_another_handle_are_seen_in_the_log() {
     let (store, dir) = store().await;
     let other = ListStore::new(support::open_pools(&dir).await);
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
-    other.create(&name("elsewhere")).await.unwrap();
+    other.create(&name("elsewhere"), None).await.unwrap();
     let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
     assert_eq!(read.events.len(), 1);
     assert_eq!(read.through, EventSeq::new(1));
@@ -299,7 +304,7 @@ async fn a_failed_write_leaves_no_event() {
 async fn pruning_moves_the_horizon_and_keeps_the_latest_position() {
     let (store, _dir) = store().await;
     for text in ["a", "b"] {
-        store.create(&name(text)).await.unwrap();
+        store.create(&name(text), None).await.unwrap();
     }
     assert_eq!(
         store.prune_events(3600).await.unwrap(),
@@ -311,7 +316,7 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position() {
     let bounds = store.log_bounds().await.unwrap();
     assert_eq!(bounds.pruned_through, EventSeq::new(2));
     assert_eq!(bounds.latest, EventSeq::new(2));
-    let next = store.create(&name("c")).await.unwrap();
+    let next = store.create(&name("c"), None).await.unwrap();
     assert_eq!(next.seq, EventSeq::new(3), "positions are never reused");
 }
 
@@ -332,7 +337,7 @@ async fn seeding_inserts_lists_and_their_events_in_batches() {
 #[tokio::test]
 async fn reading_back_its_own_commit_does_not_invalidate_again() {
     let (store, _dir) = store().await;
-    let created = store.create(&name("a")).await.unwrap();
+    let created = store.create(&name("a"), None).await.unwrap();
     let generation = store.generation();
     store.log_advanced(created.seq);
     assert_eq!(store.generation(), generation, "already known");
@@ -367,7 +372,7 @@ async fn an_unreadable_row_is_left_out_while_every_good_row_shows() {
         store.unreadable_rows().await.unwrap(),
         vec![(3, "Give the list a name.".to_owned())]
     );
-    store.create(&name("after it")).await.unwrap();
+    store.create(&name("after it"), None).await.unwrap();
     let next = store.events_after(read.through, 10).await.unwrap();
     assert_eq!(next.events.len(), 1);
 }

@@ -21,7 +21,7 @@ pub type FormPost = Post<FormArgs>;
 pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
-use super::{ListName, ListsQuery, PageStart, SearchTerm};
+use super::{CreateKey, ListName, ListsQuery, PageStart, SearchTerm};
 
 #[cfg(feature = "ssr")]
 use super::ssr::{ListsContext, StoreError};
@@ -31,6 +31,10 @@ impl From<StoreError> for ListError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(id) => Self::NotFound(id),
+            StoreError::Busy => {
+                tracing::warn!("a write gave up waiting for the database");
+                Self::Busy
+            }
             other => {
                 tracing::error!(error = %other, "list store failed");
                 Self::Storage
@@ -54,10 +58,40 @@ pub async fn load_lists(
     Ok(ListsContext::current()?.load(&query).await?.page)
 }
 
+/// The cookie that gives the form without JavaScript its create key (see [`CreateKey`]):
+/// set afresh with every page, sent back with the form.
+pub const CREATE_KEY_COOKIE: &str = "create_key";
+
+/// Creates a list. The same `key` (or, from the form without JavaScript, the same
+/// [`CREATE_KEY_COOKIE`]) twice answers with the list made the first time.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/create")]
-pub async fn create_list(name: String) -> Result<ChangedList, ListError> {
+pub async fn create_list(name: String, key: Option<String>) -> Result<ChangedList, ListError> {
     let name = ListName::parse(&name)?;
-    Ok(ListsContext::current()?.store.create(&name).await?)
+    let key = match key {
+        Some(key) => {
+            Some(CreateKey::parse(&key).map_err(|error| ListError::BadRequest(error.to_string()))?)
+        }
+        None => create_key_cookie(),
+    };
+    Ok(ListsContext::current()?
+        .store
+        .create(&name, key.as_ref())
+        .await?)
+}
+
+/// The create key the page's cookie carries, if the request has a valid one.
+#[cfg(feature = "ssr")]
+fn create_key_cookie() -> Option<CreateKey> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == CREATE_KEY_COOKIE)
+        .and_then(|(_, value)| CreateKey::parse(value).ok())
 }
 
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/rename")]

@@ -20,6 +20,9 @@ pub enum ListError {
     LoadFailed,
     #[error("The server could not save the change, so nothing was changed. Please try again.")]
     Storage,
+    /// Other writes held the database for longer than a write may wait; nothing changed.
+    #[error("The server is busy with other changes, so nothing was changed. Please try again in a moment.")]
+    Busy,
     /// The reason is for raw HTTP clients and the log; people see a fixed sentence, so a
     /// crafted request can never put its own words on the page.
     #[error("The request was not understood.")]
@@ -56,13 +59,18 @@ impl From<leptos::wasm_split::SplitLoaderError> for ListError {
 #[cfg(feature = "ssr")]
 impl ListError {
     /// The HTTP status a raw client sees for this error: 4xx for the caller's mistakes.
+    /// How long a raw client should wait before trying again, if waiting helps.
+    pub fn retry_after_secs(&self) -> Option<u32> {
+        matches!(self, Self::Busy).then_some(1)
+    }
+
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
             Self::InvalidName(_) | Self::InvalidSearch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::LoadFailed | Self::Storage => StatusCode::SERVICE_UNAVAILABLE,
+            Self::LoadFailed | Self::Storage | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unreachable => StatusCode::BAD_GATEWAY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

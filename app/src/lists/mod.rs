@@ -2,6 +2,7 @@
 
 mod api;
 mod change;
+mod create_key;
 mod error;
 mod list;
 mod name;
@@ -11,6 +12,7 @@ pub mod ssr;
 
 pub use api::*;
 pub use change::{ChangeKind, ChangedList, EventSeq, ListEvent};
+pub use create_key::{CreateKey, CreateKeyError};
 pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};

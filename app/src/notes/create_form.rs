@@ -1,5 +1,5 @@
 use super::Notes;
-use crate::lists::{CreateList, ListError, ListName, ListNameError};
+use crate::lists::{CreateKey, CreateList, ListError, ListName, ListNameError};
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
 const INPUT_ID: &str = "new-list-name";
@@ -13,6 +13,9 @@ const ERROR_ID: &str = "new-list-name-error";
 pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(form_error.map(|error| error.to_string()));
+    // The last attempt that did not get through, so that sending the same name again is
+    // the same attempt (the server may have created it before the connection dropped).
+    let unsent = StoredValue::new(None::<(String, CreateKey)>);
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -25,8 +28,14 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
             Ok(name) => {
                 error.set(None);
                 field.set_value("");
+                let key = match unsent.try_update_value(Option::take).flatten() {
+                    Some((before, key)) if before == name.as_str() => key,
+                    _ => CreateKey::random(),
+                };
+                let attempt = (name.as_str().to_owned(), key.clone());
                 let field = field.clone();
-                notes.create(name, move |failed| {
+                notes.create(name, key, move |failed| {
+                    unsent.set_value(Some(attempt));
                     // Give the text back unless the person has started typing another name.
                     if field.value().is_empty() {
                         field.set_value(&text);

@@ -1,7 +1,7 @@
 //! The two edges of the list: where scrolling (or a link, without JavaScript) loads the
 //! next page, where loading and failures show, and where the list says it has ended.
 
-use super::skeleton::SkeletonRows;
+use super::skeleton::PageSkeleton;
 use super::viewport::watch_nearness;
 use super::window::{EdgeLoad, Fetch, ListWindow};
 use super::Notes;
@@ -101,7 +101,7 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
         notes.fetch(window, fetch);
     };
     move || match load.get() {
-        EdgeLoad::Loading => EitherOf4::A(view! { <SkeletonRows count=3 label=loading_label /> }),
+        EdgeLoad::Loading => EitherOf4::A(view! { <PageSkeleton label=loading_label /> }),
         EdgeLoad::Failed(message) => EitherOf4::B(view! {
             <div role="alert" class="edge-error">
                 <span>{message}</span>

@@ -66,7 +66,10 @@ mod from_url {
         /// write it: it is decoded here into a [`ListError`], and the page only ever shows
         /// that error's own sentence, never text from the URL.
         pub fn from_query(query: Option<&str>) -> Result<Self, ListError> {
-            let url: UrlQuery = serde_urlencoded::from_str(query.unwrap_or_default())
+            let query = query.unwrap_or_default();
+            crate::wire::check_form_encoding(query.as_bytes())
+                .map_err(|error| ListError::BadRequest(error.to_string()))?;
+            let url: UrlQuery = serde_urlencoded::from_str(query)
                 .map_err(|error| ListError::BadRequest(error.to_string()))?;
             let start = PageStart::from_cursors(url.before, url.after).ok_or_else(|| {
                 ListError::BadRequest("give `before` or `after`, not both".into())
@@ -103,7 +106,13 @@ mod from_url {
 
         #[test]
         fn malformed_queries_are_refused() {
-            for query in ["before=abc", "before=1&after=2", "q=a%09b"] {
+            for query in [
+                "before=abc",
+                "before=1&after=2",
+                "q=a%09b",
+                "q=%FF",
+                "q=%ZZ",
+            ] {
                 assert!(RequestedPage::from_query(Some(query)).is_err(), "{query}");
             }
         }

@@ -5,7 +5,9 @@
 use super::transport::{self, Change};
 use super::window::{newest_first, Fetch, ListWindow};
 use super::{Notes, Notice};
-use crate::lists::{ChangeKind, List, ListError, ListId, ListName, ListsQuery, SearchTerm};
+use crate::lists::{
+    ChangeKind, CreateKey, List, ListError, ListId, ListName, ListsQuery, SearchTerm,
+};
 use crate::stream::At;
 use leptos::prelude::*;
 use std::future::Future;
@@ -63,10 +65,16 @@ impl RequestQueue {
 
 impl Notes {
     /// Creates a list. The row appears when the server has it (it has no id before);
-    /// `on_error` gets the reason if it fails.
-    pub fn create(self, name: ListName, on_error: impl FnOnce(ListError) + 'static) {
+    /// `on_error` gets the reason if it fails. `key` is the attempt's: a retry of the
+    /// same attempt sends the same one, so it never makes a second list.
+    pub fn create(
+        self,
+        name: ListName,
+        key: CreateKey,
+        on_error: impl FnOnce(ListError) + 'static,
+    ) {
         self.requests.push(async move {
-            match transport::send(Change::Create(name)).await {
+            match transport::send(Change::Create(name, key)).await {
                 Ok(created) => {
                     if let Some(window) = self.window.get_untracked() {
                         window.apply(created.seq, ChangeKind::Created, created.list, true);

@@ -9,15 +9,16 @@
 //! (plain `cargo leptos watch` or `build`), these are plain calls.
 
 use crate::lists::{
-    create_list, delete_list, load_lists, rename_list, restore_list, ChangedList, ListError,
-    ListId, ListName, ListsPage, ListsQuery,
+    create_list, delete_list, load_lists, rename_list, restore_list, ChangedList, CreateKey,
+    ListError, ListId, ListName, ListsPage, ListsQuery,
 };
 use std::future::Future;
 
 /// A change a person makes, as sent to the server.
 #[derive(Clone, Debug)]
 pub enum Change {
-    Create(ListName),
+    /// A new list, and the key that makes sending it twice create it once.
+    Create(ListName, CreateKey),
     Rename(ListId, ListName),
     Delete(ListId),
     Restore(ListId),
@@ -25,7 +26,7 @@ pub enum Change {
 
 async fn send_now(change: Change) -> Result<ChangedList, ListError> {
     match change {
-        Change::Create(name) => create_list(name.into()).await,
+        Change::Create(name, key) => create_list(name.into(), Some(key.into())).await,
         Change::Rename(id, name) => rename_list(id, name.into()).await,
         Change::Delete(id) => delete_list(id).await,
         Change::Restore(id) => restore_list(id).await,

@@ -5,7 +5,7 @@ use app::lists::{
     EventSeq, ListEvent,
 };
 use std::{sync::Arc, time::Duration};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 /// How many events the broadcast ring keeps; a stream further behind reads the log.
@@ -42,6 +42,8 @@ impl FeedEvent {
 pub struct ChangeFeed {
     store: ListStore,
     live: broadcast::Sender<Arc<FeedEvent>>,
+    /// One permit per open event stream.
+    streams: Arc<Semaphore>,
     shutdown: CancellationToken,
 }
 
@@ -51,6 +53,7 @@ impl ChangeFeed {
     pub async fn start(
         store: ListStore,
         retention: Duration,
+        max_streams: usize,
         shutdown: CancellationToken,
     ) -> Result<Self, StoreError> {
         let (live, _) = broadcast::channel(RING);
@@ -60,6 +63,7 @@ impl ChangeFeed {
         Ok(Self {
             store,
             live,
+            streams: Arc::new(Semaphore::new(max_streams)),
             shutdown,
         })
     }
@@ -70,6 +74,12 @@ impl ChangeFeed {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<FeedEvent>> {
         self.live.subscribe()
+    }
+
+    /// A place for one more event stream, held for as long as the stream is open; `None`
+    /// when all are taken.
+    pub fn stream_permit(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.streams).try_acquire_owned().ok()
     }
 
     pub fn shutdown(&self) -> &CancellationToken {

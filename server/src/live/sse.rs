@@ -10,13 +10,19 @@ use super::{feed::PAGE, ChangeFeed, FeedEvent};
 use app::lists::{ssr::StoreError, EventSeq};
 use axum::{
     extract::{Query, State},
-    http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    http::{header, HeaderMap, StatusCode},
+    response::{
+        sse::{Event, KeepAlive, Sse},
+        IntoResponse, Response,
+    },
 };
 use futures::{stream, Stream};
 use serde::Deserialize;
 use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::{
+    broadcast::{self, error::RecvError},
+    OwnedSemaphorePermit,
+};
 
 /// How long a browser waits before reconnecting after the stream drops.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
@@ -40,11 +46,22 @@ enum EventEncoding {
     Postcard,
 }
 
+/// How long a client turned away for want of room should wait before trying again.
+const RETRY_WHEN_FULL_SECS: u32 = 5;
+
 pub async fn list_events(
     State(feed): State<ChangeFeed>,
     Query(resume): Query<Resume>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
+    let Some(permit) = feed.stream_permit() else {
+        return Err((
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, RETRY_WHEN_FULL_SECS.to_string())],
+            "Too many open event streams; try again shortly.",
+        )
+            .into_response());
+    };
     let from_header = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -52,6 +69,7 @@ pub async fn list_events(
     let after = EventSeq::new(resume.after.max(from_header).unwrap_or(0).max(0));
     // Subscribe before reading the log, so nothing committed in between is missed.
     let subscription = Subscription {
+        _permit: permit,
         live: feed.subscribe(),
         feed,
         last: after,
@@ -64,7 +82,7 @@ pub async fn list_events(
         let event = subscription.next().await?;
         Some((Ok(event), subscription))
     });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
 enum Phase {
@@ -81,6 +99,8 @@ enum Phase {
 }
 
 struct Subscription {
+    /// This stream's place among the open ones, given back when it ends.
+    _permit: OwnedSemaphorePermit,
     feed: ChangeFeed,
     live: broadcast::Receiver<Arc<FeedEvent>>,
     last: EventSeq,

@@ -1,24 +1,32 @@
 //! The URL map. Pages, server functions, the live feed and static files, nothing else.
 
 mod compression;
+mod guard;
 mod page_cache;
 mod pages;
 mod server_fns;
 
+pub use guard::AllowedHosts;
 pub use page_cache::PageCache;
 
 use crate::{assets, live};
 use app::{lists::ssr::ListsContext, PageAssets};
-use axum::{body::Body, http::Request};
 use axum::{
+    body::Body,
     extract::FromRef,
+    http::{header, HeaderName, HeaderValue, Request},
+    middleware,
     response::Redirect,
     routing::{get, post},
     Router,
 };
 use leptos::config::LeptosOptions;
-use std::path::Path;
-use tower_http::trace::TraceLayer;
+use std::{path::Path, time::Duration};
+use tower::ServiceBuilder;
+use tower_http::{
+    limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
+    timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
+};
 
 /// Everything a handler may need; cloned per request (all fields are handles).
 #[derive(Clone)]
@@ -28,6 +36,7 @@ pub struct AppState {
     pub feed: live::ChangeFeed,
     pub assets: PageAssets,
     pub page_cache: PageCache,
+    pub hosts: AllowedHosts,
 }
 
 impl FromRef<AppState> for live::ChangeFeed {
@@ -42,7 +51,10 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-pub fn router(state: AppState, assets_hashed: bool) -> Router {
+/// Request bodies larger than this are refused (413): a form with a name is far smaller.
+const MAX_BODY: usize = 16 * 1024;
+
+pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration) -> Router {
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_owned();
     let pkg_dir = state.leptos.site_pkg_dir.to_string();
     Router::new()
@@ -51,9 +63,30 @@ pub fn router(state: AppState, assets_hashed: bool) -> Router {
         .route(app::lists::EVENTS_PATH, get(live::list_events))
         .route("/api/{*server_fn}", post(server_fns::handle))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
+        .layer(middleware::from_fn_with_state(state.hosts.clone(), guard::check))
         .with_state(state)
-        // One span per request, so that whatever a request logs says which one it was.
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            tracing::info_span!("request", method = %request.method(), path = request.uri().path())
-        }))
+        .layer(
+            ServiceBuilder::new()
+                // One span per request, so that whatever a request logs says which one.
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!("request", method = %request.method(), path = request.uri().path())
+                }))
+                .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
+                .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
+                // Pages set their own policy; anything else (answers, errors) runs nothing.
+                .layer(header_if_missing(
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; frame-ancestors 'none'",
+                ))
+                // Pages, events and files say how long they keep; answers and errors never do.
+                .layer(header_if_missing(header::CACHE_CONTROL, "no-store"))
+                // A body that stalls, or is far larger than any form, is cut off.
+                .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY)),
+        )
+}
+
+fn header_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }

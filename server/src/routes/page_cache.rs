@@ -10,6 +10,7 @@
 use super::compression::Encoding;
 use axum::body::{BodyDataStream, Bytes};
 use futures::Stream;
+use leptos::nonce::Nonce;
 use std::{
     pin::Pin,
     sync::{Arc, OnceLock, RwLock},
@@ -25,8 +26,13 @@ pub struct PageCache {
 }
 
 /// The page as rendered, and its compressed forms, each made once on first demand.
+///
+/// The page's inline scripts carry the nonce it was rendered with, so the nonce is kept
+/// with it: every copy of the page is the same bytes, made from the store alone, with
+/// nothing of any request in it, and a new nonce comes with every change to the lists.
 pub struct CachedPage {
     generation: u64,
+    pub nonce: Nonce,
     html: Bytes,
     brotli: OnceLock<Bytes>,
     gzip: OnceLock<Bytes>,
@@ -61,13 +67,14 @@ impl PageCache {
             .cloned()
     }
 
-    pub fn put(&self, generation: u64, html: Bytes) {
+    pub fn put(&self, generation: u64, html: Bytes, nonce: Nonce) {
         let mut held = self
             .page
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *held = Some(Arc::new(CachedPage {
             generation,
+            nonce,
             html,
             brotli: OnceLock::new(),
             gzip: OnceLock::new(),

@@ -1,14 +1,18 @@
 //! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response.
 
 use super::{compression::Encoding, page_cache::Tee, AppState};
-use app::notes::{PreloadedPage, RequestedPage};
+use app::{
+    lists::{CreateKey, CreateList, CREATE_KEY_COOKIE},
+    notes::{PreloadedPage, RequestedPage},
+};
 use axum::{
     body::Body,
     extract::State,
     http::{header, HeaderValue, Request, StatusCode},
     response::{IntoResponse, Response},
 };
-use leptos::prelude::provide_context;
+use leptos::server_fn::ServerFn;
+use leptos::{nonce::Nonce, prelude::provide_context};
 use std::time::Duration;
 
 /// How long the handler waits for the page's rows before it starts sending. Rows ready by
@@ -35,7 +39,7 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
-            return encoded(response, encoding);
+            return page_headers(encoded(response, encoding), &page.nonce);
         }
     }
 
@@ -61,34 +65,76 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         Some(Ok(loaded)) => Some(PreloadedPage(loaded.page)),
         _ => None,
     };
+    let nonce = Nonce::new();
     let render = leptos_axum::render_app_to_stream_with_context(
-        move || {
-            provide_context(lists.clone());
-            provide_context(requested.clone());
-            if let Some(preloaded) = preloaded.clone() {
-                provide_context(preloaded);
+        {
+            let nonce = nonce.clone();
+            move || {
+                provide_context(lists.clone());
+                provide_context(requested.clone());
+                provide_context(nonce.clone());
+                if let Some(preloaded) = preloaded.clone() {
+                    provide_context(preloaded);
+                }
             }
         },
         move || app::shell(leptos.clone(), assets.clone()),
     );
     let response = render(request).await;
     if response.status() != StatusCode::OK {
-        return response;
+        return page_headers(response, &nonce);
     }
     let (parts, body) = response.into_parts();
     let body = body.into_data_stream();
     let body = if cacheable && shows_generation {
+        let kept_nonce = nonce.clone();
         let tee = Tee::new(body, move |page| {
             // Nothing may have changed while it was rendered.
             if store.generation() == generation {
-                page_cache.put(generation, page);
+                page_cache.put(generation, page, kept_nonce);
             }
         });
         Body::from_stream(encoding.compress_stream(tee))
     } else {
         Body::from_stream(encoding.compress_stream(body))
     };
-    encoded(Response::from_parts(parts, body), encoding)
+    page_headers(encoded(Response::from_parts(parts, body), encoding), &nonce)
+}
+
+/// What a page may run and keep: its own files, its inline scripts by nonce (Leptos
+/// marks the ones it streams), WebAssembly, requests to its own origin, nothing framed.
+/// Browsers revalidate it every time: it changes with every change to the lists.
+fn page_headers(mut response: Response, nonce: &Nonce) -> Response {
+    // Under `cargo leptos watch`, the reload script talks to the watcher's websocket.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        " ws:"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    // The form without JavaScript sends this back: posting the same page's form twice
+    // (a double click, a resent POST) creates one list. Each page view gets its own.
+    let cookie = format!(
+        "{CREATE_KEY_COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age=86400",
+        CreateKey::random(),
+        CreateList::PATH,
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// Labels a response with its encoding, and tells caches that it depends on the request's.

@@ -1,19 +1,38 @@
 //! `POST /api/...`: the server functions, with their errors turned into HTTP statuses.
 
 use super::AppState;
-use app::lists::ListError;
+use app::lists::{CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList};
 use axum::{
     body::{to_bytes, Body},
     extract::State,
-    http::{Request, StatusCode},
+    http::{header, HeaderValue, Request, StatusCode},
     response::{IntoResponse, Response},
 };
 use leptos::prelude::provide_context;
+use leptos::server_fn::ServerFn;
+
+/// Every server function this app has.
+const ENDPOINTS: [&str; 5] = [
+    LoadLists::PATH,
+    CreateList::PATH,
+    RenameList::PATH,
+    DeleteList::PATH,
+    RestoreList::PATH,
+];
 
 /// Server function error bodies are a few hundred bytes; anything bigger is not ours.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if !ENDPOINTS.contains(&request.uri().path()) {
+        // Leptos would answer 400 with help text meant for developers.
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "No such endpoint.",
+        )
+            .into_response();
+    }
     let lists = state.lists;
     let response = leptos_axum::handle_server_fns_with_context(
         move || provide_context(lists.clone()),
@@ -37,6 +56,11 @@ async fn with_error_status(response: Response) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<ListError>(&bytes) {
         parts.status = error.status();
+        if let Some(secs) = error.retry_after_secs() {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -21,6 +21,8 @@ pub struct Options {
     pub latency: Duration,
     pub failure_rate: f64,
     pub retention: Option<Duration>,
+    /// Any other change to the settings (limits, allowed hosts, ...).
+    pub configure: Option<fn(&mut Settings)>,
 }
 
 pub fn database_url(dir: &TempDir) -> String {
@@ -31,13 +33,17 @@ pub fn settings(dir: &TempDir, options: &Options) -> Settings {
     let mut leptos = Settings::from_env().expect("default settings").leptos;
     leptos.site_addr = "127.0.0.1:0".parse().expect("loopback address");
     leptos.site_root = site_root(dir).display().to_string().into();
-    Settings {
+    let mut settings = Settings {
         database_url: database_url(dir),
         leptos,
         simulation: Simulation::new(options.latency, options.failure_rate).expect("valid rate"),
         change_log_retention: options.retention.unwrap_or(Duration::from_secs(3600)),
         ..Settings::from_env().expect("default settings")
+    };
+    if let Some(configure) = options.configure {
+        configure(&mut settings);
     }
+    settings
 }
 
 pub fn site_root(dir: &TempDir) -> PathBuf {

@@ -6,8 +6,8 @@
 
 use super::pools::Pools;
 use crate::lists::{
-    fold, ChangeKind, ChangedList, EventSeq, List, ListEvent, ListId, ListName, ListsPage,
-    ListsQuery, PageStart, SearchTerm, PAGE_SIZE,
+    fold, ChangeKind, ChangedList, CreateKey, EventSeq, List, ListEvent, ListId, ListName,
+    ListsPage, ListsQuery, PageStart, SearchTerm, PAGE_SIZE,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::{
@@ -165,8 +165,31 @@ impl ListStore {
         })
     }
 
-    pub async fn create(&self, name: &ListName) -> Result<ChangedList, StoreError> {
+    /// Creates a list. With a `key` the store has seen, it creates nothing and answers
+    /// with the list that key created (as it was then).
+    pub async fn create(
+        &self,
+        name: &ListName,
+        key: Option<&CreateKey>,
+    ) -> Result<ChangedList, StoreError> {
         let mut tx = self.pools.begin_write().await?;
+        if let Some(key) = key {
+            let known: Option<(i64, i64, String)> =
+                sqlx::query_as("SELECT list_id, seq, name FROM create_keys WHERE key = ?")
+                    .bind(key.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((id, seq, name)) = known {
+                tx.rollback().await?;
+                let list = self
+                    .readable((id, name))
+                    .ok_or(StoreError::NotFound(ListId::new(id)))?;
+                return Ok(ChangedList {
+                    list,
+                    seq: EventSeq::new(seq),
+                });
+            }
+        }
         let id: i64 =
             sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
                 .bind(name.as_str())
@@ -178,6 +201,15 @@ impl ListStore {
             name: name.clone(),
         };
         let seq = append_event(&mut tx, ChangeKind::Created, &list).await?;
+        if let Some(key) = key {
+            sqlx::query("INSERT INTO create_keys (key, list_id, seq, name) VALUES (?, ?, ?, ?)")
+                .bind(key.as_str())
+                .bind(id)
+                .bind(seq.get())
+                .bind(name.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         self.after_commit(seq);
         Ok(ChangedList { list, seq })
@@ -319,6 +351,14 @@ impl ListStore {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // A create retried after this long is a new create.
+        sqlx::query(
+            "DELETE FROM create_keys \
+             WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+        )
+        .bind(&modifier)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(pruned)
     }

@@ -1,0 +1,100 @@
+//! `CreateKey`: what makes a create safe to send twice.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A key the client makes up for one attempt to create a list and sends with it: if the
+/// same key comes again (the connection dropped after the server committed, and the
+/// person pressed Enter again, or the form was posted twice), the server answers with the
+/// list it created the first time instead of creating another. 16 to 64 characters from
+/// `A-Z a-z 0-9 - _`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CreateKey(String);
+
+/// Why some text is not a create key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a create key has 16 to 64 characters from A-Z, a-z, 0-9, '-' and '_'")]
+pub struct CreateKeyError;
+
+impl CreateKey {
+    pub fn parse(text: &str) -> Result<Self, CreateKeyError> {
+        let valid = (16..=64).contains(&text.len())
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        valid.then(|| Self(text.to_owned())).ok_or(CreateKeyError)
+    }
+
+    /// A fresh key: 128 random bits as 32 hex digits (on the server), or the browser's
+    /// `crypto.randomUUID()` without its dashes.
+    pub fn random() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            Self(format!("{:032x}", fastrand::u128(..)))
+        }
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        {
+            let uuid = leptos::prelude::window()
+                .crypto()
+                .map(|crypto| crypto.random_uuid())
+                .unwrap_or_default();
+            Self(uuid.replace('-', ""))
+        }
+        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+        {
+            Self("0".repeat(32))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CreateKey {
+    type Error = CreateKeyError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<CreateKey> for String {
+    fn from(key: CreateKey) -> Self {
+        key.0
+    }
+}
+
+impl fmt::Display for CreateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_short_safe_tokens() {
+        assert!(CreateKey::parse("0123456789abcdef").is_ok());
+        assert!(CreateKey::parse("A-b_c-0123456789-ZZ").is_ok());
+        for refused in [
+            "short",
+            "has space in it here",
+            "ünïcode-ünïcode-x",
+            &"x".repeat(65),
+        ] {
+            assert!(CreateKey::parse(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn random_keys_parse_and_differ() {
+        let (a, b) = (CreateKey::random(), CreateKey::random());
+        assert!(CreateKey::parse(a.as_str()).is_ok());
+        assert_ne!(a, b);
+    }
+}
