@@ -44,9 +44,10 @@ wrk -t1 -c16 -d2s http://127.0.0.1:3190/notes >/dev/null
 wrk -t1 -c16 -d2s http://127.0.0.1:3191/notes >/dev/null
 say "measuring ${DURATION}s each"
 app=$(rps http://127.0.0.1:3190/notes)
-# Any query string bypasses the page cache: this is the cost of rendering every time.
-render=$(rps "http://127.0.0.1:3190/notes?bench")
+# `before` past the newest list shows the same rows through a render every time: only the
+# plain /notes is kept in the page cache.
+render=$(rps "http://127.0.0.1:3190/notes?before=1000000000")
 ref=$(rps http://127.0.0.1:3191/notes)
 bytes=$(stat -c %s "$work/www/notes.html")
-printf '\n| server | requests/s |\n|---|---|\n| async-streamer /notes (50 lists, %s bytes) | %s |\n| async-streamer /notes?bench (cache bypassed: rendered per request) | %s |\n| nginx, same bytes from disk | %s |\n' "$bytes" "$app" "$render" "$ref"
+printf '\n| server | requests/s |\n|---|---|\n| async-streamer /notes (50 lists, %s bytes) | %s |\n| async-streamer /notes?before=… (same rows, rendered per request) | %s |\n| nginx, same bytes from disk | %s |\n' "$bytes" "$app" "$render" "$ref"
 awk -v a="$app" -v r="$render" -v n="$ref" 'BEGIN { printf "\nasync-streamer reaches %.1f%% of nginx (target: at least 25%%); rendering every request, %.1f%%\n", 100 * a / n, 100 * r / n }'

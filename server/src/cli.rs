@@ -56,10 +56,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             application.run_until_stopped().await?;
         }
         Command::Seed { count } => {
-            let pools = database::open(&settings.database_url, settings.write_wait).await?;
-            let store = ListStore::new(pools.clone());
+            let db = database::open(&settings.database_url, settings.write_wait).await?;
+            let store = ListStore::new(db.clone());
             seed::insert_fake_lists(&store, count).await?;
-            pools.close().await;
+            db.close().await;
             tracing::info!(count, "seeded");
         }
         Command::Migrate => {
@@ -70,9 +70,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             tracing::info!("migrated");
         }
         Command::Check => {
-            let pools = database::open(&settings.database_url, settings.write_wait).await?;
-            let unreadable = ListStore::new(pools.clone()).unreadable_rows().await?;
-            pools.close().await;
+            let db = database::open(&settings.database_url, settings.write_wait).await?;
+            let unreadable = ListStore::new(db.clone()).unreadable_rows().await?;
+            db.close().await;
             for (id, reason) in &unreadable {
                 println!("list {id}: {reason}");
             }

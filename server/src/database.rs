@@ -1,29 +1,38 @@
-//! The process's SQLite pools (see `app::lists::ssr::Pools`), and the embedded migrations.
+//! Opening the database `DATABASE_URL` names, creating and migrating it as needed:
+//! SQLite (`sqlite://PATH`, the embedded default) or PostgreSQL (`postgres://...`).
 
-use app::lists::ssr::Pools;
+use app::lists::ssr::{Database, PostgresDb, SqliteDb};
 use sqlx::{
-    migrate::{MigrateError, Migrator},
+    migrate::{MigrateDatabase, MigrateError, Migrator},
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Postgres,
 };
 use std::{path::Path, str::FromStr, time::Duration};
 
-/// The SQL files in `migrations/sqlite/`, compiled into the binary.
+/// The SQLite schema, `migrations/sqlite/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+/// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
+pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// Connections that read at once; SQLite in WAL mode serves them all while one writes.
-const READERS: u32 = 8;
+/// SQLite connections that read at once; in WAL mode they all read while one writes.
+const SQLITE_READERS: u32 = 8;
+/// PostgreSQL connections per instance (reads and writes; writes take turns anyway).
+const POSTGRES_CONNECTIONS: u32 = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
-    #[error("DATABASE_URL {url:?} is not a database URL this server knows: use sqlite://PATH")]
+    #[error("DATABASE_URL {url:?} is not a database URL this server knows: use sqlite://PATH or postgres://USER@HOST:PORT/NAME")]
     UnknownScheme { url: String },
-    #[error("DATABASE_URL {url:?} is not a valid SQLite URL: {source}")]
+    #[error("DATABASE_URL {url:?} is not valid: {source}")]
     BadUrl { url: String, source: sqlx::Error },
     #[error("could not create the database folder {path}: {source}")]
     Folder {
         path: String,
         source: std::io::Error,
     },
+    #[error("could not create the database: {0}")]
+    Create(#[source] sqlx::Error),
     #[error("could not open the database: {0}")]
     Open(#[source] sqlx::Error),
     #[error("could not migrate the database: {0}")]
@@ -31,22 +40,44 @@ pub enum DatabaseError {
 }
 
 /// Opens (creating if missing) the database at `url`, applies pending migrations, and
-/// returns its pools. A write waits at most `write_wait` for its turn.
-///
+/// returns it. A write waits at most `write_wait` for its turn.
+pub async fn open(url: &str, write_wait: Duration) -> Result<Database, DatabaseError> {
+    let bad_url = |source| DatabaseError::BadUrl {
+        url: url.to_owned(),
+        source,
+    };
+    if url.starts_with("sqlite:") {
+        open_sqlite(
+            SqliteConnectOptions::from_str(url).map_err(bad_url)?,
+            write_wait,
+        )
+        .await
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
+        if !Postgres::database_exists(url)
+            .await
+            .map_err(DatabaseError::Create)?
+        {
+            Postgres::create_database(url)
+                .await
+                .map_err(DatabaseError::Create)?;
+        }
+        open_postgres(options, write_wait).await
+    } else {
+        Err(DatabaseError::UnknownScheme {
+            url: url.to_owned(),
+        })
+    }
+}
+
 /// WAL lets readers and the one writer work at once; `synchronous = FULL` makes every
 /// acknowledged commit survive a power cut; the busy timeout bounds how long the writer
 /// waits for another process's write lock.
-pub async fn open(url: &str, write_wait: Duration) -> Result<Pools, DatabaseError> {
-    if !url.starts_with("sqlite:") {
-        return Err(DatabaseError::UnknownScheme {
-            url: url.to_owned(),
-        });
-    }
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|source| DatabaseError::BadUrl {
-            url: url.to_owned(),
-            source,
-        })?
+async fn open_sqlite(
+    options: SqliteConnectOptions,
+    write_wait: Duration,
+) -> Result<Database, DatabaseError> {
+    let options = options
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(write_wait)
@@ -67,14 +98,30 @@ pub async fn open(url: &str, write_wait: Duration) -> Result<Pools, DatabaseErro
         .map_err(DatabaseError::Open)?;
     MIGRATOR.run(&writer).await?;
     let reader = SqlitePoolOptions::new()
-        .max_connections(READERS)
+        .max_connections(SQLITE_READERS)
         .min_connections(1)
         .connect_with(options.read_only(true))
         .await
         .map_err(DatabaseError::Open)?;
-    Ok(Pools {
+    Ok(Database::Sqlite(SqliteDb {
         reader,
         writer,
         write_wait,
-    })
+    }))
+}
+
+/// One pool: PostgreSQL readers never wait for writers (MVCC), and writers take turns on
+/// the change log's horizon row, each waiting at most `write_wait`.
+async fn open_postgres(
+    options: PgConnectOptions,
+    write_wait: Duration,
+) -> Result<Database, DatabaseError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(POSTGRES_CONNECTIONS)
+        .min_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(DatabaseError::Open)?;
+    POSTGRES_MIGRATOR.run(&pool).await?;
+    Ok(Database::Postgres(PostgresDb { pool, write_wait }))
 }

@@ -8,7 +8,7 @@ use crate::{
     live::ChangeFeed,
     routes::{self, AppState},
 };
-use app::lists::ssr::Pools;
+use app::lists::ssr::Database;
 use app::lists::ssr::{ListStore, ListsContext, StoreError};
 use axum::Router;
 use std::{net::SocketAddr, time::Duration};
@@ -37,7 +37,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pools: Pools,
+    database: Database,
     limits: ConnectionLimits,
     shutdown: CancellationToken,
 }
@@ -51,8 +51,8 @@ impl Application {
         // (`generate_route_list` would do it) nobody else sets it to tokio. Setting it
         // twice (tests build several apps per process) is harmless, hence the `let _`.
         let _ = any_spawner::Executor::init_tokio();
-        let pools = database::open(&settings.database_url, settings.write_wait).await?;
-        let store = ListStore::new(pools.clone());
+        let db = database::open(&settings.database_url, settings.write_wait).await?;
+        let store = ListStore::new(db.clone());
         let shutdown = CancellationToken::new();
         let feed = ChangeFeed::start(
             store.clone(),
@@ -92,7 +92,7 @@ impl Application {
         Ok(Self {
             listener,
             router: routes::router(state, hashed, settings.body_read_timeout),
-            pools,
+            database: db,
             limits,
             shutdown,
         })
@@ -115,7 +115,7 @@ impl Application {
             "listening on http://{addr}/notes"
         );
         serve::serve(self.listener, self.router, self.limits, self.shutdown).await;
-        self.pools.close().await;
+        self.database.close().await;
         tracing::info!("stopped");
         Ok(())
     }

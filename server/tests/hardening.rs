@@ -251,7 +251,7 @@ async fn while_another_process_holds_the_write_lock_reads_go_on_and_writes_get_5
     app.create("before").await;
     // Another process takes SQLite's write lock and keeps it.
     let mut other = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir.path().join("lists.db")),
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir().path().join("lists.db")),
     )
     .await
     .unwrap();

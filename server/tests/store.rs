@@ -9,10 +9,9 @@ use app::lists::{
 };
 use server::seed;
 
-async fn store() -> (ListStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let pools = support::open_pools(&dir).await;
-    (ListStore::new(pools), dir)
+async fn store(backend: support::Backend) -> (ListStore, support::TestDatabase) {
+    let database = support::TestDatabase::new(backend).await;
+    (ListStore::new(database.open().await), database)
 }
 
 fn name(text: &str) -> ListName {
@@ -20,8 +19,8 @@ fn name(text: &str) -> ListName {
 }
 
 /// `count` lists named `list 1` .. `list N`, ids 1 to N.
-async fn with_lists(count: usize) -> (ListStore, tempfile::TempDir) {
-    let (store, dir) = store().await;
+async fn with_lists(backend: support::Backend, count: usize) -> (ListStore, support::TestDatabase) {
+    let (store, dir) = store(backend).await;
     let names: Vec<_> = (1..=count).map(|n| name(&format!("list {n}"))).collect();
     store.insert_many(&names).await.unwrap();
     (store, dir)
@@ -53,18 +52,17 @@ fn search(term: &str, start: PageStart) -> ListsQuery {
     }
 }
 
-#[tokio::test]
-async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond() {
-    let (store, _dir) = store().await;
+on_both_backends! {
+async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond(backend) {
+    let (store, _dir) = store(backend).await;
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert!(page.lists.is_empty());
     assert!(!page.has_older && !page.has_newer);
     assert_eq!(page.cursor, EventSeq::new(0));
 }
 
-#[tokio::test]
-async fn exactly_one_page_of_lists_has_nothing_older() {
-    let (store, _dir) = with_lists(PAGE_SIZE).await;
+async fn exactly_one_page_of_lists_has_nothing_older(backend) {
+    let (store, _dir) = with_lists(backend, PAGE_SIZE).await;
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert_eq!(page.lists.len(), PAGE_SIZE);
     assert_eq!(page.lists[0].id, ListId::new(50), "newest first");
@@ -72,9 +70,8 @@ async fn exactly_one_page_of_lists_has_nothing_older() {
     assert!(!page.has_newer);
 }
 
-#[tokio::test]
-async fn one_more_than_a_page_leaves_one_older_list() {
-    let (store, _dir) = with_lists(PAGE_SIZE + 1).await;
+async fn one_more_than_a_page_leaves_one_older_list(backend) {
+    let (store, _dir) = with_lists(backend, PAGE_SIZE + 1).await;
     let first = store.page(&ListsQuery::default()).await.unwrap();
     assert_eq!(ids(&first), (2..=51).rev().collect::<Vec<_>>());
     assert!(first.has_older);
@@ -84,9 +81,8 @@ async fn one_more_than_a_page_leaves_one_older_list() {
     assert!(older.has_newer);
 }
 
-#[tokio::test]
-async fn paging_down_then_up_sees_every_list_once() {
-    let (store, _dir) = with_lists(173).await;
+async fn paging_down_then_up_sees_every_list_once(backend) {
+    let (store, _dir) = with_lists(backend, 173).await;
     let mut seen = Vec::new();
     let mut page = store.page(&ListsQuery::default()).await.unwrap();
     loop {
@@ -110,9 +106,8 @@ async fn paging_down_then_up_sees_every_list_once() {
     assert_eq!(up, seen, "pages after a cursor are also newest first");
 }
 
-#[tokio::test]
-async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page() {
-    let (store, _dir) = with_lists(120).await;
+async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page(backend) {
+    let (store, _dir) = with_lists(backend, 120).await;
     for id in 80..=90 {
         store.delete(ListId::new(id)).await.unwrap();
     }
@@ -122,9 +117,8 @@ async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page() {
     assert_eq!(*ids(&page).last().unwrap(), 39);
 }
 
-#[tokio::test]
-async fn a_cursor_that_no_longer_exists_still_pages() {
-    let (store, _dir) = with_lists(120).await;
+async fn a_cursor_that_no_longer_exists_still_pages(backend) {
+    let (store, _dir) = with_lists(backend, 120).await;
     store.delete(ListId::new(70)).await.unwrap();
     let older = store.page(&before(70)).await.unwrap();
     assert_eq!(ids(&older)[0], 69);
@@ -136,9 +130,8 @@ async fn a_cursor_that_no_longer_exists_still_pages() {
     assert!(!unknown.has_newer);
 }
 
-#[tokio::test]
-async fn a_page_past_either_end_is_empty_and_says_what_lies_beyond() {
-    let (store, _dir) = with_lists(10).await;
+async fn a_page_past_either_end_is_empty_and_says_what_lies_beyond(backend) {
+    let (store, _dir) = with_lists(backend, 10).await;
     let below = store.page(&before(1)).await.unwrap();
     assert!(below.lists.is_empty());
     assert!(below.has_newer && !below.has_older);
@@ -147,9 +140,8 @@ async fn a_page_past_either_end_is_empty_and_says_what_lies_beyond() {
     assert!(above.has_older && !above.has_newer);
 }
 
-#[tokio::test]
-async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest() {
-    let (store, _dir) = store().await;
+async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest(backend) {
+    let (store, _dir) = store(backend).await;
     let names: Vec<_> = (1..=130)
         .map(|n| {
             name(&if n % 2 == 0 {
@@ -180,9 +172,8 @@ async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest() {
     assert!(second.has_newer);
 }
 
-#[tokio::test]
-async fn short_terms_and_non_ascii_terms_match_too() {
-    let (store, _dir) = store().await;
+async fn short_terms_and_non_ascii_terms_match_too(backend) {
+    let (store, _dir) = store(backend).await;
     for text in ["Été à Paris", "ÉTÉ", "winter", "Tea"] {
         store.create(&name(text), None).await.unwrap();
     }
@@ -214,9 +205,8 @@ async fn short_terms_and_non_ascii_terms_match_too() {
     );
 }
 
-#[tokio::test]
-async fn search_follows_renames_deletes_and_restores() {
-    let (store, _dir) = store().await;
+async fn search_follows_renames_deletes_and_restores(backend) {
+    let (store, _dir) = store(backend).await;
     let id = store
         .create(&name("Holiday plans"), None)
         .await
@@ -261,9 +251,8 @@ async fn search_follows_renames_deletes_and_restores() {
     );
 }
 
-#[tokio::test]
-async fn the_first_page_reflects_every_commit_before_it() {
-    let (store, _dir) = store().await;
+async fn the_first_page_reflects_every_commit_before_it(backend) {
+    let (store, _dir) = store(backend).await;
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
     store.create(&name("a"), None).await.unwrap();
     let first = store.first_page().await.unwrap();
@@ -275,10 +264,9 @@ async fn the_first_page_reflects_every_commit_before_it() {
     assert_eq!(first.page.cursor, EventSeq::new(2));
 }
 
-#[tokio::test]
-async fn writes_from_another_handle_are_seen_in_the_log() {
-    let (store, dir) = store().await;
-    let other = ListStore::new(support::open_pools(&dir).await);
+async fn writes_from_another_handle_are_seen_in_the_log(backend) {
+    let (store, dir) = store(backend).await;
+    let other = ListStore::new(dir.open().await);
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
     other.create(&name("elsewhere"), None).await.unwrap();
     let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
@@ -286,9 +274,8 @@ async fn writes_from_another_handle_are_seen_in_the_log() {
     assert_eq!(read.through, EventSeq::new(1));
 }
 
-#[tokio::test]
-async fn a_failed_write_leaves_no_event() {
-    let (store, _dir) = store().await;
+async fn a_failed_write_leaves_no_event(backend) {
+    let (store, _dir) = store(backend).await;
     let missing = store.rename(ListId::new(7), &name("x")).await;
     assert!(missing.is_err());
     assert!(store
@@ -300,9 +287,8 @@ async fn a_failed_write_leaves_no_event() {
     assert_eq!(store.log_bounds().await.unwrap().latest, EventSeq::new(0));
 }
 
-#[tokio::test]
-async fn pruning_moves_the_horizon_and_keeps_the_latest_position() {
-    let (store, _dir) = store().await;
+async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
+    let (store, _dir) = store(backend).await;
     for text in ["a", "b"] {
         store.create(&name(text), None).await.unwrap();
     }
@@ -320,9 +306,8 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position() {
     assert_eq!(next.seq, EventSeq::new(3), "positions are never reused");
 }
 
-#[tokio::test]
-async fn seeding_inserts_lists_and_their_events_in_batches() {
-    let (store, _dir) = store().await;
+async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
+    let (store, _dir) = store(backend).await;
     seed::insert_fake_lists(&store, 12_345).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), PAGE_SIZE);
@@ -334,9 +319,8 @@ async fn seeding_inserts_lists_and_their_events_in_batches() {
     assert_eq!(*ids(&oldest).last().unwrap(), 1);
 }
 
-#[tokio::test]
-async fn reading_back_its_own_commit_does_not_invalidate_again() {
-    let (store, _dir) = store().await;
+async fn reading_back_its_own_commit_does_not_invalidate_again(backend) {
+    let (store, _dir) = store(backend).await;
     let created = store.create(&name("a"), None).await.unwrap();
     let generation = store.generation();
     store.log_advanced(created.seq);
@@ -345,20 +329,19 @@ async fn reading_back_its_own_commit_does_not_invalidate_again() {
     assert_ne!(store.generation(), generation, "news from another process");
 }
 
-#[tokio::test]
-async fn an_unreadable_row_is_left_out_while_every_good_row_shows() {
-    let (store, _dir) = with_lists(5).await;
+async fn an_unreadable_row_is_left_out_while_every_good_row_shows(backend) {
+    let (store, _dir) = with_lists(backend, 5).await;
     // Another tool wrote a name the app would never accept.
-    sqlx::query("UPDATE lists SET name = '   ' WHERE id = 3")
-        .execute(&store.pools().writer)
-        .await
-        .unwrap();
-    sqlx::query(
+    let bad_name = "UPDATE lists SET name = '   ' WHERE id = 3";
+    support::execute(&store, bad_name, bad_name).await;
+    support::execute(
+        &store,
         "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (3, 'renamed', '   ', 0)",
+        "WITH next AS (UPDATE change_log_horizon SET latest = latest + 1 RETURNING latest) \
+         INSERT INTO list_events (seq, list_id, kind, name, is_deleted) \
+         SELECT latest, 3, 'renamed', '   ', FALSE FROM next",
     )
-    .execute(&store.pools().writer)
-    .await
-    .unwrap();
+    .await;
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert_eq!(ids(&page), vec![5, 4, 2, 1]);
     let read = store.events_after(EventSeq::new(5), 10).await.unwrap();
@@ -377,21 +360,92 @@ async fn an_unreadable_row_is_left_out_while_every_good_row_shows() {
     assert_eq!(next.events.len(), 1);
 }
 
-#[tokio::test]
-async fn an_unknown_kind_in_the_log_is_skipped() {
-    let (store, _dir) = with_lists(1).await;
+async fn an_unknown_kind_in_the_log_is_skipped(backend) {
+    let (store, _dir) = with_lists(backend, 1).await;
     // The CHECK constraint refuses unknown kinds; an older schema or another tool may not.
-    sqlx::query("PRAGMA ignore_check_constraints = ON")
-        .execute(&store.pools().writer)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (1, 'exploded', 'x', 0)",
+    support::execute(
+        &store,
+        "PRAGMA ignore_check_constraints = ON",
+        "ALTER TABLE list_events DROP CONSTRAINT list_events_kind_check",
     )
-    .execute(&store.pools().writer)
-    .await
-    .unwrap();
+    .await;
+    support::execute(
+        &store,
+        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (1, 'exploded', 'x', 0)",
+        "WITH next AS (UPDATE change_log_horizon SET latest = latest + 1 RETURNING latest) \
+         INSERT INTO list_events (seq, list_id, kind, name, is_deleted) \
+         SELECT latest, 1, 'exploded', 'x', FALSE FROM next",
+    )
+    .await;
     let read = store.events_after(EventSeq::new(1), 10).await.unwrap();
     assert!(read.events.is_empty());
     assert_eq!(read.through, EventSeq::new(2));
+}
+}
+
+/// On PostgreSQL a sequence would number writes in the order they start, not the order
+/// they commit: a slow transaction holding 41 could commit after one holding 42, and a
+/// reader that had seen 42 would never see 41. Here the slow one holds its position and
+/// the fast one waits its turn, so every read of the log is a prefix without a gap.
+#[tokio::test]
+async fn on_postgres_log_order_is_commit_order_even_when_a_slow_write_overlaps_a_fast_one() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let (store, _database) = store(support::Backend::Postgres).await;
+    // The slow write pauses right after it took its log position, before committing.
+    support::execute(
+        &store,
+        "",
+        "CREATE FUNCTION pause_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN IF NEW.name = 'slow' THEN PERFORM pg_sleep(0.6); END IF; RETURN NEW; END $$",
+    )
+    .await;
+    support::execute(
+        &store,
+        "",
+        "CREATE TRIGGER pause_slow_write AFTER INSERT ON list_events \
+         FOR EACH ROW EXECUTE FUNCTION pause_slow_write()",
+    )
+    .await;
+
+    let reads = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut reads = Vec::new();
+            for _ in 0..150 {
+                let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
+                reads.push(read.events.iter().map(|e| e.seq.get()).collect::<Vec<_>>());
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            reads
+        }
+    });
+    let slow = tokio::spawn({
+        let store = store.clone();
+        async move { store.create(&name("slow"), None).await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let fast = store.create(&name("fast"), None).await.unwrap();
+    let slow = slow.await.unwrap();
+    assert_eq!(
+        slow.seq,
+        EventSeq::new(1),
+        "the slow write took the first position"
+    );
+    assert_eq!(
+        fast.seq,
+        EventSeq::new(2),
+        "the fast one waited for it to commit"
+    );
+
+    let reads = reads.await.unwrap();
+    for read in &reads {
+        let expected: Vec<i64> = (1..=read.len() as i64).collect();
+        assert_eq!(
+            read, &expected,
+            "every read is a prefix of the log, never 2 without 1"
+        );
+    }
+    assert_eq!(reads.last().unwrap(), &vec![1, 2]);
 }

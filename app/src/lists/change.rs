@@ -29,12 +29,10 @@ impl fmt::Display for EventSeq {
 
 /// The four things that can happen to a list.
 ///
-/// Its names on the wire and in the change log's `kind` column both come from the
-/// variant names (snake case), through serde and sqlx, so they are written nowhere else.
+/// Its names on the wire and in the change log's `kind` column are serde's, from the
+/// variant names (snake case), so they are written nowhere else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
 pub enum ChangeKind {
     Created,
     Renamed,
@@ -46,6 +44,15 @@ impl ChangeKind {
     /// Whether a list is soft-deleted after a change of this kind.
     pub const fn leaves_deleted(self) -> bool {
         matches!(self, Self::Deleted)
+    }
+
+    /// The name the change log stores: serde's.
+    #[cfg(feature = "ssr")]
+    pub fn log_name(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => name,
+            _ => String::new(),
+        }
     }
 }
 

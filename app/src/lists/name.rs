@@ -79,32 +79,55 @@ fn is_direction_control(c: char) -> bool {
 /// (zero-width spaces and joiners, the byte-order mark, direction marks), combining marks
 /// on their own, variation selectors and the characters fonts draw as blanks (Hangul
 /// fillers, the blank Braille pattern) do not; a name made only of them looks empty.
+///
+/// The server, which decides, knows every format character and combining mark in
+/// Unicode (their general categories). The browser, which only answers at once while
+/// someone types, knows the common ones, without carrying Unicode's tables in the wasm;
+/// anything rarer is refused by the server with the same message.
 fn is_visible(c: char) -> bool {
-    !(c.is_whitespace()
+    !(c.is_whitespace() || is_blank_glyph(c) || is_mark_or_format(c))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn is_mark_or_format(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark | GeneralCategory::Format
+    )
+}
+
+#[cfg(feature = "hydrate")]
+fn is_mark_or_format(c: char) -> bool {
+    is_combining_mark(c)
         || matches!(
             c,
-            '\u{00AD}'
-                | '\u{034F}'
-                | '\u{061C}'
-                | '\u{115F}'
-                | '\u{1160}'
-                | '\u{17B4}'
-                | '\u{17B5}'
-                | '\u{180B}'..='\u{180F}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{2800}'
-                | '\u{3164}'
-                | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0000}'..='\u{E0FFF}'
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
         )
-        || is_combining_mark(c))
+}
+
+/// Characters fonts draw as blanks, though Unicode counts them as letters or symbols,
+/// and variation selectors (which only change the character before them).
+fn is_blank_glyph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// The blocks of combining marks that attach to whatever precedes them.
+#[cfg(feature = "hydrate")]
 fn is_combining_mark(c: char) -> bool {
     matches!(
         c,

@@ -78,7 +78,8 @@ impl SearchTerm {
 
 /// The one case folding for search, applied to names when they are stored and to terms
 /// when they are parsed, so that both sides of every comparison agree: Unicode's default
-/// lower-casing.
+/// lower-casing, with the word-final sigma (ς, which lower-casing picks by context) made
+/// σ, so that "ΑΣ" is found in "ΑΣΑ" and "Σ" in "ΟΔΟΣ".
 ///
 /// The browser uses its own `toLowerCase`, the same mapping, instead of carrying Rust's
 /// case tables in the wasm (about 11 KB). The two can only differ on characters newer
@@ -86,13 +87,10 @@ impl SearchTerm {
 /// search's window: what a search shows on load is always the server's answer.
 pub fn fold(text: &str) -> String {
     #[cfg(feature = "hydrate")]
-    {
-        js_sys::JsString::from(text).to_lower_case().into()
-    }
+    let lower: String = js_sys::JsString::from(text).to_lower_case().into();
     #[cfg(not(feature = "hydrate"))]
-    {
-        text.to_lowercase()
-    }
+    let lower = text.to_lowercase();
+    lower.replace('ς', "σ")
 }
 
 impl TryFrom<String> for SearchTerm {
@@ -246,6 +244,14 @@ mod tests {
     fn matching_folds_beyond_ascii() {
         let term = SearchTerm::parse("ÉTÉ").unwrap().unwrap();
         assert!(term.matches(&list(1, "Vacances d'été")));
+    }
+
+    #[test]
+    fn a_final_sigma_matches_any_sigma() {
+        for (name, term) in [("ΑΣΑ", "ΑΣ"), ("ΟΔΟΣ", "Σ"), ("οδος", "ΟΔΟΣ")] {
+            let term = SearchTerm::parse(term).unwrap().unwrap();
+            assert!(term.matches(&list(1, name)), "{term:?} in {name}");
+        }
     }
 
     #[test]

@@ -12,8 +12,6 @@ use tokio_util::sync::CancellationToken;
 const RING: usize = 1024;
 /// How many log entries one query reads.
 pub(crate) const PAGE: u32 = 500;
-/// How often the log is polled for entries written by another process.
-const POLL: Duration = Duration::from_millis(500);
 /// How often old entries are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -58,6 +56,7 @@ impl ChangeFeed {
     ) -> Result<Self, StoreError> {
         let (live, _) = broadcast::channel(RING);
         let latest = store.log_bounds().await?.latest;
+        store.hear_other_instances(shutdown.clone());
         tokio::spawn(tail(store.clone(), live.clone(), latest, shutdown.clone()));
         tokio::spawn(prune(store.clone(), retention, shutdown.clone()));
         Ok(Self {
@@ -94,11 +93,12 @@ async fn tail(
     shutdown: CancellationToken,
 ) {
     let commits = store.commits();
+    let poll = store.poll_interval();
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             () = commits.notified() => {}
-            () = tokio::time::sleep(POLL) => {}
+            () = tokio::time::sleep(poll) => {}
         }
         loop {
             match store.events_after(last, PAGE).await {

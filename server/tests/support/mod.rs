@@ -1,11 +1,104 @@
-//! `spawn_app()`: the real application on a random port with a fresh SQLite file.
+//! `spawn_app()`: the real application on a random port with a fresh database: a
+//! temporary SQLite file, or a new database in the throwaway PostgreSQL cluster that
+//! `scripts/test.sh` starts (`POSTGRES_URL`).
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use app::lists::ssr::{ListStore, Simulation};
+use app::lists::ssr::{Database, ListStore, Simulation};
 use server::{config::Settings, database, startup::Application};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
+
+/// The databases the app runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    #[default]
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Whether PostgreSQL tests can run here. Without `POSTGRES_URL` they are skipped
+    /// with a note, unless `REQUIRE_POSTGRES` is set (as `scripts/test.sh` does), when a
+    /// missing cluster is a failure.
+    pub fn postgres_available() -> bool {
+        if std::env::var_os("POSTGRES_URL").is_some() {
+            return true;
+        }
+        assert!(
+            std::env::var_os("REQUIRE_POSTGRES").is_none(),
+            "REQUIRE_POSTGRES is set but POSTGRES_URL is not: start a cluster (scripts/postgres.sh)"
+        );
+        eprintln!("skipped on PostgreSQL: set POSTGRES_URL (scripts/test.sh does)");
+        false
+    }
+}
+
+/// Runs an async test body once per backend, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($backend: support::Backend) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                run(support::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if support::Backend::postgres_available() {
+                    run(support::Backend::Postgres).await
+                }
+            }
+        }
+    )*};
+}
+
+/// A fresh, empty database for one test, and a folder for its other files.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    pub dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("lists.db").display()),
+            Backend::Postgres => {
+                let admin = std::env::var("POSTGRES_URL").expect("POSTGRES_URL");
+                let name = format!("test_{:016x}", fastrand_u64());
+                let (base, _) = admin.rsplit_once('/').expect("a database in POSTGRES_URL");
+                format!("{base}/{name}")
+            }
+        };
+        Self { url, backend, dir }
+    }
+
+    /// Opens it (creating and migrating it), as another process would.
+    pub async fn open(&self) -> Database {
+        database::open(&self.url, Duration::from_secs(5))
+            .await
+            .expect("test database opens")
+    }
+}
+
+fn fastrand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos()),
+    );
+    hasher.finish()
+}
 
 pub struct TestApp {
     pub address: SocketAddr,
@@ -13,11 +106,12 @@ pub struct TestApp {
     pub store: ListStore,
     pub shutdown: CancellationToken,
     pub server: tokio::task::JoinHandle<()>,
-    pub dir: TempDir,
+    pub database: TestDatabase,
 }
 
 #[derive(Default)]
 pub struct Options {
+    pub backend: Backend,
     pub latency: Duration,
     pub failure_rate: f64,
     pub retention: Option<Duration>,
@@ -25,16 +119,12 @@ pub struct Options {
     pub configure: Option<fn(&mut Settings)>,
 }
 
-pub fn database_url(dir: &TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("lists.db").display())
-}
-
-pub fn settings(dir: &TempDir, options: &Options) -> Settings {
+pub fn settings(database: &TestDatabase, options: &Options) -> Settings {
     let mut leptos = Settings::from_env().expect("default settings").leptos;
     leptos.site_addr = "127.0.0.1:0".parse().expect("loopback address");
-    leptos.site_root = site_root(dir).display().to_string().into();
+    leptos.site_root = site_root(&database.dir).display().to_string().into();
     let mut settings = Settings {
-        database_url: database_url(dir),
+        database_url: database.url.clone(),
         leptos,
         simulation: Simulation::new(options.latency, options.failure_rate).expect("valid rate"),
         change_log_retention: options.retention.unwrap_or(Duration::from_secs(3600)),
@@ -54,11 +144,19 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
 
+pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    spawn_app_with(Options {
+        backend,
+        ..Options::default()
+    })
+    .await
+}
+
 pub async fn spawn_app_with(options: Options) -> TestApp {
     server::telemetry::init();
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir_all(site_root(&dir).join("pkg")).expect("site dir");
-    let application = Application::build(settings(&dir, &options))
+    let database = TestDatabase::new(options.backend).await;
+    std::fs::create_dir_all(site_root(&database.dir).join("pkg")).expect("site dir");
+    let application = Application::build(settings(&database, &options))
         .await
         .expect("application builds");
     let address = application.local_addr().expect("bound");
@@ -66,32 +164,57 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let server = tokio::spawn(async move {
         application.run_until_stopped().await.expect("server runs");
     });
-    // Pools of its own on the same file, for arranging and checking state directly.
-    let pools = open_pools(&dir).await;
+    // A store of its own on the same database, as a second process would have, for
+    // arranging and checking state directly.
+    let store = ListStore::new(database.open().await);
     TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
-        store: ListStore::new(pools),
+        store,
         shutdown,
         server,
-        dir,
+        database,
     }
 }
 
-/// The test's own pools on the app's database file, as a second process would have.
-pub async fn open_pools(dir: &TempDir) -> app::lists::ssr::Pools {
-    database::open(&database_url(dir), Duration::from_secs(5))
-        .await
-        .expect("test pools")
+/// Runs one statement on the store's database: `sqlite` or `postgres`, whichever it is.
+pub async fn execute(store: &ListStore, sqlite: &str, postgres: &str) {
+    match store.database() {
+        Database::Sqlite(db) => {
+            sqlx::query(sqlite).execute(&db.writer).await.expect(sqlite);
+        }
+        Database::Postgres(db) => {
+            sqlx::query(postgres)
+                .execute(&db.pool)
+                .await
+                .expect(postgres);
+        }
+    }
+}
+
+/// A count (or any single integer) the same SQL gives on both databases.
+pub async fn count(store: &ListStore, sql: &str) -> i64 {
+    match store.database() {
+        Database::Sqlite(db) => sqlx::query_scalar(sql).fetch_one(&db.writer).await,
+        Database::Postgres(db) => sqlx::query_scalar(sql).fetch_one(&db.pool).await,
+    }
+    .expect(sql)
 }
 
 impl TestApp {
-    /// A connection pool that can write, for arranging state behind the app's back.
+    /// The SQLite pool that can write, for arranging state behind the app's back.
     pub fn db(&self) -> &sqlx::SqlitePool {
-        &self.store.pools().writer
+        match self.store.database() {
+            Database::Sqlite(db) => &db.writer,
+            Database::Postgres(_) => panic!("a SQLite-only test ran on PostgreSQL"),
+        }
+    }
+
+    pub fn dir(&self) -> &TempDir {
+        &self.database.dir
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -143,9 +266,6 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(self.db())
-            .await
-            .expect("count query")
+        count(&self.store, sql).await
     }
 }

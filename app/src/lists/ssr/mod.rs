@@ -1,12 +1,17 @@
-//! Server-only half of the lists feature: the store (all SQL), its pools, the simulation
-//! knobs, and the context the server functions read them from.
+//! Server-only half of the lists feature: the store over its database (all SQL, one
+//! module per database), the simulation knobs, and the context the server functions
+//! read them from.
 
-mod pools;
+mod database;
+mod postgres;
 mod simulation;
+mod sqlite;
 mod store;
 
-pub use pools::Pools;
+pub use database::Database;
+pub use postgres::PostgresDb;
 pub use simulation::{Simulation, SimulationError};
+pub use sqlite::SqliteDb;
 pub use store::{FirstPage, ListStore, LogBounds, LogRead, StoreError};
 
 use super::{ListError, ListsPage, ListsQuery};

@@ -1,22 +1,22 @@
-//! `ListStore`: every query on `lists` and on its change log, and nothing else.
+//! `ListStore`: the lists and their change log, whatever the database underneath.
 //!
 //! Each write and its change-log entry commit in one transaction, so the log never
 //! misses or invents a change. After a commit the store wakes whoever tails the log.
-//! Reads go through their own pool, so they never queue behind a write.
+//! The queries themselves live in the backend modules (`sqlite`, `postgres`); this one
+//! turns their rows into the domain's types, keeps the newest page, and reports rows it
+//! cannot read.
 
-use super::pools::Pools;
+use super::database::{Created, Database, Row, Search, Side};
 use crate::lists::{
-    fold, ChangeKind, ChangedList, CreateKey, EventSeq, List, ListEvent, ListId, ListName,
-    ListsPage, ListsQuery, PageStart, SearchTerm, PAGE_SIZE,
+    ChangeKind, ChangedList, CreateKey, EventSeq, List, ListEvent, ListId, ListName, ListsPage,
+    ListsQuery, PageStart, PAGE_SIZE,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 use tokio::sync::Notify;
-
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -54,11 +54,11 @@ pub struct FirstPage {
     pub generation: u64,
 }
 
-/// Handle to the lists and their change log. Cheap to clone; all clones share the pools,
-/// the first-page cache and the commit signal.
+/// Handle to the lists and their change log. Cheap to clone; all clones share the
+/// database, the first-page cache and the commit signal.
 #[derive(Clone, Debug)]
 pub struct ListStore {
-    pools: Pools,
+    db: Database,
     committed: Arc<Notify>,
     state: Arc<Mutex<SharedState>>,
 }
@@ -79,24 +79,36 @@ struct SharedState {
 /// How many unreadable rows are remembered as reported; past that they are logged again.
 const REPORTED_LIMIT: usize = 1024;
 
-type Row = (i64, String);
-
 impl ListStore {
-    pub fn new(pools: Pools) -> Self {
+    pub fn new(db: Database) -> Self {
         Self {
-            pools,
+            db,
             committed: Arc::new(Notify::new()),
             state: Arc::default(),
         }
     }
 
-    pub fn pools(&self) -> &Pools {
-        &self.pools
+    pub fn database(&self) -> &Database {
+        &self.db
     }
 
-    /// Notified after every commit that appended to the change log.
+    /// Notified after every commit that appended to the change log (this process's, and
+    /// on PostgreSQL every instance's).
     pub fn commits(&self) -> Arc<Notify> {
         Arc::clone(&self.committed)
+    }
+
+    /// How often whoever tails the log should look without being told of a commit.
+    pub fn poll_interval(&self) -> Duration {
+        self.db.poll_interval()
+    }
+
+    /// Makes [`commits`](Self::commits) hear of other instances' commits too, where the
+    /// database can tell (PostgreSQL's NOTIFY), until `shutdown`.
+    pub fn hear_other_instances(&self, shutdown: tokio_util::sync::CancellationToken) {
+        if let Database::Postgres(db) = &self.db {
+            db.forward_commits(self.commits(), shutdown);
+        }
     }
 
     /// The newest page without a search, shared by every request until the log advances.
@@ -121,37 +133,33 @@ impl ListStore {
 
     /// One page of active lists, newest first. The query walks an index from the cursor
     /// and reads at most one row more than a page, plus one existence check, so the cost
-    /// is the same with a thousand lists or a million. It is a single statement, so its
-    /// rows, its existence check and the change-log position come from one snapshot
-    /// without a transaction (and in one trip to the database thread).
+    /// is the same with a thousand lists or a million; its rows, the check and the log
+    /// position come from one snapshot.
     pub async fn page(&self, query: &ListsQuery) -> Result<ListsPage, StoreError> {
-        let filter = Filter::new(query.search.as_ref());
+        let search = match &query.search {
+            None => Search::All,
+            Some(term) if term.folded().chars().count() >= 3 => Search::Long(term.folded()),
+            Some(term) => Search::Short(term.folded()),
+        };
         let (side, bound) = match query.start {
             PageStart::Newest => (Side::Older, i64::MAX),
             PageStart::Before(id) => (Side::Older, id.get()),
             PageStart::After(id) => (Side::Newer, id.get()),
         };
-        let sql = filter.page_sql(side, query.start != PageStart::Newest);
-        let mut statement = sqlx::query_as::<_, PageRow>(&sql)
-            .bind(bound)
-            .bind(i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX));
-        if let Some(term) = filter.term() {
-            statement = statement.bind(term);
-        }
-        let rows = statement.fetch_all(&self.pools.reader).await?;
-        let cursor = EventSeq::new(rows.first().and_then(|row| row.0).unwrap_or(0));
-        let beyond = rows.first().is_some_and(|row| row.1);
-        let mut lists: Vec<Row> = rows
-            .into_iter()
-            .filter_map(|(_, _, id, name)| Some((id?, name?)))
-            .collect();
+        let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
+        let check_beyond = query.start != PageStart::Newest;
+        let found = self
+            .db
+            .page(&search, side, bound, check_beyond, limit)
+            .await?;
+        let mut lists = found.rows;
         let more = lists.len() > PAGE_SIZE;
         lists.truncate(PAGE_SIZE);
         let (has_older, has_newer) = match side {
-            Side::Older => (more, beyond),
+            Side::Older => (more, found.beyond),
             Side::Newer => {
                 lists.reverse();
-                (beyond, more)
+                (found.beyond, more)
             }
         };
         Ok(ListsPage {
@@ -161,7 +169,7 @@ impl ListStore {
                 .collect(),
             has_older,
             has_newer,
-            cursor,
+            cursor: EventSeq::new(found.cursor),
         })
     }
 
@@ -172,72 +180,41 @@ impl ListStore {
         name: &ListName,
         key: Option<&CreateKey>,
     ) -> Result<ChangedList, StoreError> {
-        let mut tx = self.pools.begin_write().await?;
-        if let Some(key) = key {
-            let known: Option<(i64, i64, String)> =
-                sqlx::query_as("SELECT list_id, seq, name FROM create_keys WHERE key = ?")
-                    .bind(key.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some((id, seq, name)) = known {
-                tx.rollback().await?;
+        match self.db.create(name, key.map(CreateKey::as_str)).await? {
+            Created::Now { id, seq } => {
+                let seq = EventSeq::new(seq);
+                self.after_commit(seq);
+                let list = List {
+                    id: ListId::new(id),
+                    name: name.clone(),
+                };
+                Ok(ChangedList { list, seq })
+            }
+            Created::Before { id, seq, name } => {
                 let list = self
                     .readable((id, name))
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
-                return Ok(ChangedList {
+                Ok(ChangedList {
                     list,
                     seq: EventSeq::new(seq),
-                });
+                })
             }
         }
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
-                .bind(name.as_str())
-                .bind(fold(name.as_str()))
-                .fetch_one(&mut *tx)
-                .await?;
-        let list = List {
-            id: ListId::new(id),
-            name: name.clone(),
-        };
-        let seq = append_event(&mut tx, ChangeKind::Created, &list).await?;
-        if let Some(key) = key {
-            sqlx::query("INSERT INTO create_keys (key, list_id, seq, name) VALUES (?, ?, ?, ?)")
-                .bind(key.as_str())
-                .bind(id)
-                .bind(seq.get())
-                .bind(name.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        self.after_commit(seq);
-        Ok(ChangedList { list, seq })
     }
 
     /// Renames an active list. A deleted or unknown list is `NotFound`.
     pub async fn rename(&self, id: ListId, name: &ListName) -> Result<ChangedList, StoreError> {
-        let mut tx = self.pools.begin_write().await?;
-        let renamed = sqlx::query(&format!(
-            "UPDATE lists SET name = ?, search_key = ?, updated_at = {NOW} \
-             WHERE id = ? AND is_deleted = 0"
-        ))
-        .bind(name.as_str())
-        .bind(fold(name.as_str()))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if renamed == 0 {
-            return Err(StoreError::NotFound(id));
-        }
+        let seq = EventSeq::new(
+            self.db
+                .rename(id, name)
+                .await?
+                .ok_or(StoreError::NotFound(id))?,
+        );
+        self.after_commit(seq);
         let list = List {
             id,
             name: name.clone(),
         };
-        let seq = append_event(&mut tx, ChangeKind::Renamed, &list).await?;
-        tx.commit().await?;
-        self.after_commit(seq);
         Ok(ChangedList { list, seq })
     }
 
@@ -252,36 +229,15 @@ impl ListStore {
     }
 
     async fn set_deleted(&self, id: ListId, kind: ChangeKind) -> Result<ChangedList, StoreError> {
-        let deleted = kind.leaves_deleted();
-        // The write comes first so the transaction holds the write lock from its start.
-        let mut tx = self.pools.begin_write().await?;
-        let changed: Option<Row> = sqlx::query_as(&format!(
-            "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
-             WHERE id = ? AND is_deleted = ? RETURNING id, name"
-        ))
-        .bind(deleted)
-        .bind(id.get())
-        .bind(!deleted)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (row, wrote) = match changed {
-            Some(row) => (row, true),
-            None => {
-                let row: Option<Row> = sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                (row.ok_or(StoreError::NotFound(id))?, false)
-            }
-        };
         // A row another tool left unreadable cannot be shown, so to the caller it is gone.
+        let readable = |row: &Row| ListName::parse(&row.1).is_ok();
+        let (row, seq, wrote) = self
+            .db
+            .set_deleted(id, kind, readable)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
         let list = self.readable(row).ok_or(StoreError::NotFound(id))?;
-        let seq = if wrote {
-            append_event(&mut tx, kind, &list).await?
-        } else {
-            latest_seq(&mut tx).await?
-        };
-        tx.commit().await?;
+        let seq = EventSeq::new(seq);
         if wrote {
             self.after_commit(seq);
         }
@@ -290,13 +246,7 @@ impl ListStore {
 
     /// Up to `limit` change-log entries after `after`, oldest first.
     pub async fn events_after(&self, after: EventSeq, limit: u32) -> Result<LogRead, StoreError> {
-        let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
-            "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?",
-        )
-        .bind(after.get())
-        .bind(limit)
-        .fetch_all(&self.pools.reader)
-        .await?;
+        let rows = self.db.events_after(after.get(), i64::from(limit)).await?;
         let full = rows.len() == limit as usize;
         let through = rows.last().map_or(after, |row| EventSeq::new(row.0));
         let events = rows
@@ -318,90 +268,33 @@ impl ListStore {
     }
 
     pub async fn log_bounds(&self) -> Result<LogBounds, StoreError> {
-        let mut conn = self.pools.reader.acquire().await?;
-        let pruned_through: i64 =
-            sqlx::query_scalar("SELECT pruned_through FROM change_log_horizon WHERE id = 1")
-                .fetch_one(&mut *conn)
-                .await?;
-        let latest = latest_seq(&mut conn).await?;
+        let (pruned_through, latest) = self.db.log_bounds().await?;
         Ok(LogBounds {
             pruned_through: EventSeq::new(pruned_through),
-            latest,
+            latest: EventSeq::new(latest),
         })
     }
 
-    /// Deletes change-log entries recorded more than `retention_secs` ago and moves the
-    /// horizon, so clients resuming from before it are told to reset. Returns how many went.
+    /// Deletes change-log entries (and create keys) recorded more than `retention_secs`
+    /// ago and moves the horizon, so clients resuming from before it are told to reset.
+    /// Returns how many log entries went.
     pub async fn prune_events(&self, retention_secs: u64) -> Result<u64, StoreError> {
-        let modifier = format!("-{retention_secs} seconds");
-        let mut tx = self.pools.begin_write().await?;
-        sqlx::query(
-            "UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, COALESCE(( \
-               SELECT MAX(seq) FROM list_events \
-               WHERE recorded_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)), 0)) \
-             WHERE id = 1",
-        )
-        .bind(&modifier)
-        .execute(&mut *tx)
-        .await?;
-        let pruned = sqlx::query(
-            "DELETE FROM list_events \
-             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1)",
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // A create retried after this long is a new create.
-        sqlx::query(
-            "DELETE FROM create_keys \
-             WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
-        )
-        .bind(&modifier)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(pruned)
+        self.db.prune(retention_secs).await
     }
 
     /// Inserts many lists in one transaction, with their change-log entries.
     /// Used by the `seed` command; callers batch so a transaction stays small.
     pub async fn insert_many(&self, names: &[ListName]) -> Result<(), StoreError> {
-        // SQLite allows 32766 bound parameters; a row takes two.
-        const ROWS_PER_STATEMENT: usize = 10_000;
-        let mut tx = self.pools.begin_write().await?;
-        for chunk in names.chunks(ROWS_PER_STATEMENT) {
-            let mut insert: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT INTO lists (name, search_key) ");
-            insert.push_values(chunk, |mut row, name| {
-                row.push_bind(name.as_str()).push_bind(fold(name.as_str()));
-            });
-            insert.push(" RETURNING id");
-            let ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
-            let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) else {
-                continue;
-            };
-            sqlx::query(
-                "INSERT INTO list_events (list_id, kind, name, is_deleted) \
-                 SELECT id, ?, name, 0 FROM lists WHERE id BETWEEN ? AND ? ORDER BY id",
-            )
-            .bind(ChangeKind::Created)
-            .bind(first)
-            .bind(last)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let seq = latest_seq(&mut tx).await?;
-        tx.commit().await?;
-        self.after_commit(seq);
+        let seq = self.db.insert_many(names).await?;
+        self.after_commit(EventSeq::new(seq));
         Ok(())
     }
 
-    /// Active lists whose stored name is not a valid [`ListName`], for the `check`
-    /// command: `(id, reason)`.
+    /// Lists whose stored name is not a valid [`ListName`], for the `check` command:
+    /// `(id, reason)`.
     pub async fn unreadable_rows(&self) -> Result<Vec<(i64, String)>, StoreError> {
         use futures::TryStreamExt;
-        let mut rows =
-            sqlx::query_as::<_, Row>("SELECT id, name FROM lists").fetch(&self.pools.reader);
+        let mut rows = self.db.all_rows();
         let mut bad = Vec::new();
         while let Some((id, name)) = rows.try_next().await? {
             if let Err(error) = ListName::parse(&name) {
@@ -480,131 +373,4 @@ impl ListStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// Which side of a list id a page reads: `Older` is ids below it, newest first; `Newer`
-/// is ids above it, oldest first (the page reverses them).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Older,
-    Newer,
-}
-
-/// One row of a page query: the change-log position and whether lists lie beyond the
-/// page (the same on every row), then a list (absent when the page is empty).
-type PageRow = (Option<i64>, bool, Option<i64>, Option<String>);
-
-/// The lists a page may show: all active ones, or those matching a search. Searches of
-/// three characters or more use the trigram index; shorter ones (which a trigram index
-/// cannot answer) walk the active lists newest first and stop once a page is full.
-enum Filter<'a> {
-    All,
-    Trigram(String),
-    Short(&'a str),
-}
-
-impl<'a> Filter<'a> {
-    fn new(search: Option<&'a SearchTerm>) -> Self {
-        match search {
-            None => Self::All,
-            Some(term) if term.folded().chars().count() >= 3 => {
-                // An FTS5 string: the whole term as one phrase, quotes doubled.
-                Self::Trigram(format!("\"{}\"", term.folded().replace('"', "\"\"")))
-            }
-            Some(term) => Self::Short(term.folded()),
-        }
-    }
-
-    /// What `?3` is bound to, if the filter has a term.
-    fn term(&self) -> Option<&str> {
-        match self {
-            Self::All => None,
-            Self::Trigram(phrase) => Some(phrase),
-            Self::Short(term) => Some(term),
-        }
-    }
-
-    /// Ids of matching lists on one side of `bound`, `?2` at most, in `order`.
-    fn ids(&self, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
-        match self {
-            Self::All => format!(
-                "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
-                 ORDER BY id {order}{limit}"
-            ),
-            Self::Short(_) => format!(
-                "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
-                 AND instr(search_key, ?3) > 0 ORDER BY id {order}{limit}"
-            ),
-            Self::Trigram(_) => format!(
-                "SELECT id, name FROM lists WHERE id IN ( \
-                   SELECT rowid FROM lists_search WHERE lists_search MATCH ?3 \
-                   AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
-                 ORDER BY id {order}"
-            ),
-        }
-    }
-
-    /// The page statement: `?1` is the cursor id, `?2` the row limit, `?3` the term.
-    /// With `check_beyond`, it also says whether matching lists exist on the other side
-    /// of the page (or of the cursor, if the page is empty).
-    fn page_sql(&self, side: Side, check_beyond: bool) -> String {
-        let (comparison, order) = match side {
-            Side::Older => ("<", "DESC"),
-            Side::Newer => (">", "ASC"),
-        };
-        let page = self.ids(comparison, "?1", order, " LIMIT ?2");
-        let beyond = match (check_beyond, side) {
-            (false, _) => "0".to_owned(),
-            (true, Side::Older) => format!(
-                "EXISTS ({})",
-                self.ids(
-                    ">",
-                    "COALESCE((SELECT MAX(id) FROM page), ?1 - 1)",
-                    "",
-                    " LIMIT 1"
-                )
-            ),
-            (true, Side::Newer) => format!(
-                "EXISTS ({})",
-                self.ids(
-                    "<",
-                    "COALESCE((SELECT MIN(id) FROM page), ?1 + 1)",
-                    "",
-                    " LIMIT 1"
-                )
-            ),
-        };
-        format!(
-            "WITH page AS ({page}) \
-             SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'list_events'), {beyond}, \
-                    page.id, page.name \
-             FROM (SELECT 1) LEFT JOIN page ORDER BY page.id {order}"
-        )
-    }
-}
-
-async fn append_event(
-    conn: &mut SqliteConnection,
-    kind: ChangeKind,
-    list: &List,
-) -> Result<EventSeq, StoreError> {
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) RETURNING seq",
-    )
-    .bind(list.id.get())
-    .bind(kind)
-    .bind(list.name.as_str())
-    .bind(kind.leaves_deleted())
-    .fetch_one(conn)
-    .await?;
-    Ok(EventSeq::new(seq))
-}
-
-/// The newest sequence number ever handed out, even if that event was since pruned.
-async fn latest_seq(conn: &mut SqliteConnection) -> Result<EventSeq, StoreError> {
-    let seq: Option<i64> =
-        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'list_events'")
-            .fetch_optional(conn)
-            .await?;
-    Ok(EventSeq::new(seq.unwrap_or(0)))
 }

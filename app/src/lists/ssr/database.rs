@@ -1,0 +1,163 @@
+//! The databases the store can run on, behind one interface: SQLite (embedded, the
+//! default) or PostgreSQL (several instances sharing one database). Each backend module
+//! owns every query for its database; the store above them does not know which runs.
+
+use super::{postgres::PostgresDb, sqlite::SqliteDb, StoreError};
+use crate::lists::{ChangeKind, ListId, ListName};
+use futures::stream::BoxStream;
+use std::time::Duration;
+
+/// A list as stored: its id and its name, not yet parsed.
+pub(super) type Row = (i64, String);
+
+/// A change-log entry as stored: position, kind, list id, name.
+pub(super) type LogRow = (i64, String, i64, String);
+
+/// Which side of a list id a page reads: `Older` is ids below it, newest first; `Newer`
+/// is ids above it, oldest first (the page reverses them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Side {
+    Older,
+    Newer,
+}
+
+/// The lists a page may show: all active ones, or those whose folded name contains a
+/// term. Terms of three characters or more can use a trigram index; shorter ones walk
+/// the active lists newest first.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Search<'a> {
+    All,
+    Long(&'a str),
+    Short(&'a str),
+}
+
+/// A page query's answer: up to one row more than a page, in the side's order, whether
+/// matching lists lie beyond the page on the other side, and the log position.
+#[derive(Debug)]
+pub(super) struct PageRows {
+    pub rows: Vec<Row>,
+    pub beyond: bool,
+    pub cursor: i64,
+}
+
+/// What a create did.
+#[derive(Debug)]
+pub(super) enum Created {
+    /// A new list at this log position.
+    Now { id: i64, seq: i64 },
+    /// Nothing: the create key had already made this list, at this position.
+    Before { id: i64, seq: i64, name: String },
+}
+
+/// The store's database.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(SqliteDb),
+    Postgres(PostgresDb),
+}
+
+impl Database {
+    /// How often the log is read without being told of a commit: another SQLite process
+    /// can only be noticed by looking; PostgreSQL tells every instance (NOTIFY), so its
+    /// poll is only a safety net.
+    pub fn poll_interval(&self) -> Duration {
+        match self {
+            Self::Sqlite(_) => Duration::from_millis(500),
+            Self::Postgres(_) => Duration::from_secs(5),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(db) => db.close().await,
+            Self::Postgres(db) => db.close().await,
+        }
+    }
+
+    pub(super) async fn page(
+        &self,
+        search: &Search<'_>,
+        side: Side,
+        bound: i64,
+        check_beyond: bool,
+        limit: i64,
+    ) -> Result<PageRows, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.page(search, side, bound, check_beyond, limit).await,
+            Self::Postgres(db) => db.page(search, side, bound, check_beyond, limit).await,
+        }
+    }
+
+    pub(super) async fn create(
+        &self,
+        name: &ListName,
+        key: Option<&str>,
+    ) -> Result<Created, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.create(name, key).await,
+            Self::Postgres(db) => db.create(name, key).await,
+        }
+    }
+
+    pub(super) async fn rename(
+        &self,
+        id: ListId,
+        name: &ListName,
+    ) -> Result<Option<i64>, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.rename(id, name).await,
+            Self::Postgres(db) => db.rename(id, name).await,
+        }
+    }
+
+    pub(super) async fn set_deleted(
+        &self,
+        id: ListId,
+        kind: ChangeKind,
+        readable: impl Fn(&Row) -> bool,
+    ) -> Result<Option<(Row, i64, bool)>, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.set_deleted(id, kind, readable).await,
+            Self::Postgres(db) => db.set_deleted(id, kind, readable).await,
+        }
+    }
+
+    pub(super) async fn events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<LogRow>, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.events_after(after, limit).await,
+            Self::Postgres(db) => db.events_after(after, limit).await,
+        }
+    }
+
+    pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
+        match self {
+            Self::Sqlite(db) => db.log_bounds().await,
+            Self::Postgres(db) => db.log_bounds().await,
+        }
+    }
+
+    pub(super) async fn prune(&self, retention_secs: u64) -> Result<u64, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.prune(retention_secs).await,
+            Self::Postgres(db) => db.prune(retention_secs).await,
+        }
+    }
+
+    pub(super) async fn insert_many(&self, names: &[ListName]) -> Result<i64, StoreError> {
+        match self {
+            Self::Sqlite(db) => db.insert_many(names).await,
+            Self::Postgres(db) => db.insert_many(names).await,
+        }
+    }
+
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
+        match self {
+            Self::Sqlite(db) => db.all_rows(),
+            Self::Postgres(db) => db.all_rows(),
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The SQLite database: two pools (many readers, one writer) and every SQLite query on
+//! `lists` and its change log.
+//!
+//! SQLite lets one connection write at a time, and in WAL mode readers never wait for
+//! it. Giving writes their own single connection makes them queue in the application,
+//! in order, with a bounded wait, and keeps every read connection free for reads: a long
+//! write (or another process holding the write lock) never delays a page.
+
+use super::database::{Created, LogRow, PageRows, Row, Search, Side};
+use super::StoreError;
+use crate::lists::{fold, ChangeKind, ListId, ListName};
+use futures::stream::BoxStream;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::time::Duration;
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// The store's SQLite connections.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    /// Read-only connections, for pages, the change log and checks.
+    pub reader: SqlitePool,
+    /// The one connection that writes.
+    pub writer: SqlitePool,
+    /// How long a write waits for its turn before the caller is told the server is busy.
+    pub write_wait: Duration,
+}
+
+impl SqliteDb {
+    /// Starts a write transaction holding SQLite's write lock from its first statement
+    /// (`BEGIN IMMEDIATE`), so that it can never fail half-way for want of the lock.
+    /// Waits at most `write_wait` for the writer; past that, [`StoreError::Busy`].
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        match tokio::time::timeout(self.write_wait, self.writer.begin_with("BEGIN IMMEDIATE")).await
+        {
+            Err(_) => Err(StoreError::Busy),
+            Ok(Err(error)) if is_busy(&error) => Err(StoreError::Busy),
+            Ok(result) => Ok(result?),
+        }
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    /// One page as a single statement: its rows, its existence check and the change-log
+    /// position come from one snapshot without a transaction (and in one trip to the
+    /// database thread).
+    pub(super) async fn page(
+        &self,
+        search: &Search<'_>,
+        side: Side,
+        bound: i64,
+        check_beyond: bool,
+        limit: i64,
+    ) -> Result<PageRows, StoreError> {
+        let sql = page_sql(search, side, check_beyond);
+        let mut statement = sqlx::query_as::<_, PageRow>(&sql).bind(bound).bind(limit);
+        let phrase;
+        match search {
+            Search::All => {}
+            Search::Long(term) => {
+                // An FTS5 string: the whole term as one phrase, quotes doubled.
+                phrase = format!("\"{}\"", term.replace('"', "\"\""));
+                statement = statement.bind(phrase.as_str());
+            }
+            Search::Short(term) => statement = statement.bind(*term),
+        }
+        let rows = statement.fetch_all(&self.reader).await?;
+        Ok(PageRows {
+            cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
+            beyond: rows.first().is_some_and(|row| row.1),
+            rows: rows
+                .into_iter()
+                .filter_map(|(_, _, id, name)| Some((id?, name?)))
+                .collect(),
+        })
+    }
+
+    pub(super) async fn create(
+        &self,
+        name: &ListName,
+        key: Option<&str>,
+    ) -> Result<Created, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some(key) = key {
+            let known: Option<(i64, i64, String)> =
+                sqlx::query_as("SELECT list_id, seq, name FROM create_keys WHERE key = ?")
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((id, seq, name)) = known {
+                tx.rollback().await?;
+                return Ok(Created::Before { id, seq, name });
+            }
+        }
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
+                .bind(name.as_str())
+                .bind(fold(name.as_str()))
+                .fetch_one(&mut *tx)
+                .await?;
+        let seq = append_event(&mut tx, ChangeKind::Created, id, name.as_str()).await?;
+        if let Some(key) = key {
+            sqlx::query("INSERT INTO create_keys (key, list_id, seq, name) VALUES (?, ?, ?, ?)")
+                .bind(key)
+                .bind(id)
+                .bind(seq)
+                .bind(name.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Created::Now { id, seq })
+    }
+
+    /// The new log position, or `None` if no active list has that id.
+    pub(super) async fn rename(
+        &self,
+        id: ListId,
+        name: &ListName,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let renamed = sqlx::query(&format!(
+            "UPDATE lists SET name = ?, search_key = ?, updated_at = {NOW} \
+             WHERE id = ? AND is_deleted = 0"
+        ))
+        .bind(name.as_str())
+        .bind(fold(name.as_str()))
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if renamed == 0 {
+            return Ok(None);
+        }
+        let seq = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
+        tx.commit().await?;
+        Ok(Some(seq))
+    }
+
+    /// Deletes or restores: the row, the log position, and whether anything changed
+    /// (deleting a deleted list does not). `None` if there is no such list.
+    pub(super) async fn set_deleted(
+        &self,
+        id: ListId,
+        kind: ChangeKind,
+        readable: impl Fn(&Row) -> bool,
+    ) -> Result<Option<(Row, i64, bool)>, StoreError> {
+        let deleted = kind.leaves_deleted();
+        // The write comes first so the transaction holds the write lock from its start.
+        let mut tx = self.begin_write().await?;
+        let changed: Option<Row> = sqlx::query_as(&format!(
+            "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
+             WHERE id = ? AND is_deleted = ? RETURNING id, name"
+        ))
+        .bind(deleted)
+        .bind(id.get())
+        .bind(!deleted)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = match changed {
+            Some(row) if readable(&row) => {
+                let seq = append_event(&mut tx, kind, row.0, &row.1).await?;
+                Some((row, seq, true))
+            }
+            Some(_) => None,
+            None => {
+                let row: Option<Row> = sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let latest = latest_seq(&mut tx).await?;
+                row.map(|row| (row, latest, false))
+            }
+        };
+        if outcome.as_ref().is_some_and(|(_, _, wrote)| *wrote) {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(outcome)
+    }
+
+    pub(super) async fn events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<LogRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// `(pruned_through, latest)`.
+    pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
+        let mut conn = self.reader.acquire().await?;
+        let pruned_through: i64 =
+            sqlx::query_scalar("SELECT pruned_through FROM change_log_horizon WHERE id = 1")
+                .fetch_one(&mut *conn)
+                .await?;
+        Ok((pruned_through, latest_seq(&mut conn).await?))
+    }
+
+    pub(super) async fn prune(&self, retention_secs: u64) -> Result<u64, StoreError> {
+        let modifier = format!("-{retention_secs} seconds");
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, COALESCE(( \
+               SELECT MAX(seq) FROM list_events \
+               WHERE recorded_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)), 0)) \
+             WHERE id = 1",
+        )
+        .bind(&modifier)
+        .execute(&mut *tx)
+        .await?;
+        let pruned = sqlx::query(
+            "DELETE FROM list_events \
+             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1)",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        // A create retried after this long is a new create.
+        sqlx::query(
+            "DELETE FROM create_keys \
+             WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+        )
+        .bind(&modifier)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(pruned)
+    }
+
+    /// Inserts many lists in one transaction, with their change-log entries; returns the
+    /// log position after them.
+    pub(super) async fn insert_many(&self, names: &[ListName]) -> Result<i64, StoreError> {
+        // SQLite allows 32766 bound parameters; a row takes two.
+        const ROWS_PER_STATEMENT: usize = 10_000;
+        let mut tx = self.begin_write().await?;
+        for chunk in names.chunks(ROWS_PER_STATEMENT) {
+            let mut insert: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO lists (name, search_key) ");
+            insert.push_values(chunk, |mut row, name| {
+                row.push_bind(name.as_str()).push_bind(fold(name.as_str()));
+            });
+            insert.push(" RETURNING id");
+            let ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
+            let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+                 SELECT id, ?, name, 0 FROM lists WHERE id BETWEEN ? AND ? ORDER BY id",
+            )
+            .bind(ChangeKind::Created.log_name())
+            .bind(first)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let seq = latest_seq(&mut tx).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Every list, for the `check` command.
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
+        sqlx::query_as::<_, Row>("SELECT id, name FROM lists").fetch(&self.reader)
+    }
+}
+
+/// SQLITE_BUSY, or the pool's own time-out: another writer held on for too long.
+fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| code == "5"),
+        _ => false,
+    }
+}
+
+async fn append_event(
+    conn: &mut SqliteConnection,
+    kind: ChangeKind,
+    id: i64,
+    name: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) RETURNING seq",
+    )
+    .bind(id)
+    .bind(kind.log_name())
+    .bind(name)
+    .bind(kind.leaves_deleted())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The newest sequence number ever handed out, even if that event was since pruned.
+async fn latest_seq(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+    let seq: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'list_events'")
+            .fetch_optional(conn)
+            .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// One row of a page query: the change-log position and whether lists lie beyond the
+/// page (the same on every row), then a list (absent when the page is empty).
+type PageRow = (Option<i64>, bool, Option<i64>, Option<String>);
+
+/// Ids of matching lists on one side of `bound`, `?2` at most, in `order`. Searches of
+/// three characters or more use the trigram index; shorter ones (which a trigram index
+/// cannot answer) walk the active lists newest first and stop once a page is full.
+fn ids(search: &Search<'_>, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
+    match search {
+        Search::All => format!(
+            "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
+             ORDER BY id {order}{limit}"
+        ),
+        Search::Short(_) => format!(
+            "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
+             AND instr(search_key, ?3) > 0 ORDER BY id {order}{limit}"
+        ),
+        Search::Long(_) => format!(
+            "SELECT id, name FROM lists WHERE id IN ( \
+               SELECT rowid FROM lists_search WHERE lists_search MATCH ?3 \
+               AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
+             ORDER BY id {order}"
+        ),
+    }
+}
+
+/// The page statement: `?1` is the cursor id, `?2` the row limit, `?3` the term.
+/// With `check_beyond`, it also says whether matching lists exist on the other side of
+/// the page (or of the cursor, if the page is empty).
+fn page_sql(search: &Search<'_>, side: Side, check_beyond: bool) -> String {
+    let (comparison, order) = match side {
+        Side::Older => ("<", "DESC"),
+        Side::Newer => (">", "ASC"),
+    };
+    let page = ids(search, comparison, "?1", order, " LIMIT ?2");
+    let beyond = match (check_beyond, side) {
+        (false, _) => "0".to_owned(),
+        (true, Side::Older) => format!(
+            "EXISTS ({})",
+            ids(
+                search,
+                ">",
+                "COALESCE((SELECT MAX(id) FROM page), ?1 - 1)",
+                "",
+                " LIMIT 1"
+            )
+        ),
+        (true, Side::Newer) => format!(
+            "EXISTS ({})",
+            ids(
+                search,
+                "<",
+                "COALESCE((SELECT MIN(id) FROM page), ?1 + 1)",
+                "",
+                " LIMIT 1"
+            )
+        ),
+    };
+    format!(
+        "WITH page AS ({page}) \
+         SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'list_events'), {beyond}, \
+                page.id, page.name \
+         FROM (SELECT 1) LEFT JOIN page ORDER BY page.id {order}"
+    )
+}
