@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints for both sides, unit and
-# integration tests (real SQLite files, real server), the release build and its
-# first-visit budget, browser tests in Chromium, then the plain `cargo leptos build`
-# loaded in Chromium too.
+# integration tests (real SQLite files and a throwaway PostgreSQL cluster, the real
+# server), the release build and its first-visit budget, browser tests in Chromium (on
+# SQLite, then a subset and two instances behind nginx on PostgreSQL), then the plain
+# `cargo leptos build` loaded in Chromium too.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/scripts/postgres.sh"
 ensure_build_tools
-ensure_apt chromium
+ensure_apt chromium nginx
 cd "$ROOT"
 
 say "cargo fmt --check"
@@ -18,7 +20,10 @@ cargo clippy -p app --features hydrate --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown --features lazy-requests,panic-immediate-abort -- -D warnings
 
-say "unit and integration tests"
+start_postgres
+# The store and feed tests run on PostgreSQL too; here, a missing cluster is a failure.
+export REQUIRE_POSTGRES=1
+say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace
 
 "$ROOT/scripts/build.sh"
@@ -27,7 +32,7 @@ say "first-visit download (budget 120 KiB after brotli)"
 
 cd "$ROOT/end2end"
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+trap 'rm -f "$report"; stop_postgres' EXIT
 summary() {
   # A closing line CI can read: Playwright's own summary is not one of its formats.
   node -e '
@@ -40,6 +45,11 @@ summary() {
 say "browser tests (Playwright, Chromium, release build)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$report" npx playwright test --reporter=list,json || true
 summary end2end
+
+say "browser tests on PostgreSQL: the @both tests, and two instances behind nginx"
+ASYNC_STREAMER_DATABASE=postgres PLAYWRIGHT_JSON_OUTPUT_NAME="$report" \
+  npx playwright test --grep "@both|two instances" --reporter=list,json || true
+summary "end2end on PostgreSQL"
 
 say "plain build: cargo leptos build, no flags, then the page in Chromium"
 (cd "$ROOT" && LEPTOS_SITE_ROOT=target/site-plain cargo leptos build)

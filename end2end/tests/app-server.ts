@@ -36,19 +36,39 @@ export type ServerOptions = {
   retentionSecs?: number;
   /** ALLOWED_HOSTS: names the server answers to besides its own address (a proxy's). */
   allowedHosts?: string;
+  /** Another server's database, to run a second instance on it. */
+  databaseUrl?: string;
 };
 
 export type List = { id: number; name: string };
+
+/**
+ * The database the tests run on: SQLite files by default; with
+ * `ASYNC_STREAMER_DATABASE=postgres`, a fresh database per server in the throwaway
+ * cluster `POSTGRES_URL` names (`scripts/test.sh` runs the `@both` tests that way too).
+ */
+export const ON_POSTGRES = process.env.ASYNC_STREAMER_DATABASE === 'postgres';
 
 export class AppServer {
   private child: ChildProcess | undefined;
   private port = 0;
   readonly dir: string;
   readonly dbPath: string;
+  readonly databaseUrl: string;
 
   private constructor(private readonly options: ServerOptions) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'async-streamer-e2e-'));
     this.dbPath = path.join(this.dir, 'lists.db');
+    if (options.databaseUrl) {
+      this.databaseUrl = options.databaseUrl;
+    } else if (ON_POSTGRES) {
+      const admin = process.env.POSTGRES_URL;
+      if (!admin) throw new Error('ASYNC_STREAMER_DATABASE=postgres needs POSTGRES_URL');
+      const name = `e2e_${path.basename(this.dir).replace(/\W/g, '_').toLowerCase()}`;
+      this.databaseUrl = `${admin.slice(0, admin.lastIndexOf('/'))}/${name}`;
+    } else {
+      this.databaseUrl = `sqlite://${this.dbPath}`;
+    }
   }
 
   static async start(options: ServerOptions = {}): Promise<AppServer> {
@@ -71,7 +91,7 @@ export class AppServer {
   private env(): NodeJS.ProcessEnv {
     return {
       ...process.env,
-      DATABASE_URL: `sqlite://${this.dbPath}`,
+      DATABASE_URL: this.databaseUrl,
       LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
       LEPTOS_SITE_ROOT: process.env.ASYNC_STREAMER_SITE_ROOT ?? path.join(ROOT, 'target', 'site'),
       SIMULATED_LATENCY_MS: String(this.options.latencyMs ?? 0),
@@ -104,6 +124,17 @@ export class AppServer {
         clearTimeout(timer);
         reject(new Error(`server exited with ${code}:\n${output}`));
       });
+    });
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to go. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
     });
   }
 
@@ -142,8 +173,16 @@ export class AppServer {
     return (await response.json()).list;
   }
 
-  /** Runs SQL against the test's database file with the sqlite3 CLI. */
+  /**
+   * Runs SQL against the test's database, with the sqlite3 CLI or psql; both print rows
+   * as `a|b`. Tests that run on both databases keep to SQL both understand.
+   */
   sql(query: string): string {
+    if (ON_POSTGRES) {
+      return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', this.databaseUrl, '-c', query])
+        .toString()
+        .trim();
+    }
     // Waits for the server's own writes rather than failing with "database is locked".
     return execFileSync('sqlite3', ['-cmd', '.timeout 5000', this.dbPath, query]).toString().trim();
   }

@@ -45,7 +45,7 @@ async function open(page: Page, server: AppServer) {
 
 const rowIds = (page: Page) => listsOf(page).locator(':scope > li').evaluateAll((lis) => lis.map((li) => li.id));
 
-test('creating by keyboard adds exactly one row, at the top', async ({ page, startServer }) => {
+test('creating by keyboard adds exactly one row, at the top @both', async ({ page, startServer }) => {
   const server = await startServer({ seed: 3 });
   const calls = await open(page, server);
   const input = page.getByLabel('List name');
@@ -69,7 +69,7 @@ test('the Add list button creates too, and each change is one request', async ({
   expect((await rowChanges(page)).added).toEqual(['lists-2']);
 });
 
-test('renaming by keyboard changes the text of one row and adds or removes none', async ({ page, startServer }) => {
+test('renaming by keyboard changes the text of one row and adds or removes none @both', async ({ page, startServer }) => {
   const server = await startServer({ seed: 3 });
   const calls = await open(page, server);
   const row = page.locator('#lists-2');
@@ -109,7 +109,7 @@ test('Escape cancels a rename and Save saves one', async ({ page, startServer })
   expect(calls).toEqual(['/api/lists/rename']);
 });
 
-test('deleting removes exactly one row and keeps the list in the database; Undo puts it back in place', async ({ page, startServer }) => {
+test('deleting removes exactly one row and keeps the list in the database; Undo puts it back in place @both', async ({ page, startServer }) => {
   const server = await startServer({ seed: 4 });
   const calls = await open(page, server);
   const name = (await page.locator('#lists-3 .list-name').textContent())!;
@@ -118,7 +118,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   const status = page.getByRole('status').filter({ hasText: 'List deleted' });
   await expect(status).toBeVisible();
   expect(await rowChanges(page, ['lists-3'])).toEqual({ added: [], removed: ['lists-3'], keptNodes: true });
-  await expect.poll(() => server.sql('SELECT is_deleted FROM lists WHERE id = 3')).toBe('1');
+  await expect.poll(() => server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('1');
   expect(calls).toEqual(['/api/lists/delete']);
 
   const undo = status.getByRole('button', { name: 'Undo' });
@@ -131,7 +131,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   expect(changes.removed).toEqual(['lists-3']);
   expect(changes.keptNodes).toBe(true);
   expect(calls).toEqual(['/api/lists/delete', '/api/lists/restore']);
-  expect(server.sql('SELECT is_deleted FROM lists WHERE id = 3')).toBe('0');
+  expect(server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('0');
   await expect(page.getByText('List deleted')).toHaveCount(0);
 
   // A notice can also just be dismissed; the list stays deleted.

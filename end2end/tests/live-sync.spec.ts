@@ -12,7 +12,7 @@
 //    (`/api/lists/load`); the only request allowed is the EventSource itself.
 import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { test, expect, waitForLive, listsOf, BINARY, type AppServer } from './app-server';
+import { test, expect, waitForLive, listsOf, BINARY, ON_POSTGRES, type AppServer } from './app-server';
 import { NetworkCut } from './network-cut';
 
 const LOAD_PATH = '/api/lists/load';
@@ -124,8 +124,11 @@ async function rowsOf(page: Page): Promise<Row[]> {
 /** The active lists in the database, newest first, as the page shows them. */
 function rowsInDb(server: AppServer): Row[] {
   const json = server.sql(
-    "SELECT json_group_array(json_object('id', 'lists-' || id, 'name', name)) " +
-      'FROM (SELECT id, name FROM lists WHERE is_deleted = 0 ORDER BY id DESC)',
+    ON_POSTGRES
+      ? "SELECT json_agg(json_build_object('id', 'lists-' || id, 'name', name) ORDER BY id DESC) " +
+          'FROM lists WHERE NOT is_deleted'
+      : "SELECT json_group_array(json_object('id', 'lists-' || id, 'name', name)) " +
+          'FROM (SELECT id, name FROM lists WHERE NOT is_deleted ORDER BY id DESC)',
   );
   return JSON.parse(json);
 }
@@ -183,7 +186,7 @@ async function closeAll(...users: User[]) {
 }
 
 test.describe('live sync between two users', () => {
-  test('create, rename, delete and undo in one window each change exactly one row in the other', async ({
+  test('create, rename, delete and undo in one window each change exactly one row in the other @both', async ({
     browser,
     startServer,
   }) => {
@@ -236,7 +239,7 @@ test.describe('live sync between two users', () => {
     await closeAll(a, b);
   });
 
-  test('own changes are applied once, even when the live event arrives before the response', async ({
+  test('own changes are applied once, even when the live event arrives before the response @both', async ({
     browser,
     startServer,
   }) => {

@@ -4,7 +4,7 @@ import { test, expect, waitForHydration, listsOf } from './app-server';
 // Visible busy lists only: the page also holds a hidden skeleton for search resets.
 const skeleton = (page: import('@playwright/test').Page) => page.locator('[aria-busy="true"]:visible');
 
-test('the skeleton is in the first bytes of the response, the rows follow in the same response', async ({ startServer }) => {
+test('the skeleton is in the first bytes of the response, the rows follow in the same response @both', async ({ startServer }) => {
   const server = await startServer({ seed: 3, latencyMs: 1500 });
   const response = await fetch(server.notesUrl);
   const reader = response.body!.getReader();
@@ -53,7 +53,7 @@ test('the skeleton pulses, and stops under prefers-reduced-motion', async ({ pag
   expect(await bar.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
 });
 
-test('a failed load shows an alert; Retry loads again in place, skeleton first', async ({ page, startServer }) => {
+test('a failed load shows an alert; Retry loads again in place, skeleton first @both', async ({ page, startServer }) => {
   // The latency keeps the skeleton up long enough to be seen after Retry.
   const server = await startServer({ seed: 2, failureRate: 1, latencyMs: 800 });
   await page.goto(server.notesUrl);
@@ -90,19 +90,19 @@ test('Retry shows the rows once the load succeeds, without a reload', async ({ p
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 });
 
-test('an empty database shows a friendly empty state, not an error', async ({ page, server }) => {
+test('an empty database shows a friendly empty state, not an error @both', async ({ page, server }) => {
   await page.goto(server.notesUrl);
   await expect(page.getByText('No lists yet')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(listsOf(page).locator(':scope > li')).toHaveCount(0);
 });
 
-test('rows are the active lists, newest first, with stream DOM ids and their names', async ({ page, startServer }) => {
+test('rows are the active lists, newest first, with stream DOM ids and their names @both', async ({ page, startServer }) => {
   const server = await startServer({ seed: 6 });
-  server.sql('UPDATE lists SET is_deleted = 1 WHERE id = 3');
+  await server.call('delete', { id: 3 });
   await page.goto(server.notesUrl);
   const expected = server
-    .sql('SELECT id, name FROM lists WHERE is_deleted = 0 ORDER BY id DESC')
+    .sql('SELECT id, name FROM lists WHERE NOT is_deleted ORDER BY id DESC')
     .split('\n')
     .map((line) => line.split('|'));
   const rows = listsOf(page).locator(':scope > li');

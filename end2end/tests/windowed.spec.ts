@@ -49,7 +49,7 @@ function insertLists(server: AppServer, names: string[]) {
   server.sql(`INSERT INTO lists (name, search_key) VALUES ${values.join(', ')}`);
 }
 
-test('the first page is the 50 newest lists, with a link to older ones', async ({ page, startServer }) => {
+test('the first page is the 50 newest lists, with a link to older ones @both', async ({ page, startServer }) => {
   const server = await startServer({ seed: 120 });
   await page.goto(server.notesUrl);
   expect(await rowIds(page)).toEqual(descending(120, 71));
@@ -139,7 +139,7 @@ test('the paging links work from the keyboard once the page is live', async ({ p
   expect(loads.length).toBeGreaterThanOrEqual(1);
 });
 
-test('a search is rendered by the server from ?q=, with the term in the box', async ({ page, startServer }) => {
+test('a search is rendered by the server from ?q=, with the term in the box @both', async ({ page, startServer }) => {
   const server = await startServer();
   insertLists(server, ['Green tea', 'Coffee', 'Iced TEA', 'Water']);
   const html = await (await fetch(`${server.notesUrl}?q=tea`)).text();
@@ -149,7 +149,7 @@ test('a search is rendered by the server from ?q=, with the term in the box', as
   expect(await rowIds(page)).toEqual([3, 1]);
 });
 
-test('typing a search replaces the rows with one request, keeps the nodes of rows that stay, and puts q in the URL', async ({
+test('typing a search replaces the rows with one request, keeps the nodes of rows that stay, and puts q in the URL @both', async ({
   page,
   startServer,
 }) => {
@@ -192,13 +192,13 @@ test('search results page and scroll like the rest', async ({ page, startServer 
   expect(ids).toEqual(descending(130, 1).filter((id) => id % 2 === 0));
 });
 
-test('live changes land only inside the window and the search', async ({ page, startServer }) => {
+test('live changes land only inside the window and the search @both', async ({ page, startServer }) => {
   const server = await startServer();
   insertLists(server, Array.from({ length: 120 }, (_, i) => `tea ${i + 1}`));
   await page.goto(`${server.notesUrl}?q=tea`);
   await waitForLive(page);
   // Older than the window (lists 1 to 70 are not loaded): not shown.
-  server.sql('UPDATE lists SET is_deleted = 1 WHERE id = 5');
+  await server.call('delete', { id: 5 });
   await server.call('restore', { id: 5 });
   // Inside it and matching: shown in place; not matching: not shown.
   const coffee = await server.createList('coffee');

@@ -4,7 +4,7 @@ mod support;
 
 use futures::StreamExt;
 use std::time::Duration;
-use support::{spawn_app, TestApp};
+use support::{spawn_app_on, spawn_instance_beside, TestApp};
 
 /// Reads SSE frames until `count` `change` events (or a reset) arrived.
 struct Feed {
@@ -76,9 +76,9 @@ impl Feed {
     }
 }
 
-#[tokio::test]
-async fn resuming_from_an_id_replays_every_later_event_then_live_ones() {
-    let app = spawn_app().await;
+on_both_backends! {
+async fn resuming_from_an_id_replays_every_later_event_then_live_ones(backend) {
+    let app = spawn_app_on(backend).await;
     for name in ["a", "b", "c"] {
         app.create(name).await;
     }
@@ -89,9 +89,8 @@ async fn resuming_from_an_id_replays_every_later_event_then_live_ones() {
     assert_eq!(feed.ids(2).await, vec![4, 5]);
 }
 
-#[tokio::test]
-async fn events_carry_the_kind_and_the_rows_new_state() {
-    let app = spawn_app().await;
+async fn events_carry_the_kind_and_the_rows_new_state(backend) {
+    let app = spawn_app_on(backend).await;
     let mut feed = Feed::open(&app, "?after=0", None).await;
     app.create("x").await;
     app.call("delete", &[("id", "1")]).await;
@@ -111,9 +110,8 @@ async fn events_carry_the_kind_and_the_rows_new_state() {
     );
 }
 
-#[tokio::test]
-async fn last_event_id_wins_when_it_is_newer_than_the_query() {
-    let app = spawn_app().await;
+async fn last_event_id_wins_when_it_is_newer_than_the_query(backend) {
+    let app = spawn_app_on(backend).await;
     for name in ["a", "b", "c", "d"] {
         app.create(name).await;
     }
@@ -121,9 +119,8 @@ async fn last_event_id_wins_when_it_is_newer_than_the_query() {
     assert_eq!(feed.ids(1).await, vec![4]);
 }
 
-#[tokio::test]
-async fn concurrent_writers_never_cause_a_gap_or_a_duplicate() {
-    let app = spawn_app().await;
+async fn concurrent_writers_never_cause_a_gap_or_a_duplicate(backend) {
+    let app = spawn_app_on(backend).await;
     let mut feed = Feed::open(&app, "?after=0", None).await;
     let writes = (0..40).map(|n| {
         let name = format!("list {n}");
@@ -134,9 +131,8 @@ async fn concurrent_writers_never_cause_a_gap_or_a_duplicate() {
     assert_eq!(feed.ids(40).await, (1..=40).collect::<Vec<_>>());
 }
 
-#[tokio::test]
-async fn an_id_older_than_the_pruned_log_gets_a_reset() {
-    let app = spawn_app().await;
+async fn an_id_older_than_the_pruned_log_gets_a_reset(backend) {
+    let app = spawn_app_on(backend).await;
     for name in ["a", "b", "c"] {
         app.create(name).await;
     }
@@ -153,17 +149,15 @@ async fn an_id_older_than_the_pruned_log_gets_a_reset() {
     assert_eq!(current.ids(1).await, vec![4]);
 }
 
-#[tokio::test]
-async fn an_id_ahead_of_the_log_gets_a_reset() {
-    let app = spawn_app().await;
+async fn an_id_ahead_of_the_log_gets_a_reset(backend) {
+    let app = spawn_app_on(backend).await;
     app.create("a").await;
     let mut feed = Feed::open(&app, "?after=99", None).await;
     assert_eq!(feed.next().await, Some(Frame::Reset));
 }
 
-#[tokio::test]
-async fn shutdown_ends_open_streams_promptly() {
-    let app = spawn_app().await;
+async fn shutdown_ends_open_streams_promptly(backend) {
+    let app = spawn_app_on(backend).await;
     let mut feed = Feed::open(&app, "?after=0", None).await;
     app.shutdown.cancel();
     let ended = tokio::time::timeout(Duration::from_secs(2), feed.next()).await;
@@ -174,10 +168,9 @@ async fn shutdown_ends_open_streams_promptly() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn the_page_asks_for_events_in_its_compact_encoding() {
+async fn the_page_asks_for_events_in_its_compact_encoding(backend) {
     use app::lists::{ChangeKind, ListEvent};
-    let app = spawn_app().await;
+    let app = spawn_app_on(backend).await;
     app.create("compact").await;
     let response = app
         .client
@@ -210,9 +203,8 @@ async fn the_page_asks_for_events_in_its_compact_encoding() {
     assert_eq!(event.list.name.as_str(), "compact");
 }
 
-#[tokio::test]
-async fn an_unknown_encoding_is_refused() {
-    let app = spawn_app().await;
+async fn an_unknown_encoding_is_refused(backend) {
+    let app = spawn_app_on(backend).await;
     let response = app
         .client
         .get(app.url("/api/lists/events?encoding=xml"))
@@ -220,4 +212,19 @@ async fn an_unknown_encoding_is_refused() {
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
+}
+
+    async fn a_change_made_through_another_instance_reaches_this_ones_streams(backend) {
+        let a = spawn_app_on(backend).await;
+        let b = spawn_instance_beside(&a).await;
+        let mut feed = Feed::open(&a, "?after=0", None).await;
+        b.create("through b").await;
+        let Some(Frame::Change { id, data }) = feed.next().await else {
+            panic!("a change expected");
+        };
+        assert_eq!(id, 1);
+        assert_eq!(data["list"]["name"], "through b");
+        a.create("through a").await;
+        assert_eq!(feed.ids(1).await, vec![2]);
+    }
 }

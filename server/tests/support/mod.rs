@@ -153,10 +153,24 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
-    server::telemetry::init();
     let database = TestDatabase::new(options.backend).await;
+    spawn_on(database, &options).await
+}
+
+/// A second server instance on the same database, as a deployment with two would have.
+pub async fn spawn_instance_beside(first: &TestApp) -> TestApp {
+    let database = TestDatabase {
+        url: first.database.url.clone(),
+        backend: first.database.backend,
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    spawn_on(database, &Options::default()).await
+}
+
+async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
+    server::telemetry::init();
     std::fs::create_dir_all(site_root(&database.dir).join("pkg")).expect("site dir");
-    let application = Application::build(settings(&database, &options))
+    let application = Application::build(settings(&database, options))
         .await
         .expect("application builds");
     let address = application.local_addr().expect("bound");

@@ -1,0 +1,131 @@
+// Two server instances on one PostgreSQL database, behind nginx: every change made
+// through one reaches pages on the other, and when the instance a page is connected to
+// dies, the page carries on through the other with nothing lost or doubled.
+// Runs with ASYNC_STREAMER_DATABASE=postgres (scripts/test.sh does).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, waitForLive, listsOf, ON_POSTGRES } from './app-server';
+
+test.skip(!ON_POSTGRES, 'needs PostgreSQL (ASYNC_STREAMER_DATABASE=postgres)');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx in front of `primary`, with `backup` taking over when it is down. */
+async function startNginx(primary: string, backup: string): Promise<{ url: string; stop: () => void }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'async-streamer-nginx-'));
+  const port = await freePort();
+  const host = (url: string) => new URL(url).host;
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `user root;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events {}
+http {
+  access_log off;
+  upstream app {
+    server ${host(primary)} max_fails=1 fail_timeout=30s;
+    server ${host(backup)} backup;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      # Server-sent events pass through as they come.
+      proxy_buffering off;
+      proxy_read_timeout 1h;
+      proxy_next_upstream error timeout http_502;
+    }
+  }
+}
+`,
+  );
+  const nginx: ChildProcess = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: 'ignore',
+  });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/notes`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => {
+      nginx.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const rowIds = (page: Page) =>
+  listsOf(page)
+    .locator(':scope > li')
+    .evaluateAll((items) => items.map((li) => li.id));
+
+test('two instances behind nginx: changes cross over, and a page outlives its instance', async ({
+  browser,
+  startServer,
+}) => {
+  test.setTimeout(90_000);
+  const a = await startServer({ seed: 3, allowedHosts: '127.0.0.1' });
+  const b = await startServer({ databaseUrl: a.databaseUrl, allowedHosts: '127.0.0.1' });
+  const proxy = await startNginx(a.url, b.url);
+  try {
+    const first = await (await browser.newContext()).newPage();
+    await first.goto(`${proxy.url}/notes`);
+    await waitForLive(first);
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(b.notesUrl);
+    await waitForLive(second);
+
+    // Through A (the proxy's primary) to a page on B, and back.
+    await first.getByLabel('List name').fill('made through a');
+    await first.getByLabel('List name').press('Enter');
+    await expect(second.locator('#lists-4 .list-name')).toHaveText('made through a');
+    await second.getByLabel('List name').fill('made through b');
+    await second.getByLabel('List name').press('Enter');
+    await expect(first.locator('#lists-5 .list-name')).toHaveText('made through b');
+
+    // A dies. The first page's feed reconnects through nginx, now to B, and resumes
+    // after the last event it had.
+    await a.kill();
+    for (const name of ['while a was down 1', 'while a was down 2']) {
+      await second.getByLabel('List name').fill(name);
+      await second.getByLabel('List name').press('Enter');
+      await expect(second.getByText(name)).toBeVisible();
+    }
+    await second.getByRole('button', { name: 'Delete made through a', exact: true }).click();
+    await expect(first.locator('#lists-7 .list-name')).toHaveText('while a was down 2', { timeout: 20_000 });
+    await expect(first.locator('#lists-4')).toHaveCount(0);
+    const expected = a
+      .sql('SELECT id FROM lists WHERE NOT is_deleted ORDER BY id DESC')
+      .split('\n')
+      .map((id) => `lists-${id}`);
+    expect(await rowIds(first)).toEqual(expected);
+    expect(await rowIds(second)).toEqual(expected);
+
+    // And the first page can still change things, through B.
+    await first.getByLabel('List name').fill('after the failover');
+    await first.getByLabel('List name').press('Enter');
+    await expect(second.getByText('after the failover')).toBeVisible();
+    expect(a.sql("SELECT count(*) FROM lists WHERE name = 'after the failover'")).toBe('1');
+  } finally {
+    proxy.stop();
+  }
+});
