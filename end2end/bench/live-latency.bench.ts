@@ -124,15 +124,18 @@ function summary(values: number[]) {
 
 test('live sync latency: change committed in A -> shown in B', async ({ browser, startServer }, testInfo) => {
   const server = await startServer({ seed: SEED });
-  const open = async () => {
+  // BENCH_TWO_INSTANCES: page B is served by a second instance on the same database
+  // (PostgreSQL: scripts/bench-postgres.sh), so each change crosses between instances.
+  const other = process.env.BENCH_TWO_INSTANCES ? await startServer({ databaseUrl: server.databaseUrl }) : server;
+  const open = async (on: typeof server) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.notesUrl);
+    await page.goto(on.notesUrl);
     await waitForHydration(page);
     return page;
   };
-  const a = await open();
-  const b = await open();
+  const a = await open(server);
+  const b = await open(other);
   await watch(b);
 
   const clocks = await clockOffset(a, b);

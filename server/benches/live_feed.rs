@@ -43,7 +43,18 @@ async fn start_server() -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let binary = root().join("target/release/async-streamer");
     assert!(binary.exists(), "run scripts/build.sh first");
-    let database_url = format!("sqlite://{}", dir.path().join("lists.db").display());
+    // BENCH_POSTGRES_URL (a cluster's `postgres` database): run on a new PostgreSQL
+    // database there instead of a SQLite file (scripts/bench-postgres.sh).
+    let database_url = match std::env::var("BENCH_POSTGRES_URL") {
+        Ok(admin) => {
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+            let unique = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_nanos());
+            format!("{base}/bench_{unique}")
+        }
+        Err(_) => format!("sqlite://{}", dir.path().join("lists.db").display()),
+    };
     let child = Command::new(&binary)
         .arg("serve")
         .env("DATABASE_URL", &database_url)
