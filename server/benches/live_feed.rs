@@ -47,7 +47,9 @@ async fn start_server() -> Server {
     // database there instead of a SQLite file (scripts/bench-postgres.sh).
     let database_url = match std::env::var("BENCH_POSTGRES_URL") {
         Ok(admin) => {
-            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base);
             let unique = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |since| since.as_nanos());
@@ -60,6 +62,9 @@ async fn start_server() -> Server {
         .env("DATABASE_URL", &database_url)
         .env("LEPTOS_SITE_ADDR", ADDR)
         .env("LEPTOS_SITE_ROOT", root().join("target/site"))
+        // The defaults (512 streams, 768 connections) are below what this bench opens.
+        .env("MAX_EVENT_STREAMS", "2000")
+        .env("MAX_CONNECTIONS", "2000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

@@ -49,7 +49,8 @@ pub struct SettingsArgs {
     /// `name` or `name:port`; `*` for any), e.g. the public name behind a proxy.
     #[arg(long, global = true, env = "ALLOWED_HOSTS", value_delimiter = ',')]
     pub allowed_hosts: Vec<String>,
-    /// Open connections at most (further ones wait); kept below the open-file limit.
+    /// Open connections at most, kept below the open-file limit; a further one takes the
+    /// place of the oldest idle connection, or waits while all are busy.
     #[arg(long, global = true, env = "MAX_CONNECTIONS", default_value_t = 768)]
     pub max_connections: usize,
     /// Open event streams at most; more are answered 503 with Retry-After.

@@ -42,6 +42,11 @@ pub struct Application {
     shutdown: CancellationToken,
 }
 
+/// Connections the kernel queues before the accept loop takes them. Tokio's default of
+/// 128 made a flood overflow the queue, and each dropped connection's client waited a
+/// second or more to try again.
+const LISTEN_BACKLOG: u32 = 1024;
+
 /// Descriptors kept free of connections: the database files, the log, the listener.
 const RESERVED_FILES: u64 = 64;
 
@@ -63,8 +68,7 @@ impl Application {
         .await?;
         let (page_assets, hashed) = assets::resolve(&settings.leptos);
         let addr = settings.leptos.site_addr;
-        let listener = TcpListener::bind(addr)
-            .await
+        let listener = serve::bind(addr, LISTEN_BACKLOG)
             .map_err(|source| StartupError::Bind { addr, source })?;
         let bound = listener
             .local_addr()

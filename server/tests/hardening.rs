@@ -290,17 +290,29 @@ async fn idle_connections_cannot_starve_a_real_request() {
     let app = spawn_app_with(Options {
         configure: Some(|settings| {
             settings.max_connections = 8;
-            settings.header_read_timeout = Duration::from_secs(1);
+            // Far longer than the client below waits: only closing idle connections to
+            // make room can let the real request in.
+            settings.header_read_timeout = Duration::from_secs(300);
         }),
         ..Options::default()
     })
     .await;
+    // A busy connection: an open event stream, which must survive the flood.
+    let mut events = TcpStream::connect(app.address).await.unwrap();
+    let head = format!(
+        "GET /api/lists/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        app.address
+    );
+    events.write_all(head.as_bytes()).await.unwrap();
+    let mut first = [0u8; 64];
+    let read = events.read(&mut first).await.unwrap();
+    assert!(String::from_utf8_lossy(&first[..read]).starts_with("HTTP/1.1 200"));
     // More idle sockets than the server keeps connections: they never send a byte.
     let mut idle = Vec::new();
     for _ in 0..20 {
         idle.push(TcpStream::connect(app.address).await.unwrap());
     }
-    // A real request is answered: the idle ones are cut off after the header deadline.
+    // A real request is answered long before any header deadline.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
@@ -311,7 +323,7 @@ async fn idle_connections_cannot_starve_a_real_request() {
         .await
         .expect("answered");
     assert_eq!(response.status(), 200);
-    // And the first idle sockets were closed by the server.
+    // The oldest idle sockets were closed by the server to make room.
     let mut closed = 0;
     for socket in &mut idle[..4] {
         let mut buffer = [0u8; 1];
@@ -322,6 +334,24 @@ async fn idle_connections_cannot_starve_a_real_request() {
         }
     }
     assert_eq!(closed, 4);
+    // The event stream, busy all along, was kept and still delivers.
+    let created = client
+        .post(app.url("/api/lists/create"))
+        .form(&[("name", "after the flood")])
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(created.status(), 200);
+    let mut delivered = String::new();
+    let mut buffer = [0u8; 4096];
+    while !delivered.contains("after the flood") {
+        let read = tokio::time::timeout(Duration::from_secs(10), events.read(&mut buffer))
+            .await
+            .expect("the event arrives")
+            .unwrap();
+        assert_ne!(read, 0, "the event stream was closed");
+        delivered.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
 }
 
 #[tokio::test]
