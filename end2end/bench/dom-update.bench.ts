@@ -74,11 +74,12 @@ async function measure(page: Page, server: AppServer, rows: number) {
     await input.press('Enter');
     creates.push(await update());
   }
-  // A rename by another client: the answer is the SSE message; the row is the oldest.
+  // A rename by another client: the answer is the SSE message; the row is the newest
+  // seeded one (the oldest may have left the window of 200 rows as creates came in).
   const renames: number[] = [];
   for (let n = 0; n < ROUNDS; n++) {
-    const update = await armUpdate(page, '#lists-1');
-    await server.call('rename', { id: 1, name: `renamed ${n}` });
+    const update = await armUpdate(page, `#lists-${rows}`);
+    await server.call('rename', { id: rows, name: `renamed ${n}` });
     renames.push(await update());
   }
   console.log(`| ${rows} | create (own response → new <li>) | ${summary(creates)} |`);

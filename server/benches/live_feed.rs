@@ -193,15 +193,18 @@ async fn fan_out(server: &Server, streams: Vec<Stream>) {
 
 async fn latency() {
     let client = reqwest::Client::new();
-    let cursor: serde_json::Value = client
-        .post(format!("http://{ADDR}/api/lists/load"))
+    // The log position to listen from: that of a first create (the page load answers in
+    // the browser's binary encoding, a create in JSON).
+    let first: serde_json::Value = client
+        .post(format!("http://{ADDR}/api/lists/create"))
+        .form(&[("name", "latency start")])
         .send()
         .await
-        .expect("load")
+        .expect("create")
         .json()
         .await
         .expect("json");
-    let mut listener = Stream::open(cursor["cursor"].as_i64().expect("cursor")).await;
+    let mut listener = Stream::open(first["seq"].as_i64().expect("seq")).await;
     let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
     for n in 0..LATENCY_SAMPLES {
         let response = client
