@@ -4,8 +4,14 @@
 //!   server, the store that owns every query on `lists`;
 //! - [`stream`]: the reusable keyed-stream primitive;
 //! - [`notes`]: the `/notes` page built from the two;
+//! - [`language`]: which language the page speaks, and its words ([`i18n`], generated
+//!   from `locales/*.json` by `build.rs`);
 //! - [`wire`]: how data crosses between server and browser.
 
+// The generated `i18n` module: the `Locale` enum and the `t!` family of macros.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod language;
 pub mod lists;
 pub mod notes;
 #[cfg(feature = "ssr")]
@@ -21,5 +27,6 @@ use leptos::prelude::*;
 /// The application: a single page, so no client-side router (which keeps the wasm small).
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <notes::NotesPage /> }
+    let i18n = language::provide_i18n();
+    view! { <notes::NotesPage i18n /> }
 }

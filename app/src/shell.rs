@@ -1,7 +1,10 @@
 //! The HTML document around the app, rendered on the server only.
 
+use crate::i18n::td_string;
+use crate::language::{direction, Locale};
 use crate::App;
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 
 /// The URLs of the built front-end files. With cargo-leptos' `hash-files`, their names
 /// carry a content hash, so they can be cached for a year; the server works them out
@@ -13,8 +16,9 @@ pub struct PageAssets {
     pub wasm: String,
 }
 
-/// The full document for `/notes`: head with assets, body with the app.
-pub fn shell(options: LeptosOptions, assets: PageAssets) -> impl IntoView {
+/// The full document for `/notes` in `language`: head with assets, body with the app.
+/// `<html lang>` also tells the browser's copy of the app which language to hydrate in.
+pub fn shell(options: LeptosOptions, assets: PageAssets, language: Locale) -> impl IntoView {
     // Load the module, instantiate the wasm, then hydrate the server-rendered body.
     let boot = format!(
         "import('{script}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()))",
@@ -23,12 +27,12 @@ pub fn shell(options: LeptosOptions, assets: PageAssets) -> impl IntoView {
     );
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.as_str() dir=direction(language)>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <title>"Lists · async_streamer"</title>
+                <title>{td_string!(language, page_title)}</title>
                 <link rel="stylesheet" href=assets.stylesheet />
                 <link rel="modulepreload" href=assets.script.clone() />
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />

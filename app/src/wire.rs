@@ -205,6 +205,26 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
     serde_wasm_bindgen::from_value(value).map_err(unreadable)
 }
 
+/// `key=value&...` as a form encodes it (WHATWG `application/x-www-form-urlencoded`):
+/// with `serde_urlencoded` on the server, and with the browser's own `URLSearchParams`,
+/// which follows the same standard, instead of carrying an encoder in the wasm.
+pub fn form_encode(pairs: &[(&str, String)]) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return String::new();
+        };
+        for (key, value) in pairs {
+            params.append(key, value);
+        }
+        params.to_string().into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
 #[cfg(all(test, not(feature = "hydrate")))]
 mod tests {
     use super::*;

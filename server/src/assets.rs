@@ -1,8 +1,9 @@
 //! The front-end files cargo-leptos built: their URLs (hashed or not) and how to serve them.
 
-use app::PageAssets;
-use axum::{handler::HandlerWithoutStateExt, Router};
-use http::{header, HeaderValue, StatusCode};
+use crate::routes::refusal::refuse;
+use app::{language::Refusal, PageAssets};
+use axum::{handler::HandlerWithoutStateExt, response::Response, Router};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
 use std::{collections::HashMap, path::Path};
 use tower::ServiceBuilder;
@@ -87,8 +88,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         )
 }
 
-async fn not_found() -> (StatusCode, &'static str) {
-    (StatusCode::NOT_FOUND, "Not found. The lists are at /notes.")
+async fn not_found(headers: HeaderMap) -> Response {
+    refuse(&headers, StatusCode::NOT_FOUND, Refusal::NotFound)
 }
 
 #[cfg(test)]

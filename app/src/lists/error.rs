@@ -5,8 +5,9 @@ use crate::wire::JsonData;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// The error of every list server function. `Display` is the sentence the user sees;
-/// causes are logged on the server and never sent.
+/// The error of every list server function. The page shows it as a sentence in its
+/// language (`language::error_sentence`); `Display` is the English one, for logs, the
+/// `check` command and raw HTTP clients. Causes are logged on the server and never sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ListError {
     #[error(transparent)]

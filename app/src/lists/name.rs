@@ -14,7 +14,8 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct ListName(String);
 
-/// Why a piece of text is not a valid list name. `Display` is the sentence a user sees.
+/// Why a piece of text is not a valid list name. The page says it in its language
+/// (`language::name_sentence`); `Display` is the English sentence, for logs and tools.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ListNameError {
     #[error("Give the list a name.")]

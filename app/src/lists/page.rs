@@ -24,7 +24,8 @@ pub struct SearchTerm {
     folded: String,
 }
 
-/// Why some text cannot be searched for. `Display` is the sentence a user sees.
+/// Why some text cannot be searched for. The page says it in its language
+/// (`language::search_sentence`); `Display` is the English sentence, for logs and tools.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SearchTermError {
     #[error("Type something to search for.")]
@@ -173,31 +174,11 @@ impl ListsQuery {
             PageStart::Before(id) => pairs.push(("before", id.to_string())),
             PageStart::After(id) => pairs.push(("after", id.to_string())),
         }
-        let query = form_encode(&pairs);
+        let query = crate::wire::form_encode(&pairs);
         match query.is_empty() {
             true => crate::lists::NOTES_PATH.to_owned(),
             false => format!("{}?{query}", crate::lists::NOTES_PATH),
         }
-    }
-}
-
-/// `key=value&...` as a form encodes it (WHATWG `application/x-www-form-urlencoded`):
-/// with `serde_urlencoded` on the server, and with the browser's own `URLSearchParams`,
-/// which follows the same standard, instead of carrying an encoder in the wasm.
-fn form_encode(pairs: &[(&str, String)]) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let Ok(params) = web_sys::UrlSearchParams::new() else {
-            return String::new();
-        };
-        for (key, value) in pairs {
-            params.append(key, value);
-        }
-        params.to_string().into()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
 

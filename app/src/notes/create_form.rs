@@ -1,5 +1,7 @@
 use super::Notes;
+use crate::language::error_sentence;
 use crate::lists::{CreateKey, CreateList, ListError, ListName, ListNameError};
+use crate::word;
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
 const INPUT_ID: &str = "new-list-name";
@@ -12,7 +14,8 @@ const ERROR_ID: &str = "new-list-name-error";
 #[component]
 pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(form_error.map(|error| error.to_string()));
+    let error = RwSignal::new(form_error);
+    let i18n = notes.i18n;
     // The last attempt that did not get through, so that sending the same name again is
     // the same attempt (the server may have created it before the connection dropped).
     let unsent = StoredValue::new(None::<(String, CreateKey)>);
@@ -24,7 +27,7 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
         };
         let text = field.value();
         match ListName::parse(&text) {
-            Err(refused) => error.set(Some(refused.to_string())),
+            Err(refused) => error.set(Some(refused.into())),
             Ok(name) => {
                 error.set(None);
                 field.set_value("");
@@ -40,7 +43,7 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
                     if field.value().is_empty() {
                         field.set_value(&text);
                     }
-                    error.set(Some(failed.to_string()));
+                    error.set(Some(failed));
                 });
             }
         }
@@ -55,13 +58,13 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
         };
         error.set(match ListName::parse(&field.value()) {
             Err(ListNameError::Empty | ListNameError::NothingVisible) | Ok(_) => None,
-            Err(refused) => Some(refused.to_string()),
+            Err(refused) => Some(refused.into()),
         });
     };
 
     view! {
         <form class="create-form" method="post" action=CreateList::url() novalidate on:submit=on_submit>
-            <label for=INPUT_ID class="field-label">"List name"</label>
+            <label for=INPUT_ID class="field-label">{word!(i18n, create_label)}</label>
             <div class="create-row">
                 <input
                     id=INPUT_ID
@@ -69,15 +72,17 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
                     type="text"
                     class="text-input"
                     autocomplete="off"
-                    placeholder="e.g. Groceries"
+                    placeholder=word!(i18n, create_placeholder)
                     node_ref=input
                     aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                     aria-describedby=ERROR_ID
                     on:input=on_input
                 />
-                <button type="submit" class="button button-primary">"Add list"</button>
+                <button type="submit" class="button button-primary">{word!(i18n, create_button)}</button>
             </div>
-            <p id=ERROR_ID class="field-error">{move || error.get()}</p>
+            <p id=ERROR_ID class="field-error">
+                {move || error.with(|error| error.as_ref().map(|error| error_sentence(i18n, error)))}
+            </p>
         </form>
     }
 }

@@ -5,7 +5,10 @@ use super::skeleton::PageSkeleton;
 use super::viewport::watch_nearness;
 use super::window::{EdgeLoad, Fetch, ListWindow};
 use super::Notes;
+use crate::i18n::t;
+use crate::language::error_sentence;
 use crate::lists::{ListsQuery, PageStart};
+use crate::word;
 use leptos::{either::EitherOf4, ev::MouseEvent, html, prelude::*};
 
 /// How far outside the viewport an edge starts loading, so rows are there in time.
@@ -42,10 +45,7 @@ pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
             hidden=move || window.arrived.with(Vec::is_empty)
             on:click=show_arrived
         >
-            {move || match window.arrived.with(Vec::len) {
-                1 => "1 new list".to_owned(),
-                count => format!("{count} new lists"),
-            }}
+            {t!(notes.i18n, new_lists, count = move || window.arrived.with(Vec::len))}
         </button>
         <div class="list-edge list-edge-top" node_ref=edge>
             <EdgeState notes window fetch=Fetch::Newer />
@@ -80,10 +80,10 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
     } else {
         (window.newer, window.has_newer)
     };
-    let (label, loading_label) = if older {
-        ("Older lists", "Loading older lists")
-    } else {
-        ("Newer lists", "Loading newer lists")
+    let i18n = notes.i18n;
+    let (label, loading_label) = match older {
+        true => (word!(i18n, older_lists), word!(i18n, loading_older)),
+        false => (word!(i18n, newer_lists), word!(i18n, loading_newer)),
     };
     let href = move || {
         let search = window.search.get();
@@ -102,11 +102,11 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
     };
     move || match load.get() {
         EdgeLoad::Loading => EitherOf4::A(view! { <PageSkeleton label=loading_label /> }),
-        EdgeLoad::Failed(message) => EitherOf4::B(view! {
+        EdgeLoad::Failed(error) => EitherOf4::B(view! {
             <div role="alert" class="edge-error">
-                <span>{message}</span>
+                <span>{move || error_sentence(i18n, &error)}</span>
                 <button type="button" class="button button-small" on:click=move |_| notes.fetch(window, fetch)>
-                    "Retry"
+                    {word!(i18n, retry)}
                 </button>
             </div>
         }),
@@ -115,7 +115,7 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
         }),
         EdgeLoad::Idle => EitherOf4::D(
             (older && !window.rows.is_empty())
-                .then(|| view! { <p class="end-of-lists">"No more lists"</p> }),
+                .then(|| view! { <p class="end-of-lists">{word!(i18n, no_more_lists)}</p> }),
         ),
     }
 }

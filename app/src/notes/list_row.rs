@@ -1,14 +1,18 @@
 use super::window::ListWindow;
 use super::Notes;
-use crate::lists::{List, ListId, ListName};
+use crate::i18n::t_string;
+use crate::language::{name_sentence, Locale};
+use crate::lists::{List, ListId, ListName, ListNameError};
+use crate::word;
 use leptos::{either::Either, ev::SubmitEvent, html, prelude::*};
+use leptos_i18n::I18nContext;
 
 /// One list. Reads only its own signal, so a change to another row never touches it.
 ///
 /// Rendering a row is on the hot path of every page view, so it allocates little: its
 /// DOM id, its name, and the two buttons' accessible names ("Rename Groceries"), which
-/// are whole sentences rather than ids stitched together, so that other languages can
-/// put the name where their grammar wants it.
+/// are whole sentences from the catalogue rather than ids stitched together, so that each
+/// language puts the name where its grammar wants it ("Groceries umbenennen").
 #[component]
 pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
@@ -28,11 +32,17 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
         refocus.set_value(true);
         editing.set(false);
     };
-    let labelled = {
+    let i18n = notes.i18n;
+    let rename_label = {
         let list = list.clone();
-        move |verb: &'static str| {
-            let list = list.clone();
-            move || list.with(|list| format!("{verb} {}", list.name))
+        move || {
+            list.with(|list| t_string!(i18n, rename_named, name = list.name.as_str()).to_string())
+        }
+    };
+    let delete_label = {
+        let list = list.clone();
+        move || {
+            list.with(|list| t_string!(i18n, delete_named, name = list.name.as_str()).to_string())
         }
     };
     let name = move || list.with(|list| list.name.to_string());
@@ -45,6 +55,7 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                     Either::Left(view! {
                         <RenameForm
                             id
+                            i18n
                             current=current.clone()
                             on_save=move |new_name: ListName| {
                                 if new_name.as_str() != current {
@@ -57,24 +68,24 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                     })
                 } else {
                     Either::Right(view! {
-                        <span class="list-name">{name.clone()}</span>
+                        <span class="list-name" dir="auto">{name.clone()}</span>
                         <span class="row-actions">
                             <button
                                 type="button"
                                 class="button button-small"
-                                aria-label=labelled("Rename")
+                                aria-label=rename_label.clone()
                                 node_ref=rename_button
                                 on:click=move |_| editing.set(true)
                             >
-                                "Rename"
+                                {word!(i18n, rename)}
                             </button>
                             <button
                                 type="button"
                                 class="button button-small button-danger"
-                                aria-label=labelled("Delete")
+                                aria-label=delete_label.clone()
                                 on:click=move |_| notes.delete(window, id)
                             >
-                                "Delete"
+                                {word!(i18n, delete)}
                             </button>
                         </span>
                     })
@@ -88,12 +99,13 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
 #[component]
 fn RenameForm(
     id: ListId,
+    i18n: I18nContext<Locale>,
     current: String,
     on_save: impl Fn(ListName) + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ListNameError>);
     let error_id = format!("rename-error-{id}");
     Effect::new(move |_| {
         if let Some(field) = input.get() {
@@ -109,7 +121,7 @@ fn RenameForm(
         match ListName::parse(&field.value()) {
             Ok(name) => on_save(name),
             Err(refused) => {
-                error.set(Some(refused.to_string()));
+                error.set(Some(refused));
                 let _ = field.focus();
             }
         }
@@ -125,7 +137,7 @@ fn RenameForm(
             <input
                 type="text"
                 class="text-input"
-                aria-label="New name"
+                aria-label=word!(i18n, new_name)
                 value=current
                 node_ref=input
                 autocomplete="off"
@@ -134,11 +146,13 @@ fn RenameForm(
                 on:keydown=cancel_on_escape
                 on:input=move |_| error.set(None)
             />
-            <button type="submit" class="button button-small button-primary">"Save"</button>
+            <button type="submit" class="button button-small button-primary">{word!(i18n, save)}</button>
             <button type="button" class="button button-small" on:click=move |_| on_cancel()>
-                "Cancel"
+                {word!(i18n, cancel)}
             </button>
-            <p id=error_id class="field-error">{move || error.get()}</p>
+            <p id=error_id class="field-error">
+                {move || error.with(|refused| refused.as_ref().map(|refused| name_sentence(i18n, refused)))}
+            </p>
         </form>
     }
 }

@@ -1,4 +1,7 @@
+use crate::language::Locale;
+use crate::word;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// Whether the live feed is connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,7 +13,7 @@ pub enum FeedStatus {
 
 /// Says "Reconnecting…" while the live feed is down; empty while it is live.
 #[component]
-pub fn LiveIndicator(status: RwSignal<FeedStatus>) -> impl IntoView {
+pub fn LiveIndicator(status: RwSignal<FeedStatus>, i18n: I18nContext<Locale>) -> impl IntoView {
     let state = move || match status.get() {
         FeedStatus::Connecting => "connecting",
         FeedStatus::Live => "live",
@@ -18,7 +21,7 @@ pub fn LiveIndicator(status: RwSignal<FeedStatus>) -> impl IntoView {
     };
     view! {
         <p role="status" class="live-indicator" data-state=state>
-            {move || (status.get() == FeedStatus::Reconnecting).then_some("Reconnecting…")}
+            {move || (status.get() == FeedStatus::Reconnecting).then(|| word!(i18n, reconnecting))}
         </p>
     }
 }

@@ -1,14 +1,20 @@
+use crate::language::Locale;
+use crate::word;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// Shown when loading the lists failed; Retry loads them again without a page reload.
 #[component]
-pub fn LoadError(on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+pub fn LoadError(
+    i18n: I18nContext<Locale>,
+    on_retry: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <div class="load-error" role="alert">
-            <p class="load-error-title">"Error fetching data"</p>
-            <p class="load-error-hint">"The lists could not be loaded."</p>
+            <p class="load-error-title">{word!(i18n, load_error_title)}</p>
+            <p class="load-error-hint">{word!(i18n, load_error_hint)}</p>
             <button type="button" class="button" on:click=move |_| on_retry()>
-                "Retry"
+                {word!(i18n, retry)}
             </button>
         </div>
     }

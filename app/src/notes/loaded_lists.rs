@@ -4,6 +4,7 @@ use super::window::{ListWindow, PageInfo};
 use super::{live_feed, Notes};
 use crate::lists::List;
 use crate::stream::KeyedStream;
+use crate::word;
 use leptos::prelude::*;
 
 /// The loaded rows, keyed by list id so that a change touches one `<li>`, between the
@@ -25,22 +26,23 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
     let nothing_beyond = move || !window.has_older.get() && !window.has_newer.get();
     let shows_nothing = move || rows.is_empty() && nothing_beyond() && !window.resetting.get();
     let searching = move || window.search.with(Option::is_some);
+    let i18n = notes.i18n;
     // Toggled with `hidden` rather than `<Show>`: the same for people and screen readers,
     // and less wasm (see BENCHMARKS.md).
     view! {
         <NewerEdge notes window />
         <div class="empty-state" hidden=move || !shows_nothing() || searching()>
-            <p class="empty-title">"No lists yet"</p>
-            <p class="empty-hint">"Add your first list above; it will show up here."</p>
+            <p class="empty-title">{word!(i18n, empty_title)}</p>
+            <p class="empty-hint">{word!(i18n, empty_hint)}</p>
         </div>
         <div class="empty-state" hidden=move || !(shows_nothing() && searching())>
-            <p class="empty-title">"No lists match"</p>
-            <p class="empty-hint">"Try fewer letters, or clear the search."</p>
+            <p class="empty-title">{word!(i18n, no_match_title)}</p>
+            <p class="empty-hint">{word!(i18n, no_match_hint)}</p>
         </div>
         // While a search replaces the rows, the list is busy: its rows give way to pulsing
         // placeholders (drawn by CSS) but stay in the DOM, so those that remain keep their
         // nodes.
-        <ul class="lists" aria-label="Lists" aria-busy=move || window.resetting.get().then_some("true")>
+        <ul class="lists" aria-label=word!(i18n, lists_heading) aria-busy=move || window.resetting.get().then_some("true")>
             <For each=move || rows.rows() key=|row| *row.key() let:row>
                 <ListRow list=row.value() window notes />
             </For>

@@ -22,10 +22,13 @@ pub use notice_bar::Notice;
 pub use requested_page::{PreloadedPage, RequestedPage};
 pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
+use crate::language::{LanguageSwitch, Locale};
 use crate::lists::{ListsPage, ListsQuery};
 use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
+use crate::word;
 use create_form::CreateListForm;
 use leptos::{either::Either, prelude::*};
+use leptos_i18n::I18nContext;
 use live_indicator::LiveIndicator;
 use load_error::LoadError;
 use loaded_lists::LoadedLists;
@@ -44,19 +47,22 @@ pub struct Notes {
     pub window: RwSignal<Option<ListWindow>>,
     pub notice: RwSignal<Option<Notice>>,
     pub feed: RwSignal<FeedStatus>,
+    /// The page's language: every word shown goes through it.
+    pub i18n: I18nContext<Locale>,
     requests: RequestQueue,
 }
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
 /// later in the same response. In the browser the rows then change one at a time.
 #[component]
-pub fn NotesPage() -> impl IntoView {
+pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
     let request = RequestedPage::shared();
     let notes = Notes {
         query: RwSignal::new(request.query.clone()),
         window: RwSignal::new(None),
         notice: RwSignal::new(None),
         feed: RwSignal::new(FeedStatus::Connecting),
+        i18n,
         requests: RequestQueue::new(),
     };
     let preloaded = PreloadedPage::shared();
@@ -68,8 +74,9 @@ pub fn NotesPage() -> impl IntoView {
         <main class="page" data-hydrated=move || hydrated.get().then_some("true")>
             <section class="card" aria-labelledby="lists-heading">
                 <header class="card-header">
-                    <h1 id="lists-heading">"Lists"</h1>
-                    <LiveIndicator status=notes.feed />
+                    <h1 id="lists-heading">{word!(i18n, lists_heading)}</h1>
+                    <LiveIndicator status=notes.feed i18n />
+                    <LanguageSwitch i18n query=notes.query />
                 </header>
                 <CreateListForm notes form_error=request.form_error />
                 {match preloaded {
@@ -104,11 +111,11 @@ fn StreamedLists(notes: Notes) -> impl IntoView {
     );
     view! {
         <SearchBox notes on_search_without_window=Callback::new(move |()| lists.retry()) />
-        <Suspense fallback=LoadingSkeleton>
+        <Suspense fallback=move || view! { <LoadingSkeleton i18n=notes.i18n /> }>
             {move || Suspend::new(async move {
                 match lists.stream().await {
                     Ok((rows, info)) => Either::Left(view! { <LoadedLists notes rows info /> }),
-                    Err(_) => Either::Right(view! { <LoadError on_retry=move || lists.retry() /> }),
+                    Err(_) => Either::Right(view! { <LoadError i18n=notes.i18n on_retry=move || lists.retry() /> }),
                 }
             })}
         </Suspense>

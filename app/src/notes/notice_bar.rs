@@ -1,5 +1,7 @@
 use super::Notes;
-use crate::lists::List;
+use crate::language::error_sentence;
+use crate::lists::{List, ListError};
+use crate::word;
 use leptos::{either::Either, html, prelude::*};
 
 /// A message about the last change, shown under the list.
@@ -8,14 +10,15 @@ pub enum Notice {
     /// A list was deleted and can be brought back. Requests run in click order, so an
     /// Undo can never overtake its Delete.
     Deleted(List),
-    /// A change failed and was undone on the page; the sentence says why.
-    Failed(String),
+    /// A change failed and was undone on the page; the error says why.
+    Failed(ListError),
 }
 
 /// "List deleted" with Undo, or the reason a change failed.
 #[component]
 pub fn NoticeBar(notes: Notes) -> impl IntoView {
     let dismiss = move |_| notes.notice.set(None);
+    let i18n = notes.i18n;
     let undo_button = NodeRef::<html::Button>::new();
     // Deleting removes the focused row; Undo is where the keyboard should land next.
     Effect::new(move |_| {
@@ -29,16 +32,16 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 {move || match notes.notice.get() {
                     Some(Notice::Deleted(list)) => Some(view! {
                         <div class="notice">
-                            <span>"List deleted"</span>
+                            <span>{word!(i18n, list_deleted)}</span>
                             <button
                                 type="button"
                                 class="button button-small"
                                 node_ref=undo_button
                                 on:click=move |_| notes.undo_delete(list.clone())
                             >
-                                "Undo"
+                                {word!(i18n, undo)}
                             </button>
-                            <button type="button" class="button-icon" aria-label="Dismiss" on:click=dismiss>
+                            <button type="button" class="button-icon" aria-label=word!(i18n, dismiss) on:click=dismiss>
                                 "×"
                             </button>
                         </div>
@@ -47,10 +50,10 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 }}
             </div>
             {move || match notes.notice.get() {
-                Some(Notice::Failed(message)) => Either::Left(view! {
+                Some(Notice::Failed(error)) => Either::Left(view! {
                     <div role="alert" class="notice notice-error">
-                        <span>{message}</span>
-                        <button type="button" class="button-icon" aria-label="Dismiss" on:click=dismiss>
+                        <span>{move || error_sentence(i18n, &error)}</span>
+                        <button type="button" class="button-icon" aria-label=word!(i18n, dismiss) on:click=dismiss>
                             "×"
                         </button>
                     </div>

@@ -155,9 +155,7 @@ impl Notes {
         let Some((query, generation)) = window.start(fetch) else {
             return true;
         };
-        let answer = transport::load(query)
-            .await
-            .map_err(|error| error.to_string());
+        let answer = transport::load(query).await;
         let arrived = answer.is_ok();
         window.finish(fetch, generation, answer);
         arrived
@@ -187,7 +185,7 @@ impl Notes {
     }
 
     fn fail(self, error: &ListError) {
-        self.notice.set(Some(Notice::Failed(error.to_string())));
+        self.notice.set(Some(Notice::Failed(error.clone())));
     }
 }
 

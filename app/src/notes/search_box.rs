@@ -1,5 +1,7 @@
 use super::Notes;
-use crate::lists::{SearchTerm, NOTES_PATH};
+use crate::language::search_sentence;
+use crate::lists::{SearchTerm, SearchTermError, NOTES_PATH};
+use crate::word;
 use leptos::{ev::SubmitEvent, html, prelude::*};
 use std::time::Duration;
 
@@ -15,7 +17,8 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 #[component]
 pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<SearchTermError>);
+    let i18n = notes.i18n;
     let initial = notes.query.with_untracked(|query| {
         query
             .search
@@ -38,7 +41,7 @@ pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl I
             return;
         };
         match SearchTerm::parse(&field.value()) {
-            Err(refused) => error.set(Some(refused.to_string())),
+            Err(refused) => error.set(Some(refused)),
             Ok(term) => {
                 error.set(None);
                 if notes.query.with_untracked(|query| query.search != term) {
@@ -61,7 +64,7 @@ pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl I
 
     view! {
         <form class="search-form" role="search" method="get" action=NOTES_PATH on:submit=on_submit>
-            <label for=INPUT_ID class="field-label">"Search lists"</label>
+            <label for=INPUT_ID class="field-label">{word!(i18n, search_label)}</label>
             <div class="create-row">
                 <input
                     id=INPUT_ID
@@ -75,9 +78,11 @@ pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl I
                     aria-describedby=ERROR_ID
                     on:input=on_input
                 />
-                <button type="submit" class="button">"Search"</button>
+                <button type="submit" class="button">{word!(i18n, search_button)}</button>
             </div>
-            <p id=ERROR_ID class="field-error">{move || error.get()}</p>
+            <p id=ERROR_ID class="field-error">
+                {move || error.with(|refused| refused.as_ref().map(|refused| search_sentence(i18n, refused)))}
+            </p>
         </form>
     }
 }

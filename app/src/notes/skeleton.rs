@@ -1,11 +1,14 @@
+use crate::language::Locale;
+use crate::word;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// Ten pulsing placeholder rows, shown while the lists load.
 #[component]
-pub fn LoadingSkeleton() -> impl IntoView {
+pub fn LoadingSkeleton(i18n: I18nContext<Locale>) -> impl IntoView {
     // Written out rather than generated: fixed markup costs next to nothing in the wasm.
     view! {
-        <ul class="skeleton" aria-busy="true" aria-label="Loading lists">
+        <ul class="skeleton" aria-busy="true" aria-label=word!(i18n, loading_lists)>
             <li class="skeleton-row"><span class="skeleton-bar"></span></li>
             <li class="skeleton-row"><span class="skeleton-bar"></span></li>
             <li class="skeleton-row"><span class="skeleton-bar"></span></li>
@@ -22,7 +25,7 @@ pub fn LoadingSkeleton() -> impl IntoView {
 
 /// Three placeholder rows where a page of rows is on its way, named by `label`.
 #[component]
-pub fn PageSkeleton(label: &'static str) -> impl IntoView {
+pub fn PageSkeleton(#[prop(into)] label: Signal<&'static str>) -> impl IntoView {
     view! {
         <ul class="skeleton" aria-busy="true" aria-label=label>
             <li class="skeleton-row"><span class="skeleton-bar"></span></li>

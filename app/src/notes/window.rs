@@ -7,8 +7,8 @@
 //! events land only where they belong: inside the window, or (above it) as "N new lists".
 
 use crate::lists::{
-    ChangeKind, ChangedList, EventSeq, List, ListEvent, ListId, ListsPage, ListsQuery, PageStart,
-    SearchTerm,
+    ChangeKind, ChangedList, EventSeq, List, ListError, ListEvent, ListId, ListsPage, ListsQuery,
+    PageStart, SearchTerm,
 };
 use crate::stream::{At, Edge, Keyed, KeyedStream, Limit, Snapshot, Trimmed};
 use leptos::prelude::*;
@@ -57,8 +57,8 @@ pub fn newest_first(a: &List, b: &List) -> Ordering {
 pub enum EdgeLoad {
     Idle,
     Loading,
-    /// The page could not be loaded; the sentence says why, and Retry tries again.
-    Failed(String),
+    /// The page could not be loaded; the error says why, and Retry tries again.
+    Failed(ListError),
 }
 
 /// A request for rows the window sends, to be merged when it answers.
@@ -154,17 +154,17 @@ impl ListWindow {
     /// Merges the answer to a request begun with [`start`](Self::start). Answers to
     /// requests overtaken by a reset are dropped. Live events that arrived meanwhile are
     /// applied after the merge, so none is lost and none is overwritten by an older page.
-    pub fn finish(&self, request: Fetch, generation: u64, answer: Result<ListsPage, String>) {
+    pub fn finish(&self, request: Fetch, generation: u64, answer: Result<ListsPage, ListError>) {
         let current = generation == self.fresh(|fresh| fresh.generation);
         if current {
             match answer {
                 Ok(page) => self.merge(request, page),
-                Err(message) => match request {
-                    Fetch::Older => self.older.set(EdgeLoad::Failed(message)),
-                    Fetch::Newer => self.newer.set(EdgeLoad::Failed(message)),
+                Err(error) => match request {
+                    Fetch::Older => self.older.set(EdgeLoad::Failed(error)),
+                    Fetch::Newer => self.newer.set(EdgeLoad::Failed(error)),
                     Fetch::Reset => {
                         self.resetting.set(false);
-                        self.older.set(EdgeLoad::Failed(message));
+                        self.older.set(EdgeLoad::Failed(error));
                     }
                 },
             }
@@ -833,14 +833,10 @@ mod tests {
             let window = window_with(lists([5, 4]), info(true, false, 10));
             let (_, generation) = window.start(Fetch::Older).unwrap();
             assert_eq!(window.start(Fetch::Older), None, "one request at a time");
-            window.finish(
-                Fetch::Older,
-                generation,
-                Err("Could not reach the server.".into()),
-            );
+            window.finish(Fetch::Older, generation, Err(ListError::Unreachable));
             assert_eq!(
                 window.older.get_untracked(),
-                EdgeLoad::Failed("Could not reach the server.".into())
+                EdgeLoad::Failed(ListError::Unreachable)
             );
             assert!(window.start(Fetch::Older).is_some(), "Retry");
         });

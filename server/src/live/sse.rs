@@ -7,13 +7,15 @@
 //! database was replaced), it gets a `reset` event and reloads its rows.
 
 use super::{feed::PAGE, ChangeFeed, FeedEvent};
+use crate::routes::refusal::refuse;
+use app::language::Refusal;
 use app::lists::{ssr::StoreError, EventSeq};
 use axum::{
     extract::{Query, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{
         sse::{Event, KeepAlive, Sse},
-        IntoResponse, Response,
+        Response,
     },
 };
 use futures::{stream, Stream};
@@ -55,12 +57,14 @@ pub async fn list_events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
     let Some(permit) = feed.stream_permit() else {
-        return Err((
+        let mut full = refuse(
+            &headers,
             StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, RETRY_WHEN_FULL_SECS.to_string())],
-            "Too many open event streams; try again shortly.",
-        )
-            .into_response());
+            Refusal::TooManyStreams,
+        );
+        full.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_WHEN_FULL_SECS));
+        return Err(full);
     };
     let from_header = headers
         .get("last-event-id")

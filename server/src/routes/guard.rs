@@ -2,12 +2,13 @@
 //! answers to (no DNS rebinding), and for writes, a same-site browser or no browser at
 //! all (no cross-site request forgery), with a body type the routes read.
 
+use super::refusal::refuse;
+use app::language::Refusal;
 use axum::{
-    body::Body,
     extract::{Request, State},
     http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use std::{net::SocketAddr, sync::Arc};
 
@@ -74,21 +75,19 @@ pub async fn check(State(hosts): State<AllowedHosts>, request: Request, next: Ne
     let headers = request.headers();
     if let Some(host) = headers.get(header::HOST) {
         if !host.to_str().is_ok_and(|host| hosts.allows(host)) {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "This server does not answer to that host name.",
-            );
+            return refuse(headers, StatusCode::FORBIDDEN, Refusal::WrongHost);
         }
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        if let Err(reason) = same_site(headers, &hosts) {
-            tracing::warn!(reason, "refused a cross-site write");
-            return refuse(StatusCode::FORBIDDEN, reason);
+        if !same_site(headers, &hosts) {
+            tracing::warn!("refused a cross-site write");
+            return refuse(headers, StatusCode::FORBIDDEN, Refusal::OtherSite);
         }
         if !is_form(headers) {
             return refuse(
+                headers,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Send the arguments as application/x-www-form-urlencoded.",
+                Refusal::NotAForm,
             );
         }
     }
@@ -97,15 +96,12 @@ pub async fn check(State(hosts): State<AllowedHosts>, request: Request, next: Ne
 
 /// A browser says where a request comes from in `Sec-Fetch-Site` (all current ones) or,
 /// failing that, `Origin`.
-fn same_site(headers: &HeaderMap, hosts: &AllowedHosts) -> Result<(), &'static str> {
+fn same_site(headers: &HeaderMap, hosts: &AllowedHosts) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
-        return match site.as_bytes() {
-            b"same-origin" | b"none" => Ok(()),
-            _ => Err("Changes are only accepted from this site's own pages."),
-        };
+        return matches!(site.as_bytes(), b"same-origin" | b"none");
     }
     let Some(origin) = headers.get(header::ORIGIN) else {
-        return Ok(());
+        return true;
     };
     let authority = origin
         .to_str()
@@ -117,10 +113,9 @@ fn same_site(headers: &HeaderMap, hosts: &AllowedHosts) -> Result<(), &'static s
         .and_then(|host| host.to_str().ok());
     match (authority, host) {
         // `Origin: null` (a sandboxed frame, a data: page) is never this site.
-        (None, _) => Err("Changes are only accepted from this site's own pages."),
-        (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host) => Ok(()),
-        (Some(authority), None) if hosts.allows(authority) => Ok(()),
-        _ => Err("Changes are only accepted from this site's own pages."),
+        (None, _) => false,
+        (Some(authority), Some(host)) => authority.eq_ignore_ascii_case(host),
+        (Some(authority), None) => hosts.allows(authority),
     }
 }
 
@@ -134,15 +129,6 @@ fn is_form(headers: &HeaderMap) -> bool {
             mime.trim()
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         })
-}
-
-fn refuse(status: StatusCode, reason: &'static str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        Body::from(reason),
-    )
-        .into_response()
 }
 
 #[cfg(test)]
@@ -200,14 +186,17 @@ mod tests {
     #[test]
     fn same_origin_browsers_and_non_browsers_may_write() {
         let hosts = allowed(&[]);
-        assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")]), &hosts).is_ok());
-        assert!(same_site(&headers(&[("sec-fetch-site", "none")]), &hosts).is_ok());
-        assert!(same_site(&headers(&[]), &hosts).is_ok());
+        assert!(same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &hosts
+        ));
+        assert!(same_site(&headers(&[("sec-fetch-site", "none")]), &hosts));
+        assert!(same_site(&headers(&[]), &hosts));
         let origin = headers(&[
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(same_site(&origin, &hosts).is_ok());
+        assert!(same_site(&origin, &hosts));
     }
 
     #[test]
@@ -223,7 +212,7 @@ mod tests {
             ]),
             headers(&[("origin", "https://evil.example")]),
         ] {
-            assert!(same_site(&refused, &hosts).is_err(), "{refused:?}");
+            assert!(!same_site(&refused, &hosts), "{refused:?}");
         }
     }
 

@@ -2,8 +2,10 @@
 
 mod compression;
 mod guard;
+mod language;
 mod page_cache;
 mod pages;
+pub mod refusal;
 mod server_fns;
 
 pub use guard::AllowedHosts;
@@ -60,6 +62,7 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
     Router::new()
         .route("/", get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }))
         .route(app::lists::NOTES_PATH, get(pages::notes))
+        .route(app::language::LANGUAGE_PATH, get(language::switch))
         .route(app::lists::EVENTS_PATH, get(live::list_events))
         .route("/api/{*server_fn}", post(server_fns::handle))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))

@@ -1,13 +1,14 @@
-//! The rendered `/notes` (the newest page of lists, no search), shared by every request
-//! until the lists change.
+//! The rendered `/notes` (the newest page of lists, no search), one per language, shared
+//! by every request in that language until the lists change.
 //!
 //! That page is a pure function of the change-log position, so it is rendered once per
-//! store generation and then served as bytes. This is one copy per process, not per
-//! client, and it holds one page of rows, so it is small and bounded. Local commits
+//! store generation and then served as bytes. This is one copy per language per process,
+//! not per client, and it holds one page of rows, so it is small and bounded. Local commits
 //! invalidate it at once; another process's commits within the log tailer's poll
 //! interval.
 
 use super::compression::Encoding;
+use app::language::Locale;
 use axum::body::{BodyDataStream, Bytes};
 use futures::Stream;
 use leptos::nonce::Nonce;
@@ -22,7 +23,8 @@ const MAX_CACHED_PAGE: usize = 256 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache {
-    page: Arc<RwLock<Option<Arc<CachedPage>>>>,
+    // At most one page per language, all of the newest generation seen.
+    pages: Arc<RwLock<Vec<Arc<CachedPage>>>>,
 }
 
 /// The page as rendered, and its compressed forms, each made once on first demand.
@@ -32,6 +34,7 @@ pub struct PageCache {
 /// nothing of any request in it, and a new nonce comes with every change to the lists.
 pub struct CachedPage {
     generation: u64,
+    language: Locale,
     pub nonce: Nonce,
     html: Bytes,
     brotli: OnceLock<Bytes>,
@@ -56,24 +59,26 @@ impl CachedPage {
 }
 
 impl PageCache {
-    /// The page rendered at `generation`, if that is the one held.
-    pub fn get(&self, generation: u64) -> Option<Arc<CachedPage>> {
+    /// The page rendered at `generation` in `language`, if it is held.
+    pub fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedPage>> {
         let held = self
-            .page
+            .pages
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        held.as_ref()
-            .filter(|page| page.generation == generation)
+        held.iter()
+            .find(|page| page.generation == generation && page.language == language)
             .cloned()
     }
 
-    pub fn put(&self, generation: u64, html: Bytes, nonce: Nonce) {
+    pub fn put(&self, generation: u64, language: Locale, html: Bytes, nonce: Nonce) {
         let mut held = self
-            .page
+            .pages
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *held = Some(Arc::new(CachedPage {
+        held.retain(|page| page.generation == generation && page.language != language);
+        held.push(Arc::new(CachedPage {
             generation,
+            language,
             nonce,
             html,
             brotli: OnceLock::new(),

@@ -1,7 +1,8 @@
 //! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response.
 
-use super::{compression::Encoding, page_cache::Tee, AppState};
+use super::{compression::Encoding, page_cache::Tee, refusal::refuse, AppState};
 use app::{
+    language::{choice, PageLanguage, Refusal},
     lists::{CreateKey, CreateList, CREATE_KEY_COOKIE},
     notes::{PreloadedPage, RequestedPage},
 };
@@ -9,7 +10,7 @@ use axum::{
     body::Body,
     extract::State,
     http::{header, HeaderValue, Request, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use leptos::server_fn::ServerFn;
 use leptos::{nonce::Nonce, prelude::provide_context};
@@ -21,9 +22,17 @@ use std::time::Duration;
 const PRELOAD_WAIT: Duration = Duration::from_millis(50);
 
 pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let language = choice::choose(request.headers());
     let requested = match RequestedPage::from_query(request.uri().query()) {
         Ok(requested) => requested,
-        Err(refused) => return (StatusCode::BAD_REQUEST, refused.to_string()).into_response(),
+        Err(refused) => {
+            tracing::debug!(%refused, "a /notes query was refused");
+            return refuse(
+                request.headers(),
+                StatusCode::BAD_REQUEST,
+                Refusal::NotUnderstood,
+            );
+        }
     };
     // Only the newest page, with no search and no form error, is the same for everyone;
     // the knobs make every load different.
@@ -33,7 +42,7 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
     let store = state.lists.store.clone();
     let generation = store.generation();
     if cacheable {
-        if let Some(page) = state.page_cache.get(generation) {
+        if let Some(page) = state.page_cache.get(generation, language) {
             let mut response = Response::new(Body::from(page.body(encoding)));
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -73,12 +82,13 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
                 provide_context(lists.clone());
                 provide_context(requested.clone());
                 provide_context(nonce.clone());
+                provide_context(PageLanguage(language));
                 if let Some(preloaded) = preloaded.clone() {
                     provide_context(preloaded);
                 }
             }
         },
-        move || app::shell(leptos.clone(), assets.clone()),
+        move || app::shell(leptos.clone(), assets.clone(), language),
     );
     let response = render(request).await;
     if response.status() != StatusCode::OK {
@@ -91,7 +101,7 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         let tee = Tee::new(body, move |page| {
             // Nothing may have changed while it was rendered.
             if store.generation() == generation {
-                page_cache.put(generation, page, kept_nonce);
+                page_cache.put(generation, language, page, kept_nonce);
             }
         });
         Body::from_stream(encoding.compress_stream(tee))
@@ -137,10 +147,14 @@ fn page_headers(mut response: Response, nonce: &Nonce) -> Response {
     response
 }
 
-/// Labels a response with its encoding, and tells caches that it depends on the request's.
+/// Labels a response with its encoding, and tells caches what of the request it depends
+/// on: the encoding, and the language (from `Accept-Language` or the `lang` cookie).
 fn encoded(mut response: Response, encoding: Encoding) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding, accept-language, cookie"),
+    );
     if let Some(value) = encoding.header() {
         headers.insert(header::CONTENT_ENCODING, value);
         headers.remove(header::CONTENT_LENGTH);

@@ -1,6 +1,7 @@
 //! `POST /api/...`: the server functions, with their errors turned into HTTP statuses.
 
-use super::AppState;
+use super::{refusal::refuse, AppState};
+use app::language::Refusal;
 use app::lists::{CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList};
 use axum::{
     body::{to_bytes, Body},
@@ -26,12 +27,11 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
     if !ENDPOINTS.contains(&request.uri().path()) {
         // Leptos would answer 400 with help text meant for developers.
-        return (
+        return refuse(
+            request.headers(),
             StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "No such endpoint.",
-        )
-            .into_response();
+            Refusal::NoSuchEndpoint,
+        );
     }
     let lists = state.lists;
     let response = leptos_axum::handle_server_fns_with_context(

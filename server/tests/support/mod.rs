@@ -245,6 +245,15 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A GET as it was answered (redirects are not followed).
+    pub async fn page_response(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// The body of a GET, as text.
     pub async fn page(&self, path: &str) -> String {
         let response = self

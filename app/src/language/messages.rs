@@ -1,0 +1,78 @@
+//! Errors as sentences in the page's language. The error types stay typed all the way to
+//! here, so a message is always one of the catalogue's, never text from a request.
+
+use super::Locale;
+use crate::i18n::{t_string, td_string};
+use crate::lists::{ListError, ListNameError, SearchTermError};
+use leptos_i18n::I18nContext;
+
+/// Why a change or a load failed. Reads the locale, so call it inside a reactive closure.
+pub fn error_sentence(i18n: I18nContext<Locale>, error: &ListError) -> String {
+    match error {
+        ListError::InvalidName(refused) => name_sentence(i18n, refused),
+        ListError::InvalidSearch(refused) => search_sentence(i18n, refused),
+        ListError::NotFound(id) => t_string!(i18n, error_not_found, id = id.get()).to_string(),
+        ListError::LoadFailed => t_string!(i18n, load_error_title).to_owned(),
+        ListError::Storage => t_string!(i18n, error_storage).to_owned(),
+        ListError::Busy => t_string!(i18n, error_busy).to_owned(),
+        ListError::BadRequest(_) => t_string!(i18n, error_bad_request).to_owned(),
+        ListError::Unreachable => t_string!(i18n, error_unreachable).to_owned(),
+        ListError::Internal => t_string!(i18n, error_internal).to_owned(),
+    }
+}
+
+/// Why some text is not a list name.
+pub fn name_sentence(i18n: I18nContext<Locale>, refused: &ListNameError) -> String {
+    match *refused {
+        ListNameError::Empty => t_string!(i18n, name_empty).to_owned(),
+        ListNameError::TooLong { max, actual } => {
+            t_string!(i18n, name_too_long, max, actual).to_string()
+        }
+        ListNameError::ControlCharacter => t_string!(i18n, name_control).to_owned(),
+        ListNameError::DirectionControl => t_string!(i18n, name_direction).to_owned(),
+        ListNameError::NothingVisible => t_string!(i18n, name_invisible).to_owned(),
+    }
+}
+
+/// Why some text cannot be searched for.
+pub fn search_sentence(i18n: I18nContext<Locale>, refused: &SearchTermError) -> String {
+    match *refused {
+        SearchTermError::Blank => t_string!(i18n, search_blank).to_owned(),
+        SearchTermError::TooLong { max } => t_string!(i18n, search_too_long, max).to_string(),
+        SearchTermError::ControlCharacter => t_string!(i18n, search_control).to_owned(),
+    }
+}
+
+/// Why the server refused a request before any page or server function ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A query or form the server cannot read.
+    NotUnderstood,
+    /// The `Host` is not one this server answers to.
+    WrongHost,
+    /// A write that a browser made on behalf of another site.
+    OtherSite,
+    /// A write whose body is not a form.
+    NotAForm,
+    /// A path under `/api/` that is no server function.
+    NoSuchEndpoint,
+    /// Every slot for a live feed is taken.
+    TooManyStreams,
+    /// Nothing at this path.
+    NotFound,
+}
+
+impl Refusal {
+    /// The sentence in `language`, for the plain-text body of the refusal.
+    pub fn sentence(self, language: Locale) -> &'static str {
+        match self {
+            Refusal::NotUnderstood => td_string!(language, error_bad_request),
+            Refusal::WrongHost => td_string!(language, refused_host),
+            Refusal::OtherSite => td_string!(language, refused_other_site),
+            Refusal::NotAForm => td_string!(language, refused_not_a_form),
+            Refusal::NoSuchEndpoint => td_string!(language, refused_no_endpoint),
+            Refusal::TooManyStreams => td_string!(language, refused_too_many_streams),
+            Refusal::NotFound => td_string!(language, refused_not_found),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The page's language: English, German or Arabic, chosen per request by the server and
+//! used for every word the page shows, from its first bytes.
+//!
+//! The words live in `app/locales/*.json` (one file per language, English the fallback
+//! for any missing key), compiled into the [`crate::i18n`] module by `leptos_i18n`. The
+//! server picks the language ([`choice`]); the page renders in it ([`context`]); the
+//! switch changes it ([`switch`]); [`messages`] turns errors into sentences.
+
+#[cfg(feature = "ssr")]
+pub mod choice;
+mod context;
+mod messages;
+mod switch;
+
+pub use crate::i18n::Locale;
+pub use context::provide_i18n;
+pub use messages::{error_sentence, name_sentence, search_sentence, Refusal};
+pub use switch::LanguageSwitch;
+
+use leptos::prelude::Signal;
+use leptos_i18n::{I18nContext, Locale as _};
+
+/// The cookie that remembers the language a person picked.
+pub const LANGUAGE_COOKIE: &str = "lang";
+/// `GET /language?to=de&back=/notes`: sets the cookie and goes back (no JavaScript
+/// needed).
+pub const LANGUAGE_PATH: &str = "/language";
+
+/// The language the server chose for the page being rendered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageLanguage(pub Locale);
+
+/// The `Set-Cookie` (or `document.cookie`) value that remembers `locale` for a year.
+pub fn language_cookie(locale: Locale) -> String {
+    format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.as_str()
+    )
+}
+
+/// A fixed sentence of the catalogue, in the page's language and following it when it
+/// changes: `word!(i18n, retry)`. Use it for every text without placeholders.
+///
+/// Every such text is then one `Signal<&'static str>`, so the browser build holds one
+/// copy of the code that keeps a text up to date, where the crate's `t!` makes a new
+/// reactive type per call site (2.7 KiB of the first visit, BENCHMARKS.md).
+#[macro_export]
+macro_rules! word {
+    ($i18n:expr, $key:ident) => {
+        $crate::language::sentence($i18n, |locale| $crate::i18n::td_string!(locale, $key))
+    };
+}
+
+/// See [`word!`]: `pick` is the sentence in one language.
+pub fn sentence(
+    i18n: I18nContext<Locale>,
+    pick: fn(Locale) -> &'static str,
+) -> Signal<&'static str> {
+    Signal::derive(move || pick(i18n.get_locale()))
+}
+
+/// `ltr` or `rtl`, for `<html dir>`.
+pub fn direction(locale: Locale) -> &'static str {
+    locale.direction().as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Locale;
+    use crate::i18n::td_string;
+
+    fn new_lists(locale: Locale, count: usize) -> String {
+        td_string!(locale, new_lists, count = count).to_string()
+    }
+
+    #[test]
+    fn the_new_lists_button_follows_each_language_s_plural_rules() {
+        assert_eq!(new_lists(Locale::en, 1), "1 new list");
+        assert_eq!(new_lists(Locale::en, 2), "2 new lists");
+        assert_eq!(new_lists(Locale::de, 1), "1 neue Liste");
+        assert_eq!(new_lists(Locale::de, 11), "11 neue Listen");
+        // Arabic: one, two, few (3 to 10), many (11 to 99), other (100).
+        assert_eq!(new_lists(Locale::ar, 1), "قائمة جديدة واحدة");
+        assert_eq!(new_lists(Locale::ar, 2), "قائمتان جديدتان");
+        assert_eq!(new_lists(Locale::ar, 3), "3 قوائم جديدة");
+        assert_eq!(new_lists(Locale::ar, 11), "11 قائمة جديدة");
+        assert_eq!(new_lists(Locale::ar, 100), "100 قائمة جديدة");
+    }
+
+    #[test]
+    fn arabic_is_written_right_to_left() {
+        assert_eq!(super::direction(Locale::ar), "rtl");
+        assert_eq!(super::direction(Locale::de), "ltr");
+        assert_eq!(super::direction(Locale::en), "ltr");
+    }
+}

@@ -1,0 +1,81 @@
+use super::{Locale, LANGUAGE_PATH};
+use crate::i18n::{t_string, td_string};
+use crate::lists::ListsQuery;
+use crate::word;
+use leptos::{ev::MouseEvent, prelude::*};
+use leptos_i18n::{I18nContext, Locale as _};
+
+/// The languages, each by its own name ("English", "Deutsch", "العربية"). Without
+/// JavaScript each is a link that sets the cookie and comes back to the same page; once
+/// hydrated, a click switches the words in place, keeping the rows and the live feed.
+#[component]
+pub fn LanguageSwitch(i18n: I18nContext<Locale>, query: RwSignal<ListsQuery>) -> impl IntoView {
+    follow_the_language(i18n);
+    let links = Locale::get_all()
+        .iter()
+        .map(|&locale| {
+            let href = move || {
+                let back = query.with(ListsQuery::href);
+                let to = locale.as_str().to_owned();
+                format!(
+                    "{LANGUAGE_PATH}?{}",
+                    crate::wire::form_encode(&[("to", to), ("back", back)])
+                )
+            };
+            let switch = move |event: MouseEvent| {
+                event.prevent_default();
+                i18n.set_locale(locale);
+                remember(locale);
+            };
+            view! {
+                <li>
+                    <a
+                        href=href
+                        lang=locale.as_str()
+                        hreflang=locale.as_str()
+                        aria-current=move || (i18n.get_locale() == locale).then_some("true")
+                        on:click=switch
+                    >
+                        {td_string!(locale, language_name)}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="language-switch" aria-label=word!(i18n, language_label)>
+            <ul>{links}</ul>
+        </nav>
+    }
+}
+
+/// Keeps `<html lang dir>` and the title in step with the language once it changes in
+/// the page (the server wrote them for the first one).
+fn follow_the_language(i18n: I18nContext<Locale>) {
+    Effect::new(move |previous: Option<Locale>| {
+        let locale = i18n.get_locale();
+        if previous.is_some_and(|previous| previous != locale) {
+            let document = document();
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", locale.as_str());
+                let _ = root.set_attribute("dir", super::direction(locale));
+            }
+            document.set_title(t_string!(i18n, page_title));
+        }
+        locale
+    });
+}
+
+/// Stores the choice in the same cookie the server's switch sets, so that the next page
+/// load (and a page opened in another tab) comes in this language from its first byte.
+fn remember(locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = document.set_cookie(&super::language_cookie(locale));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
+}
