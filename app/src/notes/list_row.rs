@@ -77,7 +77,7 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                                 node_ref=rename_button
                                 on:click=move |_| editing.set(true)
                             >
-                                {word!(i18n, rename)}
+                                {notes.row_words.rename}
                             </button>
                             <button
                                 type="button"
@@ -85,7 +85,7 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                                 aria-label=delete_label.clone()
                                 on:click=move |_| notes.delete(window, id)
                             >
-                                {word!(i18n, delete)}
+                                {notes.row_words.delete}
                             </button>
                         </span>
                     })

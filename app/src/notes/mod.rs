@@ -49,7 +49,15 @@ pub struct Notes {
     pub feed: RwSignal<FeedStatus>,
     /// The page's language: every word shown goes through it.
     pub i18n: I18nContext<Locale>,
+    /// The words on every row, made once per page: a page renders fifty rows.
+    pub row_words: RowWords,
     requests: RequestQueue,
+}
+
+#[derive(Clone, Copy)]
+pub struct RowWords {
+    pub rename: Signal<&'static str>,
+    pub delete: Signal<&'static str>,
 }
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
@@ -63,6 +71,10 @@ pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
         notice: RwSignal::new(None),
         feed: RwSignal::new(FeedStatus::Connecting),
         i18n,
+        row_words: RowWords {
+            rename: word!(i18n, rename),
+            delete: word!(i18n, delete),
+        },
         requests: RequestQueue::new(),
     };
     let preloaded = PreloadedPage::shared();
