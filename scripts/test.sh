@@ -31,6 +31,9 @@ say "first-visit download (budget 160 KiB after brotli)"
 "$ROOT/scripts/wasm-size.sh"
 
 cd "$ROOT/end2end"
+# The release build just made, by name: `cargo test` above may have linked a newer debug
+# binary, which the tests would otherwise pick as the newest.
+export ASYNC_STREAMER_BIN="$ROOT/target/release/async-streamer"
 report="$(mktemp)"
 trap 'rm -f "$report"; stop_postgres' EXIT
 summary() {
