@@ -11,6 +11,8 @@
 // The generated `i18n` module: the `Locale` enum and the `t!` family of macros.
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+#[cfg(feature = "ssr")]
+pub mod cookie;
 pub mod language;
 pub mod lists;
 pub mod notes;

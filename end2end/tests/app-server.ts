@@ -228,6 +228,13 @@ export function listsOf(page: Page) {
   return page.getByRole('list', { name: 'Lists', exact: true });
 }
 
+/** The ids of the rows in the `<ul class="lists">`, top to bottom (in any language). */
+export function rowIds(page: Page): Promise<number[]> {
+  return page
+    .locator('ul.lists > li')
+    .evaluateAll((items) => items.map((li) => Number(li.id.replace('lists-', ''))));
+}
+
 /** Records the path of every request the page makes from now on that `keep` accepts. */
 export function recordRequestPaths(page: Page, keep: (path: string) => boolean): string[] {
   const paths: string[] = [];

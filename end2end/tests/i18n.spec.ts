@@ -2,7 +2,7 @@
 // Accept-Language, else English), in the first bytes, and switchable with or without
 // JavaScript.
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, waitForHydration, waitForLive, type AppServer } from './app-server';
+import { test, expect, rowIds, waitForHydration, waitForLive, type AppServer } from './app-server';
 
 /** Reads the response up to the end of its first flush (the skeleton, before the rows). */
 async function firstBytes(url: string, headers: Record<string, string>): Promise<string> {
@@ -28,9 +28,6 @@ function hydrationWarnings(page: Page): string[] {
   page.on('pageerror', (error) => said.push(String(error)));
   return said;
 }
-
-const rowIds = (page: Page) =>
-  page.locator('ul.lists > li').evaluateAll((rows) => rows.map((row) => Number(row.id.replace('lists-', ''))));
 
 type Language = {
   locale: string;

@@ -2,14 +2,9 @@
 // DOM, links that page without JavaScript, search, and live events that land only where
 // they belong.
 import type { Page } from '@playwright/test';
-import { test, expect, waitForLive, listsOf, recordRequestPaths, type AppServer } from './app-server';
+import { test, expect, waitForLive, listsOf, recordRequestPaths, rowIds, type AppServer } from './app-server';
 
 const LOAD = '/api/lists/load';
-
-const rowIds = (page: Page) =>
-  listsOf(page)
-    .locator(':scope > li')
-    .evaluateAll((items) => items.map((li) => Number(li.id.replace('lists-', ''))));
 
 const descending = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => from - i);
 

@@ -2,22 +2,15 @@
 
 mod support;
 
-use support::{spawn_app, TestApp};
-
-async fn page_with(app: &TestApp, path: &str, header: (&str, &str)) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header(header.0, header.1)
-        .send()
-        .await
-        .expect("request sent")
-}
+use support::spawn_app;
 
 #[tokio::test]
 async fn the_page_is_rendered_in_the_language_the_browser_asks_for() {
     let app = spawn_app().await;
     app.create("Einkaufen").await;
-    let german = page_with(&app, "/notes", ("accept-language", "de-CH, en;q=0.5")).await;
+    let german = app
+        .page_response_with("/notes", &[("accept-language", "de-CH, en;q=0.5")])
+        .await;
     let vary = german.headers()["vary"].to_str().unwrap().to_owned();
     assert!(
         vary.contains("accept-language") && vary.contains("cookie"),
@@ -33,7 +26,9 @@ async fn the_page_is_rendered_in_the_language_the_browser_asks_for() {
     let english = app.page("/notes").await;
     assert!(english.contains(r#"<html lang="en" dir="ltr""#));
     assert!(english.contains(r#"aria-label="Lists""#));
-    let arabic = page_with(&app, "/notes", ("accept-language", "ar-EG")).await;
+    let arabic = app
+        .page_response_with("/notes", &[("accept-language", "ar-EG")])
+        .await;
     let arabic = arabic.text().await.unwrap();
     assert!(arabic.contains(r#"<html lang="ar" dir="rtl""#));
     assert!(arabic.contains("القوائم"));
@@ -59,7 +54,9 @@ async fn the_switch_sets_the_cookie_and_goes_back_to_the_same_page_only() {
         .await;
     assert_eq!(elsewhere.headers()["location"], "/notes");
 
-    let chosen = page_with(&app, "/notes", ("cookie", "lang=ar")).await;
+    let chosen = app
+        .page_response_with("/notes", &[("cookie", "lang=ar")])
+        .await;
     assert!(chosen.text().await.unwrap().contains(r#"dir="rtl""#));
 }
 
@@ -67,12 +64,8 @@ async fn the_switch_sets_the_cookie_and_goes_back_to_the_same_page_only() {
 async fn an_unknown_language_is_refused_in_the_visitor_s_language() {
     let app = spawn_app().await;
     let refused = app
-        .client
-        .get(app.url("/language?to=xx"))
-        .header("accept-language", "de")
-        .send()
-        .await
-        .unwrap();
+        .page_response_with("/language?to=xx", &[("accept-language", "de")])
+        .await;
     assert_eq!(refused.status(), 400);
     assert!(!refused.headers().contains_key("set-cookie"));
     assert_eq!(
@@ -91,23 +84,16 @@ async fn an_unknown_language_is_refused_in_the_visitor_s_language() {
 async fn a_refused_form_post_explains_itself_in_the_page_s_language() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .post(app.url("/api/lists/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/notes"))
-        .header("cookie", "lang=de")
-        .form(&[("name", " ")])
-        .send()
-        .await
-        .unwrap();
+        .post_like_a_form_with("create", &[("name", " ")], &[("cookie", "lang=de")])
+        .await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let page = page_with(
-        &app,
-        location.trim_start_matches(&app.url("")),
-        ("cookie", "lang=de"),
-    )
-    .await;
+    let page = app
+        .page_response_with(
+            location.trim_start_matches(&app.url("")),
+            &[("cookie", "lang=de")],
+        )
+        .await;
     let page = page.text().await.unwrap();
     assert!(page.contains("Gib der Liste einen Namen."), "{page}");
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
@@ -116,7 +102,9 @@ async fn a_refused_form_post_explains_itself_in_the_page_s_language() {
 #[tokio::test]
 async fn refusals_are_in_the_visitor_s_language_too() {
     let app = spawn_app().await;
-    let missing = page_with(&app, "/nowhere", ("accept-language", "de")).await;
+    let missing = app
+        .page_response_with("/nowhere", &[("accept-language", "de")])
+        .await;
     assert_eq!(missing.status(), 404);
     assert_eq!(
         missing.text().await.unwrap(),

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 pub fn choose(headers: &HeaderMap) -> Locale {
     if let Some(picked) =
-        cookie(headers, LANGUAGE_COOKIE).and_then(|value| Locale::from_str(value).ok())
+        crate::cookie::read(headers, LANGUAGE_COOKIE).and_then(|value| Locale::from_str(value).ok())
     {
         return picked;
     }
@@ -20,17 +20,6 @@ pub fn choose(headers: &HeaderMap) -> Locale {
         .flat_map(accept_language::parse)
         .collect::<Vec<_>>();
     Locale::find_locale(&asked)
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
 }
 
 #[cfg(test)]

@@ -83,15 +83,8 @@ pub async fn create_list(name: String, key: Option<String>) -> Result<ChangedLis
 #[cfg(feature = "ssr")]
 fn create_key_cookie() -> Option<CreateKey> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CREATE_KEY_COOKIE)
-        .and_then(|(_, value)| CreateKey::parse(value).ok())
+    crate::cookie::read(&parts.headers, CREATE_KEY_COOKIE)
+        .and_then(|value| CreateKey::parse(value).ok())
 }
 
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/rename")]

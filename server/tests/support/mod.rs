@@ -247,21 +247,25 @@ impl TestApp {
 
     /// A GET as it was answered (redirects are not followed).
     pub async fn page_response(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+        self.page_response_with(path, &[]).await
+    }
+
+    /// A GET with extra request headers, as it was answered.
+    pub async fn page_response_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// The body of a GET, as text.
     pub async fn page(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent");
+        let response = self.page_response(path).await;
         response.text().await.expect("text body")
     }
 
@@ -272,14 +276,25 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        self.client
+        self.post_like_a_form_with(endpoint, form, &[]).await
+    }
+
+    /// The same, with extra request headers (a cookie, a language).
+    pub async fn post_like_a_form_with(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
             .post(self.url(&format!("/api/lists/{endpoint}")))
             .header("accept", "text/html")
-            .header("referer", self.url("/notes"))
-            .form(form)
-            .send()
-            .await
-            .expect("request sent")
+            .header("referer", self.url("/notes"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.form(form).send().await.expect("request sent")
     }
 
     pub async fn create(&self, name: &str) -> serde_json::Value {
