@@ -8,7 +8,12 @@ CARGO_LEPTOS_VERSION="0.3.10"
 NIGHTLY="${NIGHTLY:-nightly}"
 export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step also shows the free disk, so a CI log tells how close a run came to full.
+say() {
+  local free
+  free="$(df -h --output=avail "$ROOT" 2>/dev/null | tail -n 1 | tr -d ' ')" || free="?"
+  printf '\033[1m==> %s\033[0m  (%s free)\n' "$*" "$free" >&2
+}
 
 # The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
 wasm_bindgen_version() {
