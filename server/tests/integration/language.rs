@@ -1,6 +1,6 @@
 //! The page's language, as the server chooses and renders it.
 
-mod support;
+use crate::support;
 
 use support::spawn_app;
 

@@ -1,6 +1,6 @@
 //! `GET /api/lists/events`: resume, live delivery, reset, shutdown.
 
-mod support;
+use crate::support;
 
 use futures::StreamExt;
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! `spawn_app()`: the real application on a random port with a fresh database: a
 //! temporary SQLite file, or a new database in the throwaway PostgreSQL cluster that
 //! `scripts/test.sh` starts (`POSTGRES_URL`).
-#![allow(dead_code)] // each test binary uses a different part of this module
 
 use app::lists::ssr::{Database, ListStore, Simulation};
 use server::{config::Settings, database, startup::Application};
@@ -35,24 +34,23 @@ impl Backend {
 }
 
 /// Runs an async test body once per backend, as `name::sqlite` and `name::postgres`.
-#[macro_export]
 macro_rules! on_both_backends {
     ($(async fn $name:ident($backend:ident) $body:block)*) => {$(
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn run($backend: support::Backend) $body
+            async fn run($backend: crate::support::Backend) $body
 
             #[tokio::test]
             async fn sqlite() {
-                run(support::Backend::Sqlite).await
+                run(crate::support::Backend::Sqlite).await
             }
 
             #[tokio::test]
             async fn postgres() {
-                if support::Backend::postgres_available() {
-                    run(support::Backend::Postgres).await
+                if crate::support::Backend::postgres_available() {
+                    run(crate::support::Backend::Postgres).await
                 }
             }
         }

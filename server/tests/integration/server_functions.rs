@@ -1,6 +1,6 @@
 //! The list server functions over real HTTP against a real SQLite file.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::spawn_app;

@@ -1,7 +1,7 @@
 //! `ListStore` directly, on a real SQLite file: keyset pages and their boundaries, search,
 //! the first-page cache, the change log, pruning, seeding and unreadable rows.
 
-mod support;
+use crate::support;
 
 use app::lists::{
     ssr::ListStore, EventSeq, ListId, ListName, ListsPage, ListsQuery, PageStart, SearchTerm,

@@ -1,7 +1,7 @@
 //! The edges: cross-site writes, host names, headers, bad bytes, a busy writer, floods
 //! of idle and slow connections, too many event streams, and creates sent twice.
 
-mod support;
+use crate::support;
 
 use reqwest::{header, StatusCode};
 use std::time::Duration;

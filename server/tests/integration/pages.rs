@@ -1,6 +1,6 @@
 //! `/notes` as the server streams it.
 
-mod support;
+use crate::support;
 
 use futures::StreamExt;
 use std::time::Duration;

@@ -1,0 +1,17 @@
+//! The server's integration tests: the real application on real databases. One test
+//! binary rather than one per file, because each links the whole server: eight of them
+//! cost eight links and several hundred megabytes of disk for nothing.
+//!
+//! Run one group with `cargo test -p server --test integration store::`.
+
+#[macro_use]
+mod support;
+
+mod cli;
+mod hardening;
+mod language;
+mod live_feed;
+mod pages;
+mod server_functions;
+mod static_assets;
+mod store;
