@@ -40,7 +40,7 @@ type Language = {
   retry: string;
   empty: string;
   noMatch: string;
-  /** The "N new lists" button for 1, 2, 3, 11 and 100 new lists. */
+  /** The "N new lists" button for 1, 2, 3, 11 and 100 new lists (German: and 1,000). */
   newLists: [number, string][];
 };
 
@@ -61,6 +61,8 @@ const GERMAN: Language = {
     [3, '3 neue Listen'],
     [11, '11 neue Listen'],
     [100, '100 neue Listen'],
+    // Numbers are written the German way, through the browser's Intl.
+    [1000, '1.000 neue Listen'],
   ],
 };
 

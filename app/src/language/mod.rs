@@ -10,6 +10,7 @@
 pub mod choice;
 mod context;
 mod messages;
+pub mod numbers;
 mod switch;
 
 pub use crate::i18n::Locale;
@@ -70,7 +71,7 @@ mod tests {
     use crate::i18n::td_string;
 
     fn new_lists(locale: Locale, count: usize) -> String {
-        td_string!(locale, new_lists, count = count).to_string()
+        td_string!(locale, new_lists, count = count, number = count).to_string()
     }
 
     #[test]

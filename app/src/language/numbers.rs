@@ -1,0 +1,50 @@
+//! Numbers as each language writes them: its digits and its grouping (`3` is `٣` in
+//! Arabic, `1000` is `1.000` in German). Both sides read CLDR through a well-kept
+//! implementation: the server through ICU4X, the browser through its own `Intl`, which
+//! carries the same data and so costs the first visit no tables.
+
+use super::Locale;
+
+/// `count` written in `locale`'s digits, with its grouping separators.
+pub fn count(locale: Locale, count: usize) -> String {
+    written(locale, count)
+}
+
+#[cfg(feature = "hydrate")]
+fn written(locale: Locale, count: usize) -> String {
+    use leptos_i18n::Locale as _;
+    // Counts of lists stay far below 2^53, where an f64 holds every integer exactly.
+    js_sys::Number::from(count as f64)
+        .to_locale_string(locale.as_str())
+        .into()
+}
+
+#[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+fn written(locale: Locale, count: usize) -> String {
+    use icu_decimal::{input::Decimal, DecimalFormatter};
+    use leptos_i18n::Locale as _;
+    match DecimalFormatter::try_new(locale.as_icu_locale().into(), Default::default()) {
+        Ok(formatter) => formatter.format(&Decimal::from(count)).to_string(),
+        // The compiled data covers every CLDR locale; plain digits if that ever changes.
+        Err(_) => count.to_string(),
+    }
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn written(_: Locale, count: usize) -> String {
+    count.to_string()
+}
+
+#[cfg(all(test, feature = "ssr", not(feature = "hydrate")))]
+mod tests {
+    use super::{count, Locale};
+
+    #[test]
+    fn each_language_writes_its_own_digits_and_grouping() {
+        assert_eq!(count(Locale::en, 3), "3");
+        assert_eq!(count(Locale::en, 1000), "1,000");
+        assert_eq!(count(Locale::de, 1000), "1.000");
+        assert_eq!(count(Locale::ar, 3), "3");
+        assert_eq!(count(Locale::ar, 1000), "1,000");
+    }
+}
