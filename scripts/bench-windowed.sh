@@ -2,7 +2,8 @@
 # Windowed lists with a million lists (issue 8), on the release binary over loopback:
 #  1. /notes with 1,000 and with 1,000,000 lists: bytes and time per page;
 #  2. server RSS after 300 requests mixing first pages, older pages and searches (1M);
-#  3. search time with 1M lists for a term that matches nothing and one that matches many;
+#  3. search time with 1M lists for a term that matches nothing and one that matches many,
+#     and /notes while 8 clients flood the server with two-letter searches (which scan);
 #  4. /notes?q=e rendered per request (500 lists, a full page of 50) against nginx serving
 #     the same bytes (`worker_processes 1; access_log off;`), wrk -t1 -c16.
 # Usage: scripts/bench-windowed.sh [seconds per wrk run, default 10]
@@ -30,6 +31,13 @@ hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status"; }
 timed() { # timed N URL
   for _ in $(seq "$1"); do curl -s -o "$work/body" -w '%{time_total}\n' "$2"; done |
     sort -n | awk '{ t[NR] = $1 } END { printf "%.1f", 1000 * t[int((NR + 1) / 2)] }'
+}
+
+# Median and slowest of N requests for random older pages (1M lists), in ms, as "a | b".
+pages() { # pages N
+  for _ in $(seq "$1"); do
+    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:3200/notes?after=$((RANDOM * 30))"
+  done | sort -n | awk '{ t[NR] = $1 } END { printf "%.1f ms | %.1f ms", 1000 * t[int((NR + 1) / 2)], 1000 * t[NR] }'
 }
 
 say "seeding 1,000 and 1,000,000 lists"
@@ -71,6 +79,19 @@ for term in zzzqx lorem dolor ipsum "sit am" e zq; do
   found=$(curl -s --data-urlencode "q=$term" http://127.0.0.1:3200/api/lists/load | grep -o '"id"' | wc -l || true)
   printf '| %s (%s on the first page) | %s ms |\n' "$term" "$found" "$ms"
 done
+
+# Two-letter searches scan; a flood of them must not stall everyone else's pages.
+say "/notes while 8 clients keep searching for a pair of letters that matches nothing"
+idle_pages="$(pages 40)"
+wrk -t2 -c8 -d20s --timeout 30s "http://127.0.0.1:3200/notes?q=zq" >"$work/flood" 2>&1 &
+flood=$!
+sleep 3
+busy_pages="$(pages 40)"
+wait "$flood"
+printf '\n| /notes?after=random, 40 requests | median | slowest |\n|---|---|---|\n'
+printf '| idle | %s |\n| during the flood | %s |\n' "$idle_pages" "$busy_pages"
+printf 'searches for zq answered during the flood: %s per second\n' \
+  "$(awk '/Requests\/sec/ { print $2 }' "$work/flood")"
 stop
 
 say "/notes?q=e with 500 lists, rendered per request, against nginx serving the same bytes"

@@ -17,6 +17,9 @@ pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres"
 
 /// SQLite connections that read at once; in WAL mode they all read while one writes.
 const SQLITE_READERS: u32 = 8;
+/// Connections for searches that scan (see `SqliteDb::scanner`): at most two run at once,
+/// whatever the number of clients asking.
+const SQLITE_SCANNERS: u32 = 6;
 /// PostgreSQL connections per instance (reads and writes; writes take turns anyway).
 const POSTGRES_CONNECTIONS: u32 = 16;
 
@@ -100,11 +103,17 @@ async fn open_sqlite(
     let reader = SqlitePoolOptions::new()
         .max_connections(SQLITE_READERS)
         .min_connections(1)
+        .connect_with(options.clone().read_only(true))
+        .await
+        .map_err(DatabaseError::Open)?;
+    let scanner = SqlitePoolOptions::new()
+        .max_connections(SQLITE_SCANNERS)
         .connect_with(options.read_only(true))
         .await
         .map_err(DatabaseError::Open)?;
     Ok(Database::Sqlite(SqliteDb {
         reader,
+        scanner,
         writer,
         write_wait,
     }))

@@ -20,6 +20,13 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 pub struct SqliteDb {
     /// Read-only connections, for pages, the change log and checks.
     pub reader: SqlitePool,
+    /// Read-only connections for searches too short for the trigram index, which walk
+    /// the active lists and, for a rare pair of letters, the whole table. Their own few
+    /// connections bound how many run at once even when their callers stop waiting (a
+    /// statement SQLite runs cannot be called back; its connection is busy until it
+    /// ends), and leave every `reader` free: a flood of them once held all of those and
+    /// stalled every page (BENCHMARKS.md).
+    pub scanner: SqlitePool,
     /// The one connection that writes.
     pub writer: SqlitePool,
     /// How long a write waits for its turn before the caller is told the server is busy.
@@ -42,6 +49,7 @@ impl SqliteDb {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+        self.scanner.close().await;
     }
 
     /// One page as a single statement: its rows, its existence check and the change-log
@@ -67,7 +75,11 @@ impl SqliteDb {
             }
             Search::Short(term) => statement = statement.bind(*term),
         }
-        let rows = statement.fetch_all(&self.reader).await?;
+        let pool = match search {
+            Search::Short(_) => &self.scanner,
+            Search::All | Search::Long(_) => &self.reader,
+        };
+        let rows = statement.fetch_all(pool).await?;
         Ok(PageRows {
             cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
             beyond: rows.first().is_some_and(|row| row.1),
