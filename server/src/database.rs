@@ -17,8 +17,8 @@ pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres"
 
 /// SQLite connections that read at once; in WAL mode they all read while one writes.
 const SQLITE_READERS: u32 = 8;
-/// Connections for searches that scan (see `SqliteDb::scanner`): at most two run at once,
-/// whatever the number of clients asking.
+/// Connections for searches that scan (see `SqliteDb::scanner`): at most six run at once,
+/// whatever the number of clients asking, and the eight readers stay free for pages.
 const SQLITE_SCANNERS: u32 = 6;
 /// PostgreSQL connections per instance (reads and writes; writes take turns anyway).
 const POSTGRES_CONNECTIONS: u32 = 16;

@@ -1,7 +1,8 @@
-//! Numbers as each language writes them: its digits and its grouping (`3` is `٣` in
-//! Arabic, `1000` is `1.000` in German). Both sides read CLDR through a well-kept
-//! implementation: the server through ICU4X, the browser through its own `Intl`, which
-//! carries the same data and so costs the first visit no tables.
+//! Numbers as each language writes them: its digits and its grouping (`1000` is `1,000`
+//! in English and `1.000` in German; CLDR writes Arabic with Latin digits). Both sides
+//! read CLDR through a well-kept implementation: the server through ICU4X, the browser
+//! through its own `Intl`, which carries the same data and so costs the first visit no
+//! tables.
 
 use super::Locale;
 
