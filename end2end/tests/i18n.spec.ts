@@ -113,7 +113,8 @@ for (const language of [GERMAN, ARABIC]) {
       browser,
       startServer,
     }) => {
-      const server = await startServer({ latencyMs: 800 });
+      // The skeleton shows while the load waits; long enough to be seen on a busy machine.
+      const server = await startServer({ latencyMs: 1500 });
       const page = await pageIn(browser, language);
       const warnings = hydrationWarnings(page);
       const navigation = page.goto(server.notesUrl, { waitUntil: 'commit' });
