@@ -7,12 +7,8 @@
 use super::Locale;
 
 /// `count` written in `locale`'s digits, with its grouping separators.
-pub fn count(locale: Locale, count: usize) -> String {
-    written(locale, count)
-}
-
 #[cfg(feature = "hydrate")]
-fn written(locale: Locale, count: usize) -> String {
+pub fn count(locale: Locale, count: usize) -> String {
     use leptos_i18n::Locale as _;
     // Counts of lists stay far below 2^53, where an f64 holds every integer exactly.
     js_sys::Number::from(count as f64)
@@ -20,8 +16,9 @@ fn written(locale: Locale, count: usize) -> String {
         .into()
 }
 
+/// `count` written in `locale`'s digits, with its grouping separators.
 #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
-fn written(locale: Locale, count: usize) -> String {
+pub fn count(locale: Locale, count: usize) -> String {
     use icu_decimal::{input::Decimal, DecimalFormatter};
     use leptos_i18n::Locale as _;
     match DecimalFormatter::try_new(locale.as_icu_locale().into(), Default::default()) {
@@ -31,8 +28,9 @@ fn written(locale: Locale, count: usize) -> String {
     }
 }
 
+/// A build for neither side (`cargo check -p app` alone): plain digits.
 #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-fn written(_: Locale, count: usize) -> String {
+pub fn count(_: Locale, count: usize) -> String {
     count.to_string()
 }
 
