@@ -235,7 +235,11 @@ export function rowIds(page: Page): Promise<number[]> {
     .evaluateAll((items) => items.map((li) => Number(li.id.replace('lists-', ''))));
 }
 
-/** Records the path of every request the page makes from now on that `keep` accepts. */
+/**
+ * Records the path of every request the page makes from now on that `keep` accepts.
+ * Playwright may report a request after the page (and even the server) has acted on its
+ * response, so assert on the result with `expect.poll`, not once.
+ */
 export function recordRequestPaths(page: Page, keep: (path: string) => boolean): string[] {
   const paths: string[] = [];
   page.on('request', (request) => {

@@ -55,7 +55,7 @@ test('creating by keyboard adds exactly one row, at the top @both', async ({ pag
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
   expect(await rowChanges(page)).toEqual({ added: ['lists-4'], removed: [], keptNodes: true });
-  expect(calls).toEqual(['/api/lists/create']);
+  await expect.poll(() => calls).toEqual(['/api/lists/create']);
   expect(server.sql("SELECT count(*) FROM lists WHERE name = 'Groceries'")).toBe('1');
 });
 
@@ -65,7 +65,7 @@ test('the Add list button creates too, and each change is one request', async ({
   await page.getByLabel('List name').fill('Trip');
   await page.getByRole('button', { name: 'Add list' }).click();
   await expect(page.locator('#lists-2')).toContainText('Trip');
-  expect(calls).toEqual(['/api/lists/create']);
+  await expect.poll(() => calls).toEqual(['/api/lists/create']);
   expect((await rowChanges(page)).added).toEqual(['lists-2']);
 });
 
@@ -87,7 +87,7 @@ test('renaming by keyboard changes the text of one row and adds or removes none 
   expect(await page.evaluate(() => document.getElementById('lists-2') === (window as any).__nodes.get('lists-2'))).toBe(true);
   // The rename shows at once (optimistic); the server has it a moment later.
   await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 2')).toBe('Renamed list');
-  expect(calls).toEqual(['/api/lists/rename']);
+  await expect.poll(() => calls).toEqual(['/api/lists/rename']);
 });
 
 test('Escape cancels a rename and Save saves one', async ({ page, startServer }) => {
@@ -106,7 +106,7 @@ test('Escape cancels a rename and Save saves one', async ({ page, startServer })
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(row.locator('.list-name')).toHaveText('Saved by mouse');
   await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 1')).toBe('Saved by mouse');
-  expect(calls).toEqual(['/api/lists/rename']);
+  await expect.poll(() => calls).toEqual(['/api/lists/rename']);
 });
 
 test('deleting removes exactly one row and keeps the list in the database; Undo puts it back in place @both', async ({ page, startServer }) => {
@@ -119,7 +119,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   await expect(status).toBeVisible();
   expect(await rowChanges(page, ['lists-3'])).toEqual({ added: [], removed: ['lists-3'], keptNodes: true });
   await expect.poll(() => server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('1');
-  expect(calls).toEqual(['/api/lists/delete']);
+  await expect.poll(() => calls).toEqual(['/api/lists/delete']);
 
   const undo = status.getByRole('button', { name: 'Undo' });
   await expect(undo).toBeFocused();
@@ -130,7 +130,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   expect(changes.added).toEqual(['lists-3']);
   expect(changes.removed).toEqual(['lists-3']);
   expect(changes.keptNodes).toBe(true);
-  expect(calls).toEqual(['/api/lists/delete', '/api/lists/restore']);
+  await expect.poll(() => calls).toEqual(['/api/lists/delete', '/api/lists/restore']);
   expect(server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('0');
   await expect(page.getByText('List deleted')).toHaveCount(0);
 
