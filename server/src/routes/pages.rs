@@ -1,4 +1,5 @@
-//! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response.
+//! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response;
+//! pages with a query (cursor, search, form error) in order, rows in place.
 
 use super::{compression::Encoding, page_cache::Tee, refusal::refuse, AppState};
 use app::{
@@ -38,6 +39,11 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
     // the knobs make every load different.
     let simulated = state.lists.simulation.is_active();
     let cacheable = requested == RequestedPage::default() && !simulated;
+    // A page with a query is where the paging links, the search form and the form's error
+    // lead when the browser runs no JavaScript (with it, the page loads rows itself and
+    // never navigates there). Such a browser cannot swap in rows streamed out of order, so
+    // these pages wait for their rows and are rendered in order, rows in place.
+    let in_order = requested != RequestedPage::default();
     let encoding = Encoding::preferred(request.headers());
     let store = state.lists.store.clone();
     let generation = store.generation();
@@ -60,9 +66,10 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         ..
     } = state;
     // The knobs exist to show the skeleton and the error state, so they are not waited on.
-    let preloaded = match simulated {
-        true => None,
-        false => tokio::time::timeout(PRELOAD_WAIT, lists.load(&requested.query))
+    let preloaded = match (simulated, in_order) {
+        (true, _) => None,
+        (false, true) => Some(lists.load(&requested.query).await),
+        (false, false) => tokio::time::timeout(PRELOAD_WAIT, lists.load(&requested.query))
             .await
             .ok(),
     };
@@ -75,22 +82,24 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         _ => None,
     };
     let nonce = Nonce::new();
-    let render = leptos_axum::render_app_to_stream_with_context(
-        {
-            let nonce = nonce.clone();
-            move || {
-                provide_context(lists.clone());
-                provide_context(requested.clone());
-                provide_context(nonce.clone());
-                provide_context(PageLanguage(language));
-                if let Some(preloaded) = preloaded.clone() {
-                    provide_context(preloaded);
-                }
+    let context = {
+        let nonce = nonce.clone();
+        move || {
+            provide_context(lists.clone());
+            provide_context(requested.clone());
+            provide_context(nonce.clone());
+            provide_context(PageLanguage(language));
+            if let Some(preloaded) = preloaded.clone() {
+                provide_context(preloaded);
             }
-        },
-        move || app::shell(leptos.clone(), assets.clone(), language),
-    );
-    let response = render(request).await;
+        }
+    };
+    let page = move || app::shell(leptos.clone(), assets.clone(), language);
+    let response = if in_order {
+        leptos_axum::render_app_to_stream_in_order_with_context(context, page)(request).await
+    } else {
+        leptos_axum::render_app_to_stream_with_context(context, page)(request).await
+    };
     if response.status() != StatusCode::OK {
         return page_headers(response, &nonce);
     }

@@ -164,6 +164,49 @@ async fn rows_that_are_ready_are_rendered_in_place_without_a_skeleton() {
     );
 }
 
+/// Without JavaScript a row streamed out of order (in a `<template>` a script swaps in)
+/// never shows, and these pages are where a browser without it navigates.
+fn shown_without_javascript(html: &str) -> bool {
+    !html.contains("<template") && !html.contains(r#"aria-busy="true""#)
+}
+
+#[tokio::test]
+async fn pages_with_a_query_show_their_rows_in_place_however_slow_the_load() {
+    let app = spawn_app_with(Options {
+        latency: Duration::from_millis(300),
+        ..Options::default()
+    })
+    .await;
+    for name in ["list one", "list two", "list three"] {
+        app.create(name).await;
+    }
+    for (path, rows) in [
+        ("/notes?before=3", vec!["2", "1"]),
+        ("/notes?after=1", vec!["3", "2"]),
+        ("/notes?q=list+t", vec!["3", "2"]),
+    ] {
+        let html = app.page(path).await;
+        assert_eq!(rows_in(&html), rows, "{path}");
+        assert!(shown_without_javascript(&html), "{path}: {html}");
+    }
+    // The plain page still streams: skeleton first.
+    let first = app.page("/notes").await;
+    assert!(!shown_without_javascript(&first));
+}
+
+#[tokio::test]
+async fn a_failed_load_of_a_page_with_a_query_shows_its_error_in_place() {
+    let app = spawn_app_with(Options {
+        failure_rate: 1.0,
+        latency: Duration::from_millis(100),
+        ..Options::default()
+    })
+    .await;
+    let html = app.page("/notes?before=3").await;
+    assert!(html.contains("Error fetching data"));
+    assert!(shown_without_javascript(&html), "{html}");
+}
+
 #[tokio::test]
 async fn pages_of_fifty_follow_their_cursor_and_link_to_their_neighbours() {
     let app = spawn_app().await;
