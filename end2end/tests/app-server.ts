@@ -248,3 +248,37 @@ export function recordRequestPaths(page: Page, keep: (path: string) => boolean):
   });
   return paths;
 }
+
+/** Runs in the page: on every frame, until it happens, looks for `selector` laid out on
+ * screen while nothing matches `absent`, and notes it in `window.__shown`. */
+function lookEveryFrame([selector, absent]: [string, string | null]) {
+  const w = window as any;
+  w.__shown = false;
+  const look = () => {
+    const element = document.querySelector(selector);
+    const laidOut = element !== null && element.getBoundingClientRect().height > 0;
+    if (laidOut && (absent === null || document.querySelector(absent) === null)) w.__shown = true;
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}
+
+/**
+ * Watches, frame by frame, for `selector` to be on screen while `absent` is not (a
+ * skeleton before its rows, say), from the next page the tab opens or from now on. A
+ * state shown for a second can slip between the polls of `expect` on a busy machine;
+ * a look on every frame cannot miss it. Call the result to assert it was seen.
+ */
+export async function watchShown(
+  page: Page,
+  selector: string,
+  options: { absent?: string; from: 'next page' | 'now' },
+): Promise<() => Promise<void>> {
+  const arg: [string, string | null] = [selector, options.absent ?? null];
+  if (options.from === 'now') await page.evaluate(lookEveryFrame, arg);
+  else await page.addInitScript(lookEveryFrame, arg);
+  return () =>
+    expect
+      .poll(() => page.evaluate(() => (window as any).__shown === true), { message: `${selector} was shown` })
+      .toBe(true);
+}

@@ -2,7 +2,7 @@
 // Accept-Language, else English), in the first bytes, and switchable with or without
 // JavaScript.
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, rowIds, waitForHydration, waitForLive, type AppServer } from './app-server';
+import { test, expect, rowIds, waitForHydration, waitForLive, watchShown, type AppServer } from './app-server';
 
 /** Reads the response up to the end of its first flush (the skeleton, before the rows). */
 async function firstBytes(url: string, headers: Record<string, string>): Promise<string> {
@@ -113,13 +113,13 @@ for (const language of [GERMAN, ARABIC]) {
       browser,
       startServer,
     }) => {
-      // The skeleton shows while the load waits; long enough to be seen on a busy machine.
-      const server = await startServer({ latencyMs: 1500 });
+      // The skeleton shows while the load waits.
+      const server = await startServer({ latencyMs: 800 });
       const page = await pageIn(browser, language);
       const warnings = hydrationWarnings(page);
-      const navigation = page.goto(server.notesUrl, { waitUntil: 'commit' });
-      await expect(page.getByRole('list', { name: language.loading }).first()).toBeVisible();
-      await navigation;
+      const skeleton = await watchShown(page, `ul[aria-label="${language.loading}"]`, { from: 'next page' });
+      await page.goto(server.notesUrl);
+      await skeleton();
       await expect(page.locator('html')).toHaveAttribute('lang', language.lang);
       await expect(page.locator('html')).toHaveAttribute('dir', language.dir);
       await expect(page.getByText(language.empty)).toBeVisible();

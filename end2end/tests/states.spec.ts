@@ -1,8 +1,10 @@
 // The four states of /notes: skeleton, error with Retry, empty, rows.
-import { test, expect, waitForHydration, listsOf } from './app-server';
+import { test, expect, waitForHydration, listsOf, watchShown } from './app-server';
 
 // Visible busy lists only: the page also holds a hidden skeleton for search resets.
-const skeleton = (page: import('@playwright/test').Page) => page.locator('[aria-busy="true"]:visible');
+const BUSY = '[aria-busy="true"]';
+const ROWS = 'ul[aria-label="Lists"]';
+const skeleton = (page: import('@playwright/test').Page) => page.locator(`${BUSY}:visible`);
 
 test('the skeleton is in the first bytes of the response, the rows follow in the same response @both', async ({ startServer }) => {
   const server = await startServer({ seed: 3, latencyMs: 1500 });
@@ -32,11 +34,10 @@ test('in the browser the skeleton shows first, then the rows, with no second req
   const server = await startServer({ seed: 4, latencyMs: 1200 });
   const requests: string[] = [];
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
-  const navigation = page.goto(server.notesUrl, { waitUntil: 'commit' });
-  await expect(skeleton(page).locator('li')).toHaveCount(10);
-  await expect(listsOf(page)).toHaveCount(0);
-  await navigation;
+  const skeletonAlone = await watchShown(page, BUSY, { absent: ROWS, from: 'next page' });
+  await page.goto(server.notesUrl, { waitUntil: 'commit' });
   await expect(listsOf(page).locator(':scope > li')).toHaveCount(4);
+  await skeletonAlone();
   await expect(skeleton(page)).toHaveCount(0);
   await waitForHydration(page);
   expect(requests.filter((path) => path === '/notes')).toHaveLength(1);
@@ -54,7 +55,6 @@ test('the skeleton pulses, and stops under prefers-reduced-motion', async ({ pag
 });
 
 test('a failed load shows an alert; Retry loads again in place, skeleton first @both', async ({ page, startServer }) => {
-  // The latency keeps the skeleton up long enough to be seen after Retry.
   const server = await startServer({ seed: 2, failureRate: 1, latencyMs: 800 });
   await page.goto(server.notesUrl);
   const alert = page.getByRole('alert');
@@ -63,9 +63,9 @@ test('a failed load shows an alert; Retry loads again in place, skeleton first @
   await waitForHydration(page);
   await page.evaluate(() => ((window as any).__sameDocument = true));
 
+  const skeletonAlone = await watchShown(page, BUSY, { absent: '[role="alert"]', from: 'now' });
   await alert.getByRole('button', { name: 'Retry' }).click();
-  await expect(skeleton(page).locator('li')).toHaveCount(10);
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  await skeletonAlone();
   await expect(page.getByRole('alert')).toContainText('Error fetching data');
   await expect(skeleton(page)).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
