@@ -17,9 +17,9 @@ use leptos::server_fn::ServerFn;
 use leptos::{nonce::Nonce, prelude::provide_context};
 use std::time::Duration;
 
-/// How long the handler waits for the page's rows before it starts sending. Rows ready by
-/// then are rendered in place; a slower load streams the skeleton first and the rows
-/// later in the same response.
+/// How long the handler waits for the plain `/notes`'s rows before it starts sending. Rows
+/// ready by then are rendered in place; a slower load streams the skeleton first and the
+/// rows later in the same response. Pages with a query wait for their rows.
 const PRELOAD_WAIT: Duration = Duration::from_millis(50);
 
 pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Response {
