@@ -38,12 +38,13 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
     // Only the newest page, with no search and no form error, is the same for everyone;
     // the knobs make every load different.
     let simulated = state.lists.simulation.is_active();
-    let cacheable = requested == RequestedPage::default() && !simulated;
+    let plain = requested == RequestedPage::default();
+    let cacheable = plain && !simulated;
     // A page with a query is where the paging links, the search form and the form's error
     // lead when the browser runs no JavaScript (with it, the page loads rows itself and
     // never navigates there). Such a browser cannot swap in rows streamed out of order, so
     // these pages wait for their rows and are rendered in order, rows in place.
-    let in_order = requested != RequestedPage::default();
+    let in_order = !plain;
     let encoding = Encoding::preferred(request.headers());
     let store = state.lists.store.clone();
     let generation = store.generation();
