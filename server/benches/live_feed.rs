@@ -5,105 +5,32 @@
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench live_feed`.
 
+mod support;
+
 use std::{
-    path::PathBuf,
-    process::{Child, Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
+use support::{binary, percentile, rss_kib, Launch, Server};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
 };
 
-const ADDR: &str = "127.0.0.1:3195";
 const STREAMS_FOR_MEMORY: usize = 1_000;
 const STREAMS_FOR_FAN_OUT: usize = 100;
 const FAN_OUT_EVENTS: usize = 20_000;
 const LATENCY_SAMPLES: usize = 300;
 
-struct Server {
-    child: Child,
-    _dir: tempfile::TempDir,
-    binary: PathBuf,
-    database_url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-async fn start_server() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let binary = root().join("target/release/async-streamer");
-    assert!(binary.exists(), "run scripts/build.sh first");
-    // BENCH_POSTGRES_URL (a cluster's `postgres` database): run on a new PostgreSQL
-    // database there instead of a SQLite file (scripts/bench-postgres.sh).
-    let database_url = match std::env::var("BENCH_POSTGRES_URL") {
-        Ok(admin) => {
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(base, _)| base);
-            let unique = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |since| since.as_nanos());
-            format!("{base}/bench_{unique}")
-        }
-        Err(_) => format!("sqlite://{}", dir.path().join("lists.db").display()),
-    };
-    let child = Command::new(&binary)
-        .arg("serve")
-        .env("DATABASE_URL", &database_url)
-        .env("LEPTOS_SITE_ADDR", ADDR)
-        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
-        // The defaults (512 streams, 768 connections) are below what this bench opens.
-        .env("MAX_EVENT_STREAMS", "2000")
-        .env("MAX_CONNECTIONS", "2000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    for _ in 0..100 {
-        if TcpStream::connect(ADDR).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        _dir: dir,
-        binary,
-        database_url,
-    }
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmRSS:"))
-                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// An open `text/event-stream`, read line by line.
 struct Stream(BufReader<TcpStream>);
 
 impl Stream {
-    async fn open(after: i64) -> Self {
-        let mut tcp = TcpStream::connect(ADDR).await.expect("connect");
+    async fn open(addr: &str, after: i64) -> Self {
+        let mut tcp = TcpStream::connect(addr).await.expect("connect");
         tcp.set_nodelay(true).expect("nodelay");
         let request = format!(
-            "GET /api/lists/events?after={after} HTTP/1.1\r\nHost: {ADDR}\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /api/lists/events?after={after} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
         );
         tcp.write_all(request.as_bytes()).await.expect("request");
         let mut stream = Self(BufReader::new(tcp));
@@ -137,17 +64,13 @@ impl Stream {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 async fn memory(server: &Server) -> Vec<Stream> {
-    let pid = server.child.id();
+    let pid = server.pid();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = rss_kib(pid);
     let mut streams = Vec::with_capacity(STREAMS_FOR_MEMORY);
     for _ in 0..STREAMS_FOR_MEMORY {
-        streams.push(Stream::open(0).await);
+        streams.push(Stream::open(&server.addr(), 0).await);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after = rss_kib(pid);
@@ -172,7 +95,7 @@ async fn fan_out(server: &Server, streams: Vec<Stream>) {
             })
         })
         .collect();
-    let seeded = Command::new(&server.binary)
+    let seeded = Command::new(binary())
         .args(["seed", "--count", &FAN_OUT_EVENTS.to_string()])
         .env("DATABASE_URL", &server.database_url)
         .env("RUST_LOG", "warn")
@@ -191,12 +114,12 @@ async fn fan_out(server: &Server, streams: Vec<Stream>) {
     );
 }
 
-async fn latency() {
+async fn latency(server: &Server) {
     let client = reqwest::Client::new();
     // The log position to listen from: that of a first create (the page load answers in
     // the browser's binary encoding, a create in JSON).
     let first: serde_json::Value = client
-        .post(format!("http://{ADDR}/api/lists/create"))
+        .post(format!("{}/api/lists/create", server.base()))
         .form(&[("name", "latency start")])
         .send()
         .await
@@ -204,11 +127,11 @@ async fn latency() {
         .json()
         .await
         .expect("json");
-    let mut listener = Stream::open(first["seq"].as_i64().expect("seq")).await;
+    let mut listener = Stream::open(&server.addr(), first["seq"].as_i64().expect("seq")).await;
     let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
     for n in 0..LATENCY_SAMPLES {
         let response = client
-            .post(format!("http://{ADDR}/api/lists/create"))
+            .post(format!("{}/api/lists/create", server.base()))
             .form(&[("name", format!("latency {n}"))])
             .send()
             .await
@@ -230,10 +153,15 @@ async fn latency() {
 
 #[tokio::main]
 async fn main() {
-    let server = start_server().await;
+    let server = Server::start(Launch {
+        log_filter: Some("warn"),
+        ..Launch::default()
+    })
+    .await
+    .expect("server starts");
     println!("| measure | result |\n|---|---|");
     let mut streams = memory(&server).await;
     streams.truncate(STREAMS_FOR_FAN_OUT);
     fan_out(&server, streams).await;
-    latency().await;
+    latency(&server).await;
 }

@@ -50,12 +50,24 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "ALLOWED_HOSTS", value_delimiter = ',')]
     pub allowed_hosts: Vec<String>,
     /// Open connections at most, kept below the open-file limit; a further one takes the
-    /// place of the oldest idle connection, or waits while all are busy.
-    #[arg(long, global = true, env = "MAX_CONNECTIONS", default_value_t = 768)]
-    pub max_connections: usize,
-    /// Open event streams at most; more are answered 503 with Retry-After.
-    #[arg(long, global = true, env = "MAX_EVENT_STREAMS", default_value_t = 512)]
-    pub max_event_streams: usize,
+    /// place of the oldest idle connection, or waits while all are busy. Default: what
+    /// the open-file limit and the memory allow (see `capacity`).
+    #[arg(long, global = true, env = "MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Open event streams at most; more are answered 503 with Retry-After. Default: seven
+    /// eighths of the connections.
+    #[arg(long, global = true, env = "MAX_EVENT_STREAMS")]
+    pub max_event_streams: Option<usize>,
+    /// Seconds an event stream may leave an event unsent because its client stopped
+    /// reading before it is closed (its slot and socket buffers are freed; a browser
+    /// reconnects and resumes).
+    #[arg(
+        long,
+        global = true,
+        env = "EVENT_STREAM_STALL_SECS",
+        default_value_t = 20
+    )]
+    pub event_stream_stall_secs: u64,
     /// Seconds a client has to send a request's headers (and a keep-alive connection may idle).
     #[arg(
         long,
@@ -83,8 +95,11 @@ pub struct Settings {
     pub change_log_retention: Duration,
     pub write_wait: Duration,
     pub allowed_hosts: Vec<String>,
-    pub max_connections: usize,
-    pub max_event_streams: usize,
+    /// `None`: derived from the machine (see `capacity`).
+    pub max_connections: Option<usize>,
+    /// `None`: derived from the connections (see `capacity`).
+    pub max_event_streams: Option<usize>,
+    pub event_stream_stall: Duration,
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
 }
@@ -113,8 +128,9 @@ impl SettingsArgs {
             change_log_retention: Duration::from_secs(self.change_log_retention_secs),
             write_wait: Duration::from_millis(self.write_wait_ms),
             allowed_hosts: self.allowed_hosts,
-            max_connections: self.max_connections.max(1),
+            max_connections: self.max_connections,
             max_event_streams: self.max_event_streams,
+            event_stream_stall: Duration::from_secs(self.event_stream_stall_secs.max(1)),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
             body_read_timeout: Duration::from_secs(self.body_read_timeout_secs.max(1)),
         })

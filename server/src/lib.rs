@@ -1,10 +1,12 @@
 //! The async-streamer server: wires the `app` crate into axum.
 //!
-//! `cli` dispatches the commands; `config` reads the environment; `database` opens the
-//! pool and migrates; `startup` builds the application; `routes` maps URLs to handlers;
-//! `live` fans the change log out to browsers; `shutdown` ends it all on a signal.
+//! `cli` dispatches the commands; `config` reads the environment; `capacity` sizes the
+//! connection caps from the machine; `database` opens the pool and migrates; `startup`
+//! builds the application; `routes` maps URLs to handlers; `live` fans the change log
+//! out to browsers; `shutdown` ends it all on a signal.
 
 pub mod assets;
+pub mod capacity;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -3,9 +3,10 @@
 use crate::serve::{self, ConnectionLimits};
 use crate::{
     assets,
+    capacity::{Capacity, Machine},
     config::Settings,
     database::{self, DatabaseError},
-    live::ChangeFeed,
+    live::{ChangeFeed, FeedLimits},
     routes::{self, AppState},
 };
 use app::lists::ssr::Database;
@@ -39,6 +40,7 @@ pub struct Application {
     router: Router,
     database: Database,
     limits: ConnectionLimits,
+    max_event_streams: usize,
     shutdown: CancellationToken,
 }
 
@@ -46,9 +48,6 @@ pub struct Application {
 /// 128 made a flood overflow the queue, and each dropped connection's client waited a
 /// second or more to try again.
 const LISTEN_BACKLOG: u32 = 1024;
-
-/// Descriptors kept free of connections: the database files, the log, the listener.
-const RESERVED_FILES: u64 = 64;
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
@@ -59,10 +58,20 @@ impl Application {
         let db = database::open(&settings.database_url, settings.write_wait).await?;
         let store = ListStore::new(db.clone());
         let shutdown = CancellationToken::new();
+        // Connections stay well below the open-file limit, so that a flood of them can
+        // never leave the server without a descriptor for its own work.
+        let capacity = Capacity::derive(
+            Machine::read(),
+            settings.max_connections,
+            settings.max_event_streams,
+        );
         let feed = ChangeFeed::start(
             store.clone(),
-            settings.change_log_retention,
-            settings.max_event_streams,
+            FeedLimits {
+                retention: settings.change_log_retention,
+                max_streams: capacity.max_event_streams,
+                stall: settings.event_stream_stall,
+            },
             shutdown.clone(),
         )
         .await?;
@@ -84,12 +93,8 @@ impl Application {
             assets: page_assets,
             page_cache: routes::PageCache::default(),
         };
-        // Connections stay well below the open-file limit, so that a flood of them can
-        // never leave the server without a descriptor for its own work.
-        let file_limit = serve::raise_open_file_limit().unwrap_or(1024);
-        let room = usize::try_from(file_limit.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX);
         let limits = ConnectionLimits {
-            max_connections: settings.max_connections.min(room.max(1)),
+            max_connections: capacity.max_connections,
             header_read_timeout: settings.header_read_timeout,
             drain: DRAIN,
         };
@@ -98,6 +103,7 @@ impl Application {
             router: routes::router(state, hashed, settings.body_read_timeout),
             database: db,
             limits,
+            max_event_streams: capacity.max_event_streams,
             shutdown,
         })
     }
@@ -116,6 +122,7 @@ impl Application {
         let addr = self.local_addr().map_err(StartupError::Serve)?;
         tracing::info!(
             max_connections = self.limits.max_connections,
+            max_event_streams = self.max_event_streams,
             "listening on http://{addr}/notes"
         );
         serve::serve(self.listener, self.router, self.limits, self.shutdown).await;

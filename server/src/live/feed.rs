@@ -1,10 +1,20 @@
-//! `ChangeFeed`: tails the change log and broadcasts each new entry once, serialized once.
+//! `ChangeFeed`: tails the change log and broadcasts each new entry once, encoded once.
 
+use super::streams::{OpenStreams, StreamGuard};
+use crate::serve::ConnectionCloser;
 use app::lists::{
     ssr::{ListStore, StoreError},
     EventSeq, ListEvent,
 };
-use std::{sync::Arc, time::Duration};
+use axum::body::Bytes;
+use serde::Deserialize;
+use std::{
+    sync::{
+        atomic::{AtomicI64, AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
@@ -14,89 +24,216 @@ const RING: usize = 1024;
 pub(crate) const PAGE: u32 = 500;
 /// How often old entries are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Comments on idle streams, so that proxies do not cut them.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often refused streams are counted in the log: one line per interval, however many.
+const REFUSALS_REPORTED_EVERY: Duration = Duration::from_secs(10);
 
-/// One change-log entry, ready to send in either encoding: its position, its JSON (for
-/// any client) and its postcard text (what the page reads; see `app::wire`).
+/// How each event's `data` is written: JSON for any client, or the page's own compact
+/// encoding (`?encoding=postcard`, see `app::wire`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventEncoding {
+    #[default]
+    Json,
+    Postcard,
+}
+
+/// One change-log entry as the SSE frames every stream writes: encoded once per event
+/// (not per stream), in both encodings, and shared by reference.
 #[derive(Debug)]
 pub struct FeedEvent {
     pub seq: EventSeq,
-    pub json: String,
-    pub page_text: String,
+    json: Bytes,
+    page: Bytes,
 }
 
 impl FeedEvent {
     pub fn new(event: &ListEvent) -> Self {
-        // A ListEvent is plain data: serializing it cannot fail.
         Self {
             seq: event.seq,
-            json: serde_json::to_string(event).unwrap_or_default(),
-            page_text: app::wire::to_page_text(event).unwrap_or_default(),
+            json: Self::encode(event, EventEncoding::Json),
+            page: Self::encode(event, EventEncoding::Postcard),
         }
     }
+
+    /// One event as its SSE frame (`event`, `id`, `data`) in `encoding`. A ListEvent is
+    /// plain data: serializing it cannot fail, and neither encoding ever holds a line
+    /// break, so the data is one `data:` line.
+    pub fn encode(event: &ListEvent, encoding: EventEncoding) -> Bytes {
+        let data = match encoding {
+            EventEncoding::Json => serde_json::to_string(event).unwrap_or_default(),
+            EventEncoding::Postcard => app::wire::to_page_text(event).unwrap_or_default(),
+        };
+        Bytes::from(format!(
+            "event: change\nid: {}\ndata: {data}\n\n",
+            event.seq
+        ))
+    }
+
+    /// The whole SSE frame in `encoding`, shared: no copy per stream.
+    pub fn frame(&self, encoding: EventEncoding) -> Bytes {
+        match encoding {
+            EventEncoding::Json => self.json.clone(),
+            EventEncoding::Postcard => self.page.clone(),
+        }
+    }
+}
+
+/// What the feed sends every open stream, numbered by `tick` so that a stream's owner
+/// can tell whether it has taken everything sent (see `streams`).
+#[derive(Clone, Debug)]
+pub struct Broadcast {
+    pub tick: u64,
+    pub item: Item,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Event(Arc<FeedEvent>),
+    /// Nothing happened for a while: a comment keeps proxies from cutting the stream.
+    KeepAlive,
+    /// The server is shutting down: every stream ends.
+    Closing,
+}
+
+/// Limits of the feed: how long its log is kept, how many streams it serves, and how
+/// long a stream may leave an event unsent before it is closed.
+#[derive(Clone, Copy, Debug)]
+pub struct FeedLimits {
+    pub retention: Duration,
+    pub max_streams: usize,
+    pub stall: Duration,
 }
 
 /// The process's fan-out point. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct ChangeFeed {
     store: ListStore,
-    live: broadcast::Sender<Arc<FeedEvent>>,
-    /// One permit per open event stream.
-    streams: Arc<Semaphore>,
+    shared: Arc<Shared>,
     shutdown: CancellationToken,
 }
 
+#[derive(Debug)]
+struct Shared {
+    live: broadcast::Sender<Broadcast>,
+    /// How many items were broadcast.
+    ticks: AtomicU64,
+    /// The newest log position broadcast: where a stream with no position starts.
+    position: AtomicI64,
+    /// One permit per open event stream.
+    permits: Arc<Semaphore>,
+    max_streams: usize,
+    /// Streams refused since the last report.
+    refused: AtomicU64,
+    streams: OpenStreams,
+}
+
 impl ChangeFeed {
-    /// Starts tailing the log from its current end, and pruning entries older than
-    /// `retention`. Both tasks stop when `shutdown` is cancelled.
+    /// Starts tailing the log from its current end, pruning entries older than
+    /// `retention`, keeping idle streams alive and closing stalled ones. Every task stops
+    /// when `shutdown` is cancelled.
     pub async fn start(
         store: ListStore,
-        retention: Duration,
-        max_streams: usize,
+        limits: FeedLimits,
         shutdown: CancellationToken,
     ) -> Result<Self, StoreError> {
         let (live, _) = broadcast::channel(RING);
         let latest = store.log_bounds().await?.latest;
+        let feed = Self {
+            store: store.clone(),
+            shared: Arc::new(Shared {
+                live,
+                ticks: AtomicU64::new(0),
+                position: AtomicI64::new(latest.get()),
+                permits: Arc::new(Semaphore::new(limits.max_streams)),
+                max_streams: limits.max_streams,
+                refused: AtomicU64::new(0),
+                streams: OpenStreams::default(),
+            }),
+            shutdown: shutdown.clone(),
+        };
         store.hear_other_instances(shutdown.clone());
-        tokio::spawn(tail(store.clone(), live.clone(), latest, shutdown.clone()));
-        tokio::spawn(prune(store.clone(), retention, shutdown.clone()));
-        Ok(Self {
-            store,
-            live,
-            streams: Arc::new(Semaphore::new(max_streams)),
-            shutdown,
-        })
+        tokio::spawn(tail(feed.clone(), latest));
+        tokio::spawn(keep_alive(feed.clone()));
+        tokio::spawn(report_refusals(feed.clone()));
+        let counter = feed.clone();
+        tokio::spawn(feed.shared.streams.clone().close_stalled(
+            move || counter.ticks(),
+            limits.stall,
+            shutdown.clone(),
+        ));
+        tokio::spawn(prune(store, limits.retention, shutdown));
+        Ok(feed)
     }
 
     pub fn store(&self) -> &ListStore {
         &self.store
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<FeedEvent>> {
-        self.live.subscribe()
+    pub fn subscribe(&self) -> broadcast::Receiver<Broadcast> {
+        self.shared.live.subscribe()
     }
 
-    /// A place for one more event stream, held for as long as the stream is open; `None`
-    /// when all are taken.
-    pub fn stream_permit(&self) -> Option<OwnedSemaphorePermit> {
-        Arc::clone(&self.streams).try_acquire_owned().ok()
+    /// How many items were broadcast so far.
+    pub fn ticks(&self) -> u64 {
+        self.shared.ticks.load(Ordering::Acquire)
+    }
+
+    /// The newest log position broadcast. Read after [`subscribe`](Self::subscribe),
+    /// everything after it reaches the new receiver.
+    pub fn position(&self) -> EventSeq {
+        EventSeq::new(self.shared.position.load(Ordering::Acquire))
+    }
+
+    /// A place for one more event stream, held for as long as the stream is open, and
+    /// its entry among the streams watched for stalls; `None` when all places are taken
+    /// (the refusal is counted, and reported once per interval).
+    pub fn open_stream(&self, closer: Option<ConnectionCloser>) -> Option<OpenStream> {
+        match Arc::clone(&self.shared.permits).try_acquire_owned() {
+            Ok(permit) => Some(OpenStream {
+                _permit: permit,
+                guard: self.shared.streams.register(closer, self.ticks()),
+            }),
+            Err(_) => {
+                self.shared.refused.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
     }
 
     pub fn shutdown(&self) -> &CancellationToken {
         &self.shutdown
     }
+
+    fn send(&self, item: Item) {
+        if let Item::Event(event) = &item {
+            self.shared
+                .position
+                .fetch_max(event.seq.get(), Ordering::AcqRel);
+        }
+        let tick = self.shared.ticks.fetch_add(1, Ordering::AcqRel) + 1;
+        // No receivers is fine: nobody is watching right now.
+        let _ = self.shared.live.send(Broadcast { tick, item });
+    }
 }
 
-async fn tail(
-    store: ListStore,
-    live: broadcast::Sender<Arc<FeedEvent>>,
-    mut last: EventSeq,
-    shutdown: CancellationToken,
-) {
+/// One open stream's place: its permit, and its entry in the stall watch.
+pub struct OpenStream {
+    _permit: OwnedSemaphorePermit,
+    pub guard: StreamGuard,
+}
+
+async fn tail(feed: ChangeFeed, mut last: EventSeq) {
+    let store = feed.store.clone();
     let commits = store.commits();
     let poll = store.poll_interval();
     loop {
         tokio::select! {
-            () = shutdown.cancelled() => return,
+            () = feed.shutdown.cancelled() => {
+                feed.send(Item::Closing);
+                return;
+            }
             () = commits.notified() => {}
             () = tokio::time::sleep(poll) => {}
         }
@@ -104,8 +241,7 @@ async fn tail(
             match store.events_after(last, PAGE).await {
                 Ok(read) => {
                     for event in &read.events {
-                        // No receivers is fine: nobody is watching right now.
-                        let _ = live.send(Arc::new(FeedEvent::new(event)));
+                        feed.send(Item::Event(Arc::new(FeedEvent::new(event))));
                     }
                     // Unreadable entries were skipped (and logged once): move past them.
                     last = read.through;
@@ -120,6 +256,39 @@ async fn tail(
                     break;
                 }
             }
+        }
+    }
+}
+
+/// One keep-alive for every stream at once, instead of a timer per stream.
+async fn keep_alive(feed: ChangeFeed) {
+    let mut every = tokio::time::interval(KEEP_ALIVE);
+    every.tick().await;
+    loop {
+        tokio::select! {
+            () = feed.shutdown.cancelled() => return,
+            _ = every.tick() => feed.send(Item::KeepAlive),
+        }
+    }
+}
+
+/// A flood of refused streams is one line per interval, not one per request: the log
+/// stays readable, and small, whatever a client sends.
+async fn report_refusals(feed: ChangeFeed) {
+    let mut every = tokio::time::interval(REFUSALS_REPORTED_EVERY);
+    every.tick().await;
+    loop {
+        tokio::select! {
+            () = feed.shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        let refused = feed.shared.refused.swap(0, Ordering::Relaxed);
+        if refused > 0 {
+            tracing::warn!(
+                "refused {refused} event streams in the last {} s: cap {}",
+                REFUSALS_REPORTED_EVERY.as_secs(),
+                feed.shared.max_streams
+            );
         }
     }
 }

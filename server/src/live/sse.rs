@@ -3,49 +3,45 @@
 //! The SSE `id` is the log position. A client resumes with `?after=N` (its snapshot's
 //! cursor) or the `Last-Event-ID` header its browser sends on reconnect, whichever is
 //! newer: it first gets every entry after that, then live ones, with no gap and no
-//! duplicate. If entries it needs were pruned (or it is ahead of the log, e.g. the
-//! database was replaced), it gets a `reset` event and reloads its rows.
+//! duplicate. Without either it gets only what is committed from now on. If entries it
+//! needs were pruned (or it is ahead of the log, e.g. the database was replaced), it gets
+//! a `reset` event and reloads its rows.
+//!
+//! Live events are written as the shared bytes the feed encoded once; a stream keeps no
+//! queue of its own (the feed's ring is the bound: a stream that falls further behind
+//! reads the log) and no timer (the feed's keep-alive reaches every stream at once).
 
-use super::{feed::PAGE, ChangeFeed, FeedEvent};
+use super::{
+    feed::{Broadcast, EventEncoding, Item, OpenStream, PAGE},
+    resume::Resume,
+    ChangeFeed, FeedEvent,
+};
 use crate::routes::refusal::refuse;
+use crate::serve::ConnectionCloser;
 use app::language::Refusal;
 use app::lists::{ssr::StoreError, EventSeq};
 use axum::{
-    extract::{Query, State},
+    body::{Body, Bytes},
+    extract::{rejection::QueryRejection, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{
-        sse::{Event, KeepAlive, Sse},
-        Response,
-    },
+    response::{IntoResponse, Response},
+    Extension,
 };
-use futures::{stream, Stream};
 use serde::Deserialize;
-use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
-use tokio::sync::{
-    broadcast::{self, error::RecvError},
-    OwnedSemaphorePermit,
-};
+use std::convert::Infallible;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 /// How long a browser waits before reconnecting after the stream drops.
-const RECONNECT_AFTER: Duration = Duration::from_secs(1);
-/// Comments on an idle stream, so that proxies do not cut it.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+const RECONNECT_HINT: &[u8] = b"retry: 1000\n\n";
+/// A comment: proxies see traffic, browsers ignore it.
+const KEEP_ALIVE: &[u8] = b":\n\n";
+const RESET: &[u8] = b"event: reset\ndata: reset\n\n";
 
 #[derive(Debug, Deserialize)]
-pub struct Resume {
-    after: Option<i64>,
+pub struct StreamQuery {
+    after: Option<String>,
     #[serde(default)]
     encoding: EventEncoding,
-}
-
-/// How each event's `data` is written: JSON for any client, or the page's own compact
-/// encoding (`?encoding=postcard`).
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum EventEncoding {
-    #[default]
-    Json,
-    Postcard,
 }
 
 /// How long a client turned away for want of room should wait before trying again.
@@ -53,10 +49,18 @@ const RETRY_WHEN_FULL_SECS: u32 = 5;
 
 pub async fn list_events(
     State(feed): State<ChangeFeed>,
-    Query(resume): Query<Resume>,
+    closer: Option<Extension<ConnectionCloser>>,
+    query: Result<Query<StreamQuery>, QueryRejection>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
-    let Some(permit) = feed.stream_permit() else {
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, Refusal::NotUnderstood);
+    };
+    let last_event_id = headers.get("last-event-id").map(HeaderValue::as_bytes);
+    let Ok(resume) = Resume::parse(query.after.as_deref(), last_event_id) else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, Refusal::NotUnderstood);
+    };
+    let Some(open) = feed.open_stream(closer.map(|Extension(closer)| closer)) else {
         let mut full = refuse(
             &headers,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -64,34 +68,45 @@ pub async fn list_events(
         );
         full.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_WHEN_FULL_SECS));
-        return Err(full);
+        return full;
     };
-    let from_header = headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<i64>().ok());
-    let after = EventSeq::new(resume.after.max(from_header).unwrap_or(0).max(0));
-    // Subscribe before reading the log, so nothing committed in between is missed.
+    // Subscribe before reading the log (or the feed's position), so nothing committed in
+    // between is missed.
+    let live = feed.subscribe();
+    let (last, catch_up) = match resume {
+        Resume::FromNow => (feed.position(), false),
+        Resume::After(after) => (after, true),
+    };
     let subscription = Subscription {
-        _permit: permit,
-        live: feed.subscribe(),
+        open,
+        live,
         feed,
-        last: after,
-        encoding: resume.encoding,
-        backlog: VecDeque::new(),
-        read_through: after,
-        phase: Phase::Start,
+        last,
+        encoding: query.encoding,
+        backlog: None,
+        read_through: last,
+        phase: Phase::Start { catch_up },
     };
-    let events = stream::unfold(subscription, |mut subscription| async move {
-        let event = subscription.next().await?;
-        Some((Ok(event), subscription))
+    let frames = futures::stream::unfold(subscription, |mut subscription| async move {
+        let frame = subscription.next().await?;
+        Some((Ok::<_, Infallible>(frame), subscription))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            // Proxies that buffer responses (nginx) pass this one on as it comes.
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(frames),
+    )
+        .into_response()
 }
 
+#[derive(Clone, Copy)]
 enum Phase {
-    /// Send the reconnect hint, then catch up.
-    Start,
+    /// Send the reconnect hint, then catch up from the log, or (from now) go live.
+    Start { catch_up: bool },
     /// Read the log after `last` until it is exhausted. The first read is followed by a
     /// check of the pruning horizon: pruning only moves forward, so a prune that removed
     /// entries before that read is always seen by the check after it.
@@ -104,12 +119,13 @@ enum Phase {
 
 struct Subscription {
     /// This stream's place among the open ones, given back when it ends.
-    _permit: OwnedSemaphorePermit,
+    open: OpenStream,
     feed: ChangeFeed,
-    live: broadcast::Receiver<Arc<FeedEvent>>,
+    live: broadcast::Receiver<Broadcast>,
     last: EventSeq,
     encoding: EventEncoding,
-    backlog: VecDeque<Arc<FeedEvent>>,
+    /// Frames read from the log and not yet sent (only while catching up).
+    backlog: Option<std::vec::IntoIter<(EventSeq, Bytes)>>,
     /// How far the last log read got, unreadable entries included: once the backlog is
     /// sent, the stream has passed this point.
     read_through: EventSeq,
@@ -117,68 +133,88 @@ struct Subscription {
 }
 
 impl Subscription {
-    async fn next(&mut self) -> Option<Event> {
+    async fn next(&mut self) -> Option<Bytes> {
+        self.open.guard.pulled(self.feed.ticks());
         loop {
-            if let Some(event) = self.backlog.pop_front() {
-                if event.seq > self.last {
-                    self.last = event.seq;
-                    return Some(to_sse(&event, self.encoding));
+            if let Some(backlog) = &mut self.backlog {
+                match backlog.next() {
+                    Some((seq, frame)) if seq > self.last => {
+                        self.last = seq;
+                        return Some(frame);
+                    }
+                    Some(_) => continue,
+                    None => self.backlog = None,
                 }
-                continue;
             }
             self.last = self.last.max(self.read_through);
             match self.phase {
                 Phase::Done => return None,
-                Phase::Start => {
-                    self.phase = Phase::CatchUp { checked: false };
-                    return Some(Event::default().retry(RECONNECT_AFTER));
+                Phase::Start { catch_up } => {
+                    self.phase = match catch_up {
+                        true => Phase::CatchUp { checked: false },
+                        false => Phase::Live,
+                    };
+                    return Some(Bytes::from_static(RECONNECT_HINT));
                 }
                 Phase::CatchUp { checked } => {
-                    let read = match self.feed.store().events_after(self.last, PAGE).await {
-                        Ok(read) => read,
-                        Err(error) => return self.fail(error),
-                    };
-                    if !checked {
-                        match self.must_reset().await {
-                            Ok(false) => {}
-                            Ok(true) => {
-                                self.phase = Phase::Done;
-                                return Some(Event::default().event("reset").data("reset"));
-                            }
-                            Err(error) => return self.fail(error),
-                        }
-                    }
-                    self.phase = if read.full {
-                        Phase::CatchUp { checked: true }
-                    } else {
-                        Phase::Live
-                    };
-                    self.backlog.extend(
-                        read.events
-                            .iter()
-                            .map(|event| Arc::new(FeedEvent::new(event))),
-                    );
-                    self.read_through = read.through;
-                }
-                Phase::Live => {
-                    let received = tokio::select! {
-                        () = self.feed.shutdown().cancelled() => return None,
-                        received = self.live.recv() => received,
-                    };
-                    match received {
-                        Ok(event) if event.seq <= self.last => {}
-                        Ok(event) if event.seq.get() == self.last.get() + 1 => {
-                            self.backlog.push_back(event);
-                        }
-                        // Out of order or dropped from the ring: the log has it all.
-                        Ok(_) | Err(RecvError::Lagged(_)) => {
-                            self.phase = Phase::CatchUp { checked: false };
-                        }
-                        Err(RecvError::Closed) => return None,
+                    if let Some(reset) = self.catch_up(checked).await {
+                        return reset;
                     }
                 }
+                Phase::Live => match self.live.recv().await {
+                    Ok(Broadcast { item, .. }) => match item {
+                        Item::Event(event) if event.seq <= self.last => {}
+                        Item::Event(event) if event.seq.get() == self.last.get() + 1 => {
+                            self.last = event.seq;
+                            return Some(event.frame(self.encoding));
+                        }
+                        // Out of order: the log has it all.
+                        Item::Event(_) => self.phase = Phase::CatchUp { checked: false },
+                        Item::KeepAlive => return Some(Bytes::from_static(KEEP_ALIVE)),
+                        Item::Closing => return None,
+                    },
+                    // Dropped from the ring: the log has it all.
+                    Err(RecvError::Lagged(_)) => self.phase = Phase::CatchUp { checked: false },
+                    Err(RecvError::Closed) => return None,
+                },
             }
         }
+    }
+
+    /// Reads the next entries of the log into the backlog. Returns `Some` when the stream
+    /// must send that instead (a reset) or end (`Some(None)`).
+    async fn catch_up(&mut self, checked: bool) -> Option<Option<Bytes>> {
+        if self.feed.shutdown().is_cancelled() {
+            return Some(None);
+        }
+        // Boxed: only a stream catching up holds the read's state, not every stream.
+        let read = match Box::pin(self.feed.store().events_after(self.last, PAGE)).await {
+            Ok(read) => read,
+            Err(error) => return Some(self.fail(error)),
+        };
+        if !checked {
+            match Box::pin(self.must_reset()).await {
+                Ok(false) => {}
+                Ok(true) => {
+                    self.phase = Phase::Done;
+                    return Some(Some(Bytes::from_static(RESET)));
+                }
+                Err(error) => return Some(self.fail(error)),
+            }
+        }
+        self.phase = if read.full {
+            Phase::CatchUp { checked: true }
+        } else {
+            Phase::Live
+        };
+        let frames: Vec<_> = read
+            .events
+            .iter()
+            .map(|event| (event.seq, FeedEvent::encode(event, self.encoding)))
+            .collect();
+        self.backlog = Some(frames.into_iter());
+        self.read_through = read.through;
+        None
     }
 
     /// A resume point the log can no longer serve: pruned past it, or not yet reached.
@@ -188,20 +224,9 @@ impl Subscription {
     }
 
     /// Ends the stream; the browser reconnects and resumes from its last id.
-    fn fail(&mut self, error: StoreError) -> Option<Event> {
+    fn fail(&mut self, error: StoreError) -> Option<Bytes> {
         tracing::warn!(%error, "a live stream could not read the change log");
         self.phase = Phase::Done;
         None
     }
-}
-
-fn to_sse(event: &FeedEvent, encoding: EventEncoding) -> Event {
-    let data = match encoding {
-        EventEncoding::Json => &event.json,
-        EventEncoding::Postcard => &event.page_text,
-    };
-    Event::default()
-        .event("change")
-        .id(event.seq.to_string())
-        .data(data)
 }

@@ -16,7 +16,7 @@ use app::{lists::ssr::ListsContext, PageAssets};
 use axum::{
     body::Body,
     extract::FromRef,
-    http::{header, HeaderName, HeaderValue, Request},
+    http::{header, HeaderName, HeaderValue, Request, StatusCode},
     middleware,
     response::Redirect,
     routing::{get, post},
@@ -26,8 +26,8 @@ use leptos::config::LeptosOptions;
 use std::{path::Path, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
-    limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
-    timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
+    classify::ServerErrorsFailureClass, limit::RequestBodyLimitLayer,
+    set_header::SetResponseHeaderLayer, timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
 };
 
 /// Everything a handler may need; cloned per request (all fields are handles).
@@ -71,9 +71,13 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .layer(
             ServiceBuilder::new()
                 // One span per request, so that whatever a request logs says which one.
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-                    tracing::info_span!("request", method = %request.method(), path = request.uri().path())
-                }))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<Body>| {
+                            tracing::info_span!("request", method = %request.method(), path = request.uri().path())
+                        })
+                        .on_failure(log_failure),
+                )
                 .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
                 .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
@@ -88,6 +92,18 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
                 .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY)),
         )
+}
+
+/// Logs a failed response. A 503 is a refusal the server chose (every stream slot taken,
+/// the writer busy): it is logged where it is decided, counted rather than once per
+/// request, so that a flood of them can neither fill the disk nor bury a real error.
+fn log_failure(failure: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    if !matches!(
+        failure,
+        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE)
+    ) {
+        tracing::error!(%failure, ?latency, "response failed");
+    }
 }
 
 fn header_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

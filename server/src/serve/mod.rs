@@ -10,6 +10,8 @@
 
 mod open_connections;
 
+pub use open_connections::ConnectionCloser;
+
 use axum::{body::Body, extract::Request, response::Response, Router};
 use futures::future::BoxFuture;
 use http_body_util::BodyExt;
@@ -141,9 +143,9 @@ impl hyper::service::Service<Request<Incoming>> for ConnectionService {
         // streaming response (the event stream) keeps its connection busy.
         let in_flight = self.connection.start_request();
         let mut request = request.map(Body::new);
-        request
-            .extensions_mut()
-            .insert(axum::extract::ConnectInfo(self.remote));
+        let extensions = request.extensions_mut();
+        extensions.insert(axum::extract::ConnectInfo(self.remote));
+        extensions.insert(self.connection.closer());
         let answer = self.router.clone().oneshot(request);
         Box::pin(async move {
             let response = answer.await?;
@@ -168,13 +170,4 @@ pub fn bind(addr: SocketAddr, backlog: u32) -> std::io::Result<TcpListener> {
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(backlog)
-}
-
-/// Raises the soft limit on open files to the hard one, and says what they are. Returns
-/// the soft limit in effect.
-pub fn raise_open_file_limit() -> Option<u64> {
-    let (soft, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
-    let raised = rlimit::increase_nofile_limit(hard).unwrap_or(soft);
-    tracing::info!(soft_before = soft, soft = raised, hard, "open file limit");
-    Some(raised)
 }

@@ -42,6 +42,12 @@ impl Connection {
         self.evicted.cancelled().await;
     }
 
+    /// A handle that closes this connection, for a handler whose response has outlived
+    /// its use (an event stream whose client stopped reading).
+    pub fn closer(&self) -> ConnectionCloser {
+        ConnectionCloser::new(self.evicted.clone())
+    }
+
     /// Marks a request as being answered until the returned guard is dropped.
     pub fn start_request(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -50,6 +56,21 @@ impl Connection {
 
     fn is_idle(&self) -> bool {
         self.in_flight.load(Ordering::Acquire) == 0 && !self.evicted.is_cancelled()
+    }
+}
+
+/// Closes the connection a request came on (found in the request's extensions). The
+/// connection's task drops it at once, with whatever the kernel still buffers for it.
+#[derive(Clone, Debug)]
+pub struct ConnectionCloser(CancellationToken);
+
+impl ConnectionCloser {
+    pub fn new(token: CancellationToken) -> Self {
+        Self(token)
+    }
+
+    pub fn close(&self) {
+        self.0.cancel();
     }
 }
 

@@ -135,3 +135,72 @@ fn a_bad_setting_stops_start_up_with_a_message() {
         "{said}"
     );
 }
+
+/// A flood of refused event streams is one warning line a interval, never a line a
+/// request: one client cannot fill the disk or bury real errors.
+#[test]
+fn refused_event_streams_are_counted_in_the_log_not_logged_one_by_one() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = binary(&dir)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", dir.path())
+        .env("MAX_EVENT_STREAMS", "1")
+        .env("RUST_LOG", "warn,server::startup=info")
+        .arg("serve")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, log) = std::sync::mpsc::channel();
+    let stderr = server.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let next_line = || {
+        log.recv_timeout(Duration::from_secs(30))
+            .expect("a log line")
+    };
+    let address = loop {
+        if let Some(rest) = next_line().split("listening on http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let request = format!("GET /api/lists/events HTTP/1.1\r\nHost: {address}\r\n\r\n");
+    let status = |stream: &mut TcpStream| {
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).unwrap();
+        String::from_utf8_lossy(&head[9..12]).into_owned()
+    };
+    let mut kept = TcpStream::connect(&address).unwrap();
+    assert_eq!(status(&mut kept), "200");
+    for _ in 0..300 {
+        let mut refused = TcpStream::connect(&address).unwrap();
+        assert_eq!(status(&mut refused), "503");
+    }
+    // The count is reported every 10 s: one line (two if the flood straddled a report).
+    let (mut said, mut counted) = (Vec::new(), 0);
+    let deadline = Instant::now() + Duration::from_secs(25);
+    while counted < 300 && Instant::now() < deadline {
+        let Ok(line) = log.recv_timeout(Duration::from_secs(1)) else {
+            continue;
+        };
+        if let Some(count) = line.split("refused ").nth(1) {
+            counted += count.split(' ').next().unwrap().parse::<usize>().unwrap();
+            assert!(
+                line.contains("event streams in the last 10 s: cap 1"),
+                "{line}"
+            );
+        }
+        said.push(line);
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(counted, 300, "{said:?}");
+    assert!(said.len() <= 2, "{said:?}");
+    assert!(!said.iter().any(|line| line.contains("ERROR")), "{said:?}");
+}

@@ -289,7 +289,7 @@ use sqlx::Connection;
 async fn idle_connections_cannot_starve_a_real_request() {
     let app = spawn_app_with(Options {
         configure: Some(|settings| {
-            settings.max_connections = 8;
+            settings.max_connections = Some(8);
             // Far longer than the client below waits: only closing idle connections to
             // make room can let the real request in.
             settings.header_read_timeout = Duration::from_secs(300);
@@ -389,7 +389,7 @@ async fn dribbled_headers_and_stalled_bodies_are_cut_off() {
 #[tokio::test]
 async fn event_streams_past_the_cap_are_told_to_come_back() {
     let app = spawn_app_with(Options {
-        configure: Some(|settings| settings.max_event_streams = 2),
+        configure: Some(|settings| settings.max_event_streams = Some(2)),
         ..Options::default()
     })
     .await;

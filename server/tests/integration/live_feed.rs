@@ -4,7 +4,7 @@ use crate::support;
 
 use futures::StreamExt;
 use std::time::Duration;
-use support::{spawn_app_on, spawn_instance_beside, TestApp};
+use support::{spawn_app_on, spawn_app_with, spawn_instance_beside, Options, TestApp};
 
 /// Reads SSE frames until `count` `change` events (or a reset) arrived.
 struct Feed {
@@ -203,6 +203,29 @@ async fn the_page_asks_for_events_in_its_compact_encoding(backend) {
     assert_eq!(event.list.name.as_str(), "compact");
 }
 
+async fn a_stream_without_a_position_starts_from_now(backend) {
+    let app = spawn_app_on(backend).await;
+    for name in ["before 1", "before 2"] {
+        app.create(name).await;
+    }
+    let mut feed = Feed::open(&app, "", None).await;
+    app.create("after").await;
+    assert_eq!(feed.ids(1).await, vec![3], "nothing older is replayed");
+}
+
+async fn a_rename_to_the_current_name_changes_nothing_and_sends_no_event(backend) {
+    let app = spawn_app_on(backend).await;
+    app.create("same").await;
+    let mut feed = Feed::open(&app, "?after=1", None).await;
+    let answer = app.call("rename", &[("id", "1"), ("name", "same")]).await;
+    assert_eq!(answer.status(), 200);
+    let answer: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!((answer["seq"].as_i64(), &answer["list"]["name"]), (Some(1), &"same".into()));
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 1);
+    app.call("rename", &[("id", "1"), ("name", "other")]).await;
+    assert_eq!(feed.ids(1).await, vec![2], "the next event is the real rename");
+}
+
 async fn an_unknown_encoding_is_refused(backend) {
     let app = spawn_app_on(backend).await;
     let response = app
@@ -227,4 +250,107 @@ async fn an_unknown_encoding_is_refused(backend) {
         a.create("through a").await;
         assert_eq!(feed.ids(1).await, vec![2]);
     }
+}
+
+#[tokio::test]
+async fn malformed_positions_are_refused_wherever_they_come_from() {
+    let app = spawn_app_on(support::Backend::Sqlite).await;
+    for query in [
+        "?after=abc",
+        "?after=-5",
+        "?after=99999999999999999999999",
+        "?after=",
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/api/lists/events{query}")))
+            .send();
+        assert_eq!(response.await.unwrap().status(), 400, "{query}");
+    }
+    for header in ["abc", "-5", "99999999999999999999999"] {
+        let response = app
+            .client
+            .get(app.url("/api/lists/events"))
+            .header("last-event-id", header)
+            .send();
+        assert_eq!(response.await.unwrap().status(), 400, "{header}");
+    }
+}
+
+/// Opens an event stream on a socket with a small receive buffer, and never reads it.
+async fn stream_nobody_reads(app: &TestApp) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(app.address).await.unwrap();
+    let head = format!(
+        "GET /api/lists/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        app.address
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+async fn stream_status(app: &TestApp) -> reqwest::StatusCode {
+    app.client
+        .get(app.url("/api/lists/events"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_let_go_and_its_slot_freed() {
+    let app = spawn_app_with(Options {
+        configure: Some(|settings| {
+            settings.max_event_streams = Some(1);
+            settings.event_stream_stall = Duration::from_secs(1);
+        }),
+        ..Options::default()
+    })
+    .await;
+    let _silent = stream_nobody_reads(&app).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stream_status(&app).await, 503, "the one slot is taken");
+    // Far more events than the socket buffers hold (about 16 MB of frames).
+    let names: Vec<_> = (0..150_000)
+        .map(|n| app::lists::ListName::parse(&format!("list number {n:06}")).unwrap())
+        .collect();
+    app.store.insert_many(&names).await.unwrap();
+    let mut freed = false;
+    for _ in 0..150 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if stream_status(&app).await == 200 {
+            freed = true;
+            break;
+        }
+    }
+    assert!(
+        freed,
+        "the stalled stream was closed and its slot given back"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_keeps_reading_is_never_let_go() {
+    let app = spawn_app_with(Options {
+        configure: Some(|settings| settings.event_stream_stall = Duration::from_secs(1)),
+        ..Options::default()
+    })
+    .await;
+    let mut feed = Feed::open(&app, "?after=0", None).await;
+    app.create("first").await;
+    assert_eq!(feed.ids(1).await, vec![1]);
+    // Idle for longer than the stall, then busy: an idle reader is not a stalled one.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.create("second").await;
+    assert_eq!(feed.ids(1).await, vec![2]);
+    let names: Vec<_> = (0..20_000)
+        .map(|n| app::lists::ListName::parse(&format!("list {n}")).unwrap())
+        .collect();
+    app.store.insert_many(&names).await.unwrap();
+    let ids = feed.ids(20_000).await;
+    assert_eq!(ids.first(), Some(&3));
+    assert_eq!(ids.last(), Some(&20_002));
 }

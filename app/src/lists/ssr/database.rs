@@ -103,7 +103,7 @@ impl Database {
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<(i64, bool)>, StoreError> {
         match self {
             Self::Sqlite(db) => db.rename(id, name).await,
             Self::Postgres(db) => db.rename(id, name).await,

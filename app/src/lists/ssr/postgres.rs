@@ -171,16 +171,17 @@ impl PostgresDb {
         Ok(Created::Now { id, seq })
     }
 
-    /// The new log position, or `None` if no active list has that id.
+    /// The log position and whether anything changed (a rename to the current name does
+    /// not, and logs nothing), or `None` if no active list has that id.
     pub(super) async fn rename(
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<(i64, bool)>, StoreError> {
         let mut tx = self.begin_write().await?;
         let renamed = sqlx::query(
             "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
-             WHERE id = $3 AND NOT is_deleted",
+             WHERE id = $3 AND NOT is_deleted AND name <> $1",
         )
         .bind(name.as_str())
         .bind(fold(name.as_str()))
@@ -189,11 +190,18 @@ impl PostgresDb {
         .await?
         .rows_affected();
         if renamed == 0 {
-            return Ok(None);
+            let unchanged: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM lists WHERE id = $1 AND NOT is_deleted")
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (_, latest) = bounds(&mut tx).await?;
+            tx.rollback().await?;
+            return Ok(unchanged.map(|_| (latest, false)));
         }
         let seq = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
         tx.commit().await?;
-        Ok(Some(seq))
+        Ok(Some((seq, true)))
     }
 
     /// Deletes or restores: the row, the log position, and whether anything changed

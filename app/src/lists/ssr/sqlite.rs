@@ -127,16 +127,17 @@ impl SqliteDb {
         Ok(Created::Now { id, seq })
     }
 
-    /// The new log position, or `None` if no active list has that id.
+    /// The log position and whether anything changed (a rename to the current name does
+    /// not, and logs nothing), or `None` if no active list has that id.
     pub(super) async fn rename(
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<(i64, bool)>, StoreError> {
         let mut tx = self.begin_write().await?;
         let renamed = sqlx::query(&format!(
-            "UPDATE lists SET name = ?, search_key = ?, updated_at = {NOW} \
-             WHERE id = ? AND is_deleted = 0"
+            "UPDATE lists SET name = ?1, search_key = ?2, updated_at = {NOW} \
+             WHERE id = ?3 AND is_deleted = 0 AND name <> ?1"
         ))
         .bind(name.as_str())
         .bind(fold(name.as_str()))
@@ -145,11 +146,18 @@ impl SqliteDb {
         .await?
         .rows_affected();
         if renamed == 0 {
-            return Ok(None);
+            let unchanged: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM lists WHERE id = ? AND is_deleted = 0")
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let latest = latest_seq(&mut tx).await?;
+            tx.rollback().await?;
+            return Ok(unchanged.map(|_| (latest, false)));
         }
         let seq = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
         tx.commit().await?;
-        Ok(Some(seq))
+        Ok(Some((seq, true)))
     }
 
     /// Deletes or restores: the row, the log position, and whether anything changed

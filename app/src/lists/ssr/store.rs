@@ -202,15 +202,19 @@ impl ListStore {
         }
     }
 
-    /// Renames an active list. A deleted or unknown list is `NotFound`.
+    /// Renames an active list. A deleted or unknown list is `NotFound`. Renaming a list
+    /// to the name it has changes nothing and succeeds, as a repeated delete does: no
+    /// event goes to every open page for it.
     pub async fn rename(&self, id: ListId, name: &ListName) -> Result<ChangedList, StoreError> {
-        let seq = EventSeq::new(
-            self.db
-                .rename(id, name)
-                .await?
-                .ok_or(StoreError::NotFound(id))?,
-        );
-        self.after_commit(seq);
+        let (seq, wrote) = self
+            .db
+            .rename(id, name)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
+        let seq = EventSeq::new(seq);
+        if wrote {
+            self.after_commit(seq);
+        }
         let list = List {
             id,
             name: name.clone(),
