@@ -23,40 +23,17 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 export DATABASE_URL="${POSTGRES_URL%/*}/lists" LEPTOS_SITE_ROOT="$ROOT/target/site"
-export ALLOWED_HOSTS="127.0.0.1:8080,localhost:8080" RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
+export ALLOWED_HOSTS="127.0.0.1,localhost" RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
 "$BIN" seed --count "$SEED"
 for port in 8081 8082; do
   LEPTOS_SITE_ADDR="127.0.0.1:$port" "$BIN" serve 2>"$work/instance-$port.log" &
   say "instance on 127.0.0.1:$port: PID $! (log: $work/instance-$port.log)"
 done
 
-cat > "$work/nginx.conf" <<CONF
-user root;
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream app {
-    server 127.0.0.1:8081;
-    server 127.0.0.1:8082;
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:8080;
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      # Server-sent events go through as they come, and may stay open for long.
-      proxy_buffering off;
-      proxy_read_timeout 1h;
-    }
-  }
-}
-CONF
+# The example configuration in scripts/nginx.conf, filled in for this run.
+sed -e "s|@PREFIX@|$work|g" -e "s|@LISTEN@|127.0.0.1:8080|" \
+  -e "s|@UPSTREAMS@|    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;|" \
+  "$ROOT/scripts/nginx.conf" > "$work/nginx.conf"
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
 say "nginx: http://127.0.0.1:8080/notes (Ctrl-C stops everything)"
 wait

@@ -3,7 +3,7 @@
 // dies, the page carries on through the other with nothing lost or doubled.
 // Runs with ASYNC_STREAMER_DATABASE=postgres (scripts/test.sh does).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,34 +27,18 @@ async function startNginx(primary: string, backup: string): Promise<{ url: strin
   const dir = mkdtempSync(path.join(tmpdir(), 'async-streamer-nginx-'));
   const port = await freePort();
   const host = (url: string) => new URL(url).host;
+  // The repository's example configuration (scripts/nginx.conf), filled in: the
+  // primary first, the backup taking over when it is down.
+  const template = readFileSync(path.join(__dirname, '..', '..', 'scripts', 'nginx.conf'), 'utf8');
   writeFileSync(
     path.join(dir, 'nginx.conf'),
-    `user root;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events {}
-http {
-  access_log off;
-  upstream app {
-    server ${host(primary)} max_fails=1 fail_timeout=30s;
-    server ${host(backup)} backup;
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      # Server-sent events pass through as they come.
-      proxy_buffering off;
-      proxy_read_timeout 1h;
-      proxy_next_upstream error timeout http_502;
-    }
-  }
-}
-`,
+    template
+      .replaceAll('@PREFIX@', dir)
+      .replace('@LISTEN@', `127.0.0.1:${port}`)
+      .replace(
+        '@UPSTREAMS@',
+        `    server ${host(primary)} max_fails=1 fail_timeout=30s;\n    server ${host(backup)} backup;`,
+      ),
   );
   const nginx: ChildProcess = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdio: 'ignore',
@@ -78,7 +62,7 @@ const rowIds = (page: Page) =>
     .locator(':scope > li')
     .evaluateAll((items) => items.map((li) => li.id));
 
-test('two instances behind nginx: changes cross over, and a page outlives its instance', async ({
+test('two instances behind nginx: changes cross over, and a page outlives its stopped instance', async ({
   browser,
   startServer,
 }) => {
@@ -102,9 +86,14 @@ test('two instances behind nginx: changes cross over, and a page outlives its in
     await second.getByLabel('List name').press('Enter');
     await expect(first.locator('#lists-5 .list-name')).toHaveText('made through b');
 
-    // A dies. The first page's feed reconnects through nginx, now to B, and resumes
-    // after the last event it had.
-    await a.kill();
+    // The proxy's health check passes through to an instance.
+    const ready = await fetch(`${proxy.url}/readyz`);
+    expect([ready.status, await ready.text()]).toEqual([200, 'ready\n']);
+
+    // A is stopped (SIGTERM, as an orchestrator does): it stops accepting, tells its
+    // event streams when to come back, and ends them. The first page's feed reconnects
+    // through nginx, now to B, and resumes after the last event it had.
+    await a.stop();
     for (const name of ['while a was down 1', 'while a was down 2']) {
       await second.getByLabel('List name').fill(name);
       await second.getByLabel('List name').press('Enter');

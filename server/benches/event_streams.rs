@@ -10,6 +10,10 @@
 
 mod support;
 
+// The same allocator as the server's, for the floor server this program also runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::{
     sync::{
         atomic::{AtomicU64, AtomicUsize, Ordering},
@@ -17,7 +21,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
-use support::{cpu_time, percentile, raise_open_files, rss_kib, Launch, Server};
+use support::{cpu_time, cpu_times, percentile, raise_open_files, rss_kib, Launch, Server};
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -26,7 +30,9 @@ use tokio::{
 
 /// Events sent, one at a time, to every open stream.
 const EVENTS: usize = 40;
-/// Enough descriptors for 20,000 streams on both ends, where the limit can be raised.
+/// Enough descriptors for 20,000 streams on both ends, where the limit can be raised
+/// (as root with CAP_SYS_RESOURCE); elsewhere both processes keep the hard limit, and
+/// the server's default caps follow it.
 const OPEN_FILES: u64 = 65_536;
 
 /// When each event reached each stream: how many streams have it, and the last arrival.
@@ -125,14 +131,17 @@ async fn create(client: &reqwest::Client, server: &Server, name: &str) -> Option
     answer["seq"].as_u64()
 }
 
-async fn streams(size: usize) -> support::Result<()> {
+/// `size` streams against the server, or against one of the floor servers.
+async fn streams(size: usize, floor: Option<&str>) -> support::Result<()> {
     let server = Server::start(Launch {
-        open_files: Some(OPEN_FILES),
-        log_filter: Some("warn"),
+        log_filter: Some("warn,server::startup=info"),
+        floor,
         ..Launch::default()
     })
     .await?;
-    server.seed(1_000).await?;
+    if floor.is_none() {
+        server.seed(1_000).await?;
+    }
     let client = reqwest::Client::new();
     // One page view first, so the idle figure includes the rendered page and its cache.
     notes_p50(&client, &server, "/notes", 5).await;
@@ -170,7 +179,7 @@ async fn streams(size: usize) -> support::Result<()> {
         return Err("a create failed".into());
     };
     arrivals.first_seq.store(warm_up + 1, Ordering::Release);
-    let (server_cpu, own_cpu) = (cpu_time(server.pid()), cpu_time(std::process::id()));
+    let (server_cpu, own_cpu) = (cpu_times(server.pid()), cpu_time(std::process::id()));
     let mut latencies = Vec::with_capacity(EVENTS);
     for n in 0..EVENTS {
         let sent = Instant::now();
@@ -187,7 +196,9 @@ async fn streams(size: usize) -> support::Result<()> {
         let last = arrivals.last_nanos[index].load(Ordering::Acquire);
         latencies.push(Duration::from_nanos(last.saturating_sub(acknowledged)));
     }
-    let server_cpu = cpu_time(server.pid()) - server_cpu;
+    let (user, system) = cpu_times(server.pid());
+    let (user, system) = (user - server_cpu.0, system - server_cpu.1);
+    let server_cpu = user + system;
     let own_cpu = cpu_time(std::process::id()) - own_cpu;
     latencies.sort();
     let deliveries = (EVENTS * open) as f64;
@@ -197,10 +208,17 @@ async fn streams(size: usize) -> support::Result<()> {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let closed = rss_kib(server.pid());
 
+    let label = match floor {
+        Some("hyper") => "bare hyper, ",
+        Some(_) => "bare socket, ",
+        None => "",
+    };
     println!(
-        "| {size} ({open} open) | {idle} → {with_streams} KiB | {:.1} KiB | {:.2} µs | {:.1} / {:.1} ms | {:.2} µs | {:.2} / {:.2} ms | {closed} KiB |",
+        "| {label}{size} ({open} open) | {idle} → {with_streams} KiB | {:.1} KiB | {:.2} µs ({:.2} user, {:.2} system) | {:.1} / {:.1} ms | {:.2} µs | {:.2} / {:.2} ms | {closed} KiB |",
         with_streams.saturating_sub(idle) as f64 / open.max(1) as f64,
         server_cpu.as_secs_f64() * 1e6 / deliveries,
+        user.as_secs_f64() * 1e6 / deliveries,
+        system.as_secs_f64() * 1e6 / deliveries,
         percentile(&latencies, 0.5).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3,
         own_cpu.as_secs_f64() * 1e6 / deliveries,
@@ -214,7 +232,7 @@ async fn streams(size: usize) -> support::Result<()> {
 /// the reconnect hint and then only new events. Measures what they cost and `/notes`.
 async fn no_position_flood() -> support::Result<()> {
     let server = Server::start(Launch {
-        log_filter: Some("warn"),
+        log_filter: Some("warn,server::startup=info"),
         ..Launch::default()
     })
     .await?;
@@ -322,6 +340,9 @@ async fn refusal_flood() -> support::Result<()> {
 
 #[tokio::main]
 async fn main() {
+    if let Ok(kind) = std::env::var(support::floor::FLOOR) {
+        return support::floor::serve(&kind).await;
+    }
     let limit = raise_open_files(OPEN_FILES);
     let sizes: Vec<usize> = std::env::var("EVENT_STREAMS")
         .ok()
@@ -332,12 +353,32 @@ async fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![1_000, 10_000, 20_000]);
+    // More streams than this process can open are not tried.
+    let sizes: Vec<usize> = sizes
+        .into_iter()
+        .map(|size| {
+            size.min(
+                usize::try_from(limit)
+                    .unwrap_or(usize::MAX)
+                    .saturating_sub(2_600),
+            )
+        })
+        .collect();
     println!("open-file limit: {limit} (server and this process)\n");
     println!("| streams | server RSS idle → open | per stream | server CPU per event per stream | event → last client p50 / p99 | load generator CPU per event per stream | `/notes` / `/notes?before=500` p50 while open | RSS after they closed |");
     println!("|---|---|---|---|---|---|---|---|");
-    for size in sizes {
-        if let Err(error) = streams(size).await {
+    for &size in &sizes {
+        if let Err(error) = streams(size, None).await {
             println!("| {size} | failed: {error} |");
+        }
+    }
+    // The same against the floors: what any stream costs over hyper before the app's
+    // part, and over a socket with no HTTP library.
+    if let Some(&size) = sizes.iter().find(|&&size| size == 10_000).or(sizes.last()) {
+        for floor in ["hyper", "socket"] {
+            if let Err(error) = streams(size, Some(floor)).await {
+                println!("| bare {floor}, {size} | failed: {error} |");
+            }
         }
     }
     println!("\n| flood | cost | pages meanwhile |\n|---|---|---|");

@@ -154,7 +154,7 @@ async fn latency(server: &Server) {
 #[tokio::main]
 async fn main() {
     let server = Server::start(Launch {
-        log_filter: Some("warn"),
+        log_filter: Some("warn,server::startup=info"),
         ..Launch::default()
     })
     .await

@@ -42,6 +42,35 @@ pub enum DatabaseError {
     Migrate(#[from] MigrateError),
 }
 
+/// Why an instance cannot serve yet.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("the database does not answer: {0}")]
+    Unreachable(#[from] sqlx::Error),
+    #[error("the database has {applied} of this build's {expected} migrations")]
+    Unmigrated { applied: i64, expected: usize },
+}
+
+/// Whether the database answers and has every migration this build knows (another
+/// instance of an older build may share it, or it may have been replaced).
+pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
+    const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+    let (applied, expected): (i64, usize) = match db {
+        Database::Sqlite(db) => (
+            sqlx::query_scalar(APPLIED).fetch_one(&db.reader).await?,
+            MIGRATOR.iter().count(),
+        ),
+        Database::Postgres(db) => (
+            sqlx::query_scalar(APPLIED).fetch_one(&db.pool).await?,
+            POSTGRES_MIGRATOR.iter().count(),
+        ),
+    };
+    match usize::try_from(applied).is_ok_and(|applied| applied >= expected) {
+        true => Ok(()),
+        false => Err(NotReady::Unmigrated { applied, expected }),
+    }
+}
+
 /// Opens (creating if missing) the database at `url`, applies pending migrations, and
 /// returns it. A write waits at most `write_wait` for its turn.
 pub async fn open(url: &str, write_wait: Duration) -> Result<Database, DatabaseError> {

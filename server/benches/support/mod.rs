@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each bench uses a part
 
+pub mod floor;
+
 use std::{
     io::{BufRead, BufReader as StdBufReader},
     path::PathBuf,
@@ -53,6 +55,9 @@ pub struct Launch<'a> {
     pub open_files: Option<u64>,
     /// `RUST_LOG`; the server's default when `None`.
     pub log_filter: Option<&'a str>,
+    /// Run one of the floor servers of [`floor`] (this program, again: `hyper` or
+    /// `socket`) instead of the app.
+    pub floor: Option<&'a str>,
 }
 
 impl Server {
@@ -80,19 +85,26 @@ impl Server {
             }
             Err(_) => format!("sqlite://{}", dir.path().join("lists.db").display()),
         };
+        let program = match launch.floor {
+            Some(_) => std::env::current_exe().map_err(|error| error.to_string())?,
+            None => binary.clone(),
+        };
         let mut command = match launch.open_files {
             Some(limit) => {
                 let mut command = Command::new("prlimit");
                 command
                     .arg(format!("--nofile={limit}:{limit}"))
                     .arg("--")
-                    .arg(&binary);
+                    .arg(&program);
                 command
             }
-            None => Command::new(&binary),
+            None => Command::new(&program),
+        };
+        match launch.floor {
+            Some(kind) => command.env(floor::FLOOR, kind),
+            None => command.arg("serve"),
         };
         command
-            .arg("serve")
             .env("DATABASE_URL", &database_url)
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("LEPTOS_SITE_ROOT", root().join("target/site"))
@@ -213,6 +225,12 @@ pub fn rss_kib(pid: u32) -> u64 {
 
 /// CPU time a process has used so far (user and system).
 pub fn cpu_time(pid: u32) -> Duration {
+    let (user, system) = cpu_times(pid);
+    user + system
+}
+
+/// CPU time a process has used so far: (user, system).
+pub fn cpu_times(pid: u32) -> (Duration, Duration) {
     // Fields 14 and 15 of /proc/PID/stat, in clock ticks (100 a second on Linux), after
     // the command name in parentheses (which may hold spaces).
     let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -226,10 +244,13 @@ pub fn cpu_time(pid: u32) -> Duration {
                 .take(2)
                 .filter_map(|field| field.parse().ok())
                 .collect();
-            Some(fields.iter().sum::<u64>())
+            Some((*fields.first()?, *fields.get(1)?))
         })
-        .unwrap_or(0);
-    Duration::from_millis(ticks * 10)
+        .unwrap_or((0, 0));
+    (
+        Duration::from_millis(ticks.0 * 10),
+        Duration::from_millis(ticks.1 * 10),
+    )
 }
 
 /// The `p`-th percentile (0.0 to 1.0) of sorted samples.

@@ -37,6 +37,13 @@ const RECONNECT_HINT: &[u8] = b"retry: 1000\n\n";
 const KEEP_ALIVE: &[u8] = b":\n\n";
 const RESET: &[u8] = b"event: reset\ndata: reset\n\n";
 
+/// The last frame of a stream when the server stops: come back (to another instance,
+/// behind a proxy) after a moment, each page after its own, so that they do not all
+/// arrive at once. Then the stream ends, and the browser resumes from its last event.
+fn closing_hint() -> Bytes {
+    Bytes::from(format!("retry: {}\n\n", fastrand::u32(250..3000)))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
     after: Option<String>,
@@ -70,11 +77,19 @@ pub async fn list_events(
             .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_WHEN_FULL_SECS));
         return full;
     };
-    // Subscribe before reading the log (or the feed's position), so nothing committed in
-    // between is missed.
+    // Subscribe before reading the log's end, so nothing committed in between is missed.
     let live = feed.subscribe();
     let (last, catch_up) = match resume {
-        Resume::FromNow => (feed.position(), false),
+        // The log's end, not only what the feed has broadcast yet: a feed still working
+        // through a burst (another process's seed, say) must not make "now" an old
+        // position, from which the stream would read the whole burst back.
+        Resume::FromNow => match feed.store().log_bounds().await {
+            Ok(bounds) => (bounds.latest.max(feed.position()), false),
+            Err(error) => {
+                tracing::warn!(%error, "could not read the change log's end; starting from the feed's");
+                (feed.position(), false)
+            }
+        },
         Resume::After(after) => (after, true),
     };
     let subscription = Subscription {
@@ -171,7 +186,10 @@ impl Subscription {
                         // Out of order: the log has it all.
                         Item::Event(_) => self.phase = Phase::CatchUp { checked: false },
                         Item::KeepAlive => return Some(Bytes::from_static(KEEP_ALIVE)),
-                        Item::Closing => return None,
+                        Item::Closing => {
+                            self.phase = Phase::Done;
+                            return Some(closing_hint());
+                        }
                     },
                     // Dropped from the ring: the log has it all.
                     Err(RecvError::Lagged(_)) => self.phase = Phase::CatchUp { checked: false },

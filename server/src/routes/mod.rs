@@ -1,7 +1,9 @@
-//! The URL map. Pages, server functions, the live feed and static files, nothing else.
+//! The URL map. Pages, server functions, the live feed, health checks and static files,
+//! nothing else.
 
 mod compression;
 mod guard;
+mod health;
 mod language;
 mod page_cache;
 mod pages;
@@ -62,6 +64,8 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
     Router::new()
         .route("/", get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }))
         .route(app::lists::NOTES_PATH, get(pages::notes))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
         .route(app::language::LANGUAGE_PATH, get(language::switch))
         .route(app::lists::EVENTS_PATH, get(live::list_events))
         .route("/api/{*server_fn}", post(server_fns::handle))

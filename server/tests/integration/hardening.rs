@@ -158,6 +158,82 @@ async fn other_host_names_are_refused_unless_allowed() {
     assert_eq!(through_proxy.status(), 200);
 }
 
+/// Sends raw bytes and returns the status code of the answer.
+async fn raw_status(app: &TestApp, request: &str) -> u16 {
+    let mut stream = TcpStream::connect(app.address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    String::from_utf8_lossy(&head[9..12]).parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_request_whose_host_cannot_be_trusted_is_refused() {
+    let app = spawn_app().await;
+    let ours = app.address.to_string();
+    let two_hosts = format!("GET /notes HTTP/1.1\r\nHost: {ours}\r\nHost: evil.com\r\n\r\n");
+    assert_eq!(raw_status(&app, &two_hosts).await, 400);
+    assert_eq!(raw_status(&app, "GET /notes HTTP/1.1\r\n\r\n").await, 400);
+    let create = "POST /api/lists/create HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n\r\nname=x";
+    assert_eq!(raw_status(&app, create).await, 400);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists").await,
+        0,
+        "nothing written"
+    );
+    // An absolute-form target names its own host, whatever the Host header says.
+    let absolute = format!("GET http://evil.com/notes HTTP/1.1\r\nHost: {ours}\r\n\r\n");
+    assert_eq!(raw_status(&app, &absolute).await, 403);
+    let absolute_ours = format!("GET http://{ours}/notes HTTP/1.1\r\nHost: {ours}\r\n\r\n");
+    assert_eq!(raw_status(&app, &absolute_ours).await, 200);
+    // HTTP/1.0 had no Host: such a request names no host, and is answered.
+    assert_eq!(raw_status(&app, "GET /healthz HTTP/1.0\r\n\r\n").await, 200);
+}
+
+#[tokio::test]
+async fn allowed_names_match_whatever_port_a_proxy_sends() {
+    let app = spawn_app_with(Options {
+        configure: Some(|settings| settings.allowed_hosts = vec!["lists.example.com:8080".into()]),
+        ..Options::default()
+    })
+    .await;
+    for host in [
+        "lists.example.com",
+        "lists.example.com:8080",
+        "lists.example.com:443",
+    ] {
+        let response = app.page_response_with("/notes", &[("host", host)]).await;
+        assert_eq!(response.status(), 200, "{host}");
+    }
+    let other = app
+        .page_response_with("/notes", &[("host", "other.example.com")])
+        .await;
+    assert_eq!(other.status(), 403);
+}
+
+#[tokio::test]
+async fn health_and_readiness_say_whether_the_instance_can_serve() {
+    let app = spawn_app().await;
+    let live = app.page_response("/healthz").await;
+    assert_eq!(live.status(), 200);
+    assert_eq!(live.text().await.unwrap(), "ok\n");
+    assert_eq!(app.page_response("/readyz").await.status(), 200);
+    // A database without this build's last migration (replaced, or an older schema).
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(app.db())
+    .await
+    .unwrap();
+    let unready = app.page_response("/readyz").await;
+    assert_eq!(unready.status(), 503);
+    assert_eq!(
+        app.page_response("/healthz").await.status(),
+        200,
+        "still alive"
+    );
+}
+
 #[tokio::test]
 async fn pages_carry_a_script_policy_with_the_nonce_their_scripts_use() {
     let app = spawn_app().await;

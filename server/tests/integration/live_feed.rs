@@ -160,6 +160,26 @@ async fn shutdown_ends_open_streams_promptly(backend) {
     let app = spawn_app_on(backend).await;
     let mut feed = Feed::open(&app, "?after=0", None).await;
     app.shutdown.cancel();
+    // The last frame tells the browser when to come back (to another instance): a
+    // moment, different for each page.
+    // The first `retry:` opens the stream; the second is the closing hint.
+    while feed.buffer.matches("retry:").count() < 2 {
+        let chunk = tokio::time::timeout(Duration::from_secs(2), feed.body.next())
+            .await
+            .expect("a frame within 2 s")
+            .expect("the hint comes before the end")
+            .unwrap();
+        feed.buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let hint = feed
+        .buffer
+        .split("\n\n")
+        .filter(|frame| frame.starts_with("retry:"))
+        .last()
+        .unwrap()
+        .to_owned();
+    let wait: u32 = hint.trim_start_matches("retry:").trim().parse().unwrap();
+    assert!((250..3000).contains(&wait), "{hint}");
     let ended = tokio::time::timeout(Duration::from_secs(2), feed.next()).await;
     assert_eq!(ended.expect("the stream ends within 2 s"), None);
     tokio::time::timeout(Duration::from_secs(2), app.server)
