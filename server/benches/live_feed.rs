@@ -1,7 +1,8 @@
 //! Live feed benchmark, against the real release binary on loopback:
 //! - server memory with 1,000 open event streams;
 //! - events per second fanned out to 100 streams (a seed of 20,000 lists);
-//! - p50 / p99 from a create's HTTP response to its event reaching another stream.
+//! - p50 / p99 from a create's HTTP response to its event reaching another stream (on
+//!   PostgreSQL also a stream of a second instance).
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench live_feed`.
 
@@ -114,12 +115,14 @@ async fn fan_out(server: &Server, streams: Vec<Stream>) {
     );
 }
 
-async fn latency(server: &Server) {
+/// From a create's response on `writer` to its event on a stream of `reader` (the same
+/// server, or another instance on the same database).
+async fn latency(writer: &Server, reader: &Server, label: &str) {
     let client = reqwest::Client::new();
     // The log position to listen from: that of a first create (the page load answers in
     // the browser's binary encoding, a create in JSON).
     let first: serde_json::Value = client
-        .post(format!("{}/api/lists/create", server.base()))
+        .post(format!("{}/api/lists/create", writer.base()))
         .form(&[("name", "latency start")])
         .send()
         .await
@@ -127,11 +130,11 @@ async fn latency(server: &Server) {
         .json()
         .await
         .expect("json");
-    let mut listener = Stream::open(&server.addr(), first["seq"].as_i64().expect("seq")).await;
+    let mut listener = Stream::open(&reader.addr(), first["seq"].as_i64().expect("seq")).await;
     let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
     for n in 0..LATENCY_SAMPLES {
         let response = client
-            .post(format!("{}/api/lists/create", server.base()))
+            .post(format!("{}/api/lists/create", writer.base()))
             .form(&[("name", format!("latency {n}"))])
             .send()
             .await
@@ -145,7 +148,7 @@ async fn latency(server: &Server) {
     }
     samples.sort();
     println!(
-        "| commit (create response) to event on another stream, {LATENCY_SAMPLES} samples | p50 {:?}, p99 {:?} |",
+        "| commit (create response) to event on another stream, {label}, {LATENCY_SAMPLES} samples | p50 {:?}, p99 {:?} |",
         percentile(&samples, 0.50),
         percentile(&samples, 0.99)
     );
@@ -163,5 +166,17 @@ async fn main() {
     let mut streams = memory(&server).await;
     streams.truncate(STREAMS_FOR_FAN_OUT);
     fan_out(&server, streams).await;
-    latency(&server).await;
+    latency(&server, &server, "same instance").await;
+    // On PostgreSQL, through a second instance on the same database: the event crosses
+    // over by NOTIFY and the reader's own read of the log.
+    if std::env::var_os("BENCH_POSTGRES_URL").is_some() {
+        let beside = Server::start(Launch {
+            log_filter: Some("warn,server::startup=info"),
+            database_url: Some(&server.database_url),
+            ..Launch::default()
+        })
+        .await
+        .expect("a second instance starts");
+        latency(&server, &beside, "written on one instance, read on another").await;
+    }
 }

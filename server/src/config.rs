@@ -28,6 +28,15 @@ pub struct SettingsArgs {
     /// The database: sqlite://PATH (the file and its folder are created when missing).
     #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+    /// PostgreSQL connections this instance keeps (reads and writes). Instances that
+    /// share a database share its connections: divide them.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_CONNECTIONS",
+        default_value_t = 16
+    )]
+    pub database_connections: u32,
     /// Delay before each lists load returns, in milliseconds (a timer, no thread blocked).
     #[arg(long, global = true, env = "SIMULATED_LATENCY_MS", default_value_t = 0)]
     pub simulated_latency_ms: u64,
@@ -90,6 +99,8 @@ pub struct SettingsArgs {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database_url: String,
+    /// PostgreSQL connections per instance.
+    pub database_connections: u32,
     pub leptos: LeptosOptions,
     pub simulation: Simulation,
     pub change_log_retention: Duration,
@@ -120,6 +131,7 @@ impl SettingsArgs {
             .map_err(|error| ConfigError::Leptos(error.to_string()))?;
         Ok(Settings {
             database_url: self.database_url,
+            database_connections: self.database_connections.max(2),
             leptos,
             simulation: Simulation::new(
                 Duration::from_millis(self.simulated_latency_ms),

@@ -20,7 +20,7 @@ const SQLITE_READERS: u32 = 8;
 /// Connections for searches that scan (see `SqliteDb::scanner`): at most six run at once,
 /// whatever the number of clients asking, and the eight readers stay free for pages.
 const SQLITE_SCANNERS: u32 = 6;
-/// PostgreSQL connections per instance (reads and writes; writes take turns anyway).
+/// PostgreSQL connections per instance when the settings do not say (reads and writes).
 const POSTGRES_CONNECTIONS: u32 = 16;
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +61,7 @@ pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
             MIGRATOR.iter().count(),
         ),
         Database::Postgres(db) => (
-            sqlx::query_scalar(APPLIED).fetch_one(&db.pool).await?,
+            sqlx::query_scalar(APPLIED).fetch_one(db.pool()).await?,
             POSTGRES_MIGRATOR.iter().count(),
         ),
     };
@@ -74,6 +74,15 @@ pub async fn check_ready(db: &Database) -> Result<(), NotReady> {
 /// Opens (creating if missing) the database at `url`, applies pending migrations, and
 /// returns it. A write waits at most `write_wait` for its turn.
 pub async fn open(url: &str, write_wait: Duration) -> Result<Database, DatabaseError> {
+    open_with(url, write_wait, POSTGRES_CONNECTIONS).await
+}
+
+/// [`open`], with `postgres_connections` connections on PostgreSQL.
+pub async fn open_with(
+    url: &str,
+    write_wait: Duration,
+    postgres_connections: u32,
+) -> Result<Database, DatabaseError> {
     let bad_url = |source| DatabaseError::BadUrl {
         url: url.to_owned(),
         source,
@@ -94,7 +103,7 @@ pub async fn open(url: &str, write_wait: Duration) -> Result<Database, DatabaseE
                 .await
                 .map_err(DatabaseError::Create)?;
         }
-        open_postgres(options, write_wait).await
+        open_postgres(options, write_wait, postgres_connections).await
     } else {
         Err(DatabaseError::UnknownScheme {
             url: url.to_owned(),
@@ -148,18 +157,19 @@ async fn open_sqlite(
     }))
 }
 
-/// One pool: PostgreSQL readers never wait for writers (MVCC), and writers take turns on
-/// the change log's horizon row, each waiting at most `write_wait`.
+/// One pool: PostgreSQL readers never wait for writers (MVCC), and writers wait for
+/// nothing shared (see the store's `postgres` module), a row lock at most `write_wait`.
 async fn open_postgres(
     options: PgConnectOptions,
     write_wait: Duration,
+    connections: u32,
 ) -> Result<Database, DatabaseError> {
     let pool = PgPoolOptions::new()
-        .max_connections(POSTGRES_CONNECTIONS)
+        .max_connections(connections)
         .min_connections(1)
         .connect_with(options)
         .await
         .map_err(DatabaseError::Open)?;
     POSTGRES_MIGRATOR.run(&pool).await?;
-    Ok(Database::Postgres(PostgresDb { pool, write_wait }))
+    Ok(Database::Postgres(PostgresDb::new(pool, write_wait)))
 }

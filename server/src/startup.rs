@@ -55,7 +55,12 @@ impl Application {
         // (`generate_route_list` would do it) nobody else sets it to tokio. Setting it
         // twice (tests build several apps per process) is harmless, hence the `let _`.
         let _ = any_spawner::Executor::init_tokio();
-        let db = database::open(&settings.database_url, settings.write_wait).await?;
+        let db = database::open_with(
+            &settings.database_url,
+            settings.write_wait,
+            settings.database_connections,
+        )
+        .await?;
         let store = ListStore::new(db.clone());
         let shutdown = CancellationToken::new();
         // Connections stay well below the open-file limit, so that a flood of them can

@@ -55,6 +55,9 @@ pub struct Launch<'a> {
     pub open_files: Option<u64>,
     /// `RUST_LOG`; the server's default when `None`.
     pub log_filter: Option<&'a str>,
+    /// Share this database with another server (`Server::database_url`) instead of a
+    /// fresh one: a second instance.
+    pub database_url: Option<&'a str>,
     /// Run one of the floor servers of [`floor`] (this program, again: `hyper` or
     /// `socket`) instead of the app.
     pub floor: Option<&'a str>,
@@ -73,8 +76,9 @@ impl Server {
                 binary.display()
             ));
         }
-        let database_url = match std::env::var("BENCH_POSTGRES_URL") {
-            Ok(admin) => {
+        let database_url = match (launch.database_url, std::env::var("BENCH_POSTGRES_URL")) {
+            (Some(shared), _) => shared.to_owned(),
+            (None, Ok(admin)) => {
                 let base = admin
                     .rsplit_once('/')
                     .map_or(admin.as_str(), |(base, _)| base);
@@ -83,7 +87,7 @@ impl Server {
                     .map_or(0, |since| since.as_nanos());
                 format!("{base}/bench_{unique}")
             }
-            Err(_) => format!("sqlite://{}", dir.path().join("lists.db").display()),
+            (None, Err(_)) => format!("sqlite://{}", dir.path().join("lists.db").display()),
         };
         let program = match launch.floor {
             Some(_) => std::env::current_exe().map_err(|error| error.to_string())?,

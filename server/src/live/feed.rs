@@ -237,6 +237,9 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
             () = commits.notified() => {}
             () = tokio::time::sleep(poll) => {}
         }
+        if let Err(error) = store.sequence_orphans().await {
+            tracing::warn!(%error, "numbering orphaned change-log entries failed; retrying");
+        }
         loop {
             match store.events_after(last, PAGE).await {
                 Ok(read) => {

@@ -64,6 +64,20 @@ impl Feed {
         }
     }
 
+    /// The next `count` changes as (position, list name).
+    async fn changes(&mut self, count: usize) -> Vec<(i64, String)> {
+        let mut changes = Vec::new();
+        while changes.len() < count {
+            match self.next().await.expect("stream open") {
+                Frame::Change { id, data } => {
+                    changes.push((id, data["list"]["name"].as_str().unwrap().to_owned()))
+                }
+                Frame::Reset => panic!("unexpected reset"),
+            }
+        }
+        changes
+    }
+
     async fn ids(&mut self, count: usize) -> Vec<i64> {
         let mut ids = Vec::new();
         while ids.len() < count {
@@ -373,4 +387,99 @@ async fn a_client_that_keeps_reading_is_never_let_go() {
     let ids = feed.ids(20_000).await;
     assert_eq!(ids.first(), Some(&3));
     assert_eq!(ids.last(), Some(&20_002));
+}
+
+/// What another writer's transaction does on PostgreSQL, held open for `open` and then
+/// committed or rolled back: a list and its event, announced, numbered by nobody.
+async fn write_by_hand(url: String, name: &'static str, open: Duration, commit: bool) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let mut tx = conn.begin().await.unwrap();
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $1) RETURNING id")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    sqlx::query("INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES ($1, 'created', $2, FALSE)")
+        .bind(id)
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("SELECT pg_notify('list_events', '')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tokio::time::sleep(open).await;
+    match commit {
+        true => tx.commit().await.unwrap(),
+        false => tx.rollback().await.unwrap(),
+    }
+}
+
+/// Many writers on three instances, a transaction held open for seconds and one rolled
+/// back: every reader on every instance gets every committed change once, in one order
+/// they all share, with gapless positions; nothing of the rolled-back one.
+#[tokio::test]
+async fn on_postgres_every_reader_everywhere_gets_one_complete_order() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let a = spawn_app_on(support::Backend::Postgres).await;
+    let b = spawn_instance_beside(&a).await;
+    let c = spawn_instance_beside(&a).await;
+    let mut feeds = vec![
+        Feed::open(&a, "?after=0", None).await,
+        Feed::open(&b, "?after=0", None).await,
+        Feed::open(&c, "?after=0", None).await,
+    ];
+    let url = a.database.url.clone();
+    let held = tokio::spawn(write_by_hand(
+        url.clone(),
+        "held open",
+        Duration::from_secs(2),
+        true,
+    ));
+    let rolled_back = tokio::spawn(write_by_hand(
+        url,
+        "rolled back",
+        Duration::from_millis(500),
+        false,
+    ));
+    let writes = (0..180).map(|n| {
+        let app = [&a, &b, &c][n % 3];
+        async move { app.create(&format!("list {n}")).await }
+    });
+    futures::future::join_all(writes).await;
+    held.await.unwrap();
+    rolled_back.await.unwrap();
+    let mut orders = Vec::new();
+    for feed in &mut feeds {
+        orders.push(feed.changes(181).await);
+    }
+    let positions: Vec<i64> = orders[0].iter().map(|(seq, _)| *seq).collect();
+    assert_eq!(
+        positions,
+        (1..=181).collect::<Vec<_>>(),
+        "gapless, each once"
+    );
+    assert_eq!(orders[0], orders[1]);
+    assert_eq!(orders[0], orders[2]);
+    let names: Vec<&str> = orders[0].iter().map(|(_, name)| name.as_str()).collect();
+    assert!(names.contains(&"held open"));
+    assert!(!names.contains(&"rolled back"));
+    // Nothing else arrives, and the log holds exactly those.
+    let more = tokio::time::timeout(Duration::from_millis(700), feeds[0].next()).await;
+    assert!(more.is_err(), "no further change: {more:?}");
+    assert_eq!(
+        a.count("SELECT COUNT(*) FROM list_events WHERE seq IS NOT NULL")
+            .await,
+        181
+    );
+    assert_eq!(
+        a.count("SELECT COUNT(*) FROM list_events WHERE seq IS NULL")
+            .await,
+        0
+    );
 }

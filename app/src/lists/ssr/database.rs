@@ -122,6 +122,15 @@ impl Database {
         }
     }
 
+    /// Numbers events committed without a position by a writer that did not (PostgreSQL;
+    /// SQLite numbers every event as it commits).
+    pub(super) async fn sequence_orphans(&self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(db) => db.sequence_orphans().await,
+        }
+    }
+
     pub(super) async fn events_after(
         &self,
         after: i64,

@@ -1,36 +1,141 @@
 //! The PostgreSQL database: one pool shared by any number of server instances, and every
 //! PostgreSQL query on `lists` and its change log.
 //!
-//! Log order must be commit order, or a tailer that has read position 42 could miss a
-//! 41 committed after it: a sequence hands out numbers at insert time, not at commit.
-//! So every write transaction first locks the log's one horizon row, and takes its
-//! positions from that row: writers take turns (as SQLite's do), and each commits before
-//! the next can number anything. Each write also sends `NOTIFY list_events`, which every
-//! instance listens for.
+//! Log order must be an order every reader agrees on, and no reader may pass a position
+//! while a transaction that will appear before it is still open: a sequence hands out
+//! numbers at insert time, not at commit, so a tailer that has read 42 could miss a 41
+//! committed after it. Writers used to take turns on one horizon row for that, and every
+//! write of every instance queued on it. Now a write commits its event without a
+//! position (PgQ's idea: order what has become visible, not what was inserted), and then
+//! asks the **sequencer** to number every event committed so far: one statement, in an
+//! advisory lock so that one runs at a time, that gives the pending events the next
+//! positions in the order they were written and moves the horizon. A write's own
+//! transaction takes no shared lock; an event still in flight simply gets a larger
+//! position once it commits; one rolled back never had one. Positions stay gapless, so
+//! readers resume and detect gaps as before. Each instance's tailer also runs the
+//! sequencer when woken, so an event whose writer died between commit and numbering is
+//! numbered anyway (so does the next write's sequencer run). Each run of the sequencer
+//! that numbered something sends `NOTIFY list_events`, which every instance hears.
 
 use super::database::{Created, LogRow, PageRows, Row, Search, Side};
 use super::StoreError;
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use sqlx::{postgres::PgListener, PgConnection, PgPool, Postgres, Transaction};
-use std::{sync::Arc, time::Duration};
-use tokio::sync::Notify;
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_util::sync::CancellationToken;
 
 /// The channel commits are announced on.
 const CHANNEL: &str = "list_events";
+/// The advisory lock the sequencer holds while it numbers events (any fixed number: it
+/// names nothing else in this database).
+const SEQUENCER_LOCK: i64 = 0x6c69_7374_5f73_6571;
+
+impl Numbering {
+    fn start(db: PostgresDb) -> Self {
+        let (requests, mut waiting) =
+            mpsc::unbounded_channel::<(i64, oneshot::Sender<Option<i64>>)>();
+        tokio::spawn(async move {
+            while let Some(first) = waiting.recv().await {
+                let mut batch = vec![first];
+                while let Ok(more) = waiting.try_recv() {
+                    batch.push(more);
+                }
+                // Every event in the batch committed before it was sent, so one run
+                // numbers them all.
+                let events: Vec<i64> = batch.iter().map(|(event, _)| *event).collect();
+                let read = || {
+                    sqlx::query_as::<_, (i64, Option<i64>)>(
+                        "SELECT id, seq FROM list_events WHERE id = ANY($1)",
+                    )
+                    .bind(&events)
+                    .fetch_all(&db.pool)
+                };
+                // Another instance's sequencer may have numbered them already.
+                let mut positions = read().await.unwrap_or_default();
+                if positions.iter().any(|(_, seq)| seq.is_none()) {
+                    positions = match db.sequence().await {
+                        Ok(_) => read().await.unwrap_or_default(),
+                        Err(error) => {
+                            tracing::warn!(%error, "numbering a batch of events failed");
+                            Vec::new()
+                        }
+                    };
+                }
+                for (event, reply) in batch {
+                    let seq = positions
+                        .iter()
+                        .find(|(id, _)| *id == event)
+                        .and_then(|(_, seq)| *seq);
+                    // The writer may have stopped waiting; nothing to tell it then.
+                    let _ = reply.send(seq);
+                }
+            }
+        });
+        Self { requests }
+    }
+}
+
+/// A row lock (two changes to one list at once) or the sequencer's lock held past
+/// `lock_timeout` (PostgreSQL's `lock_not_available`) is a busy server, not a failure.
+fn lock_wait(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(inner) if inner.code().as_deref() == Some("55P03") => {
+            StoreError::Busy
+        }
+        _ => error.into(),
+    }
+}
+
+/// An earlier create with the same key: list id, name, its event, its position if known.
+type KeyedCreate = (i64, String, Option<i64>, Option<i64>);
+
+/// What a delete or restore wrote: an event, or nothing (the log's end as it was).
+enum Written {
+    Event(i64),
+    Nothing(i64),
+}
 
 /// The store's PostgreSQL connections.
 #[derive(Clone, Debug)]
 pub struct PostgresDb {
-    pub pool: PgPool,
+    pool: PgPool,
     /// How long a write waits for its turn before the caller is told the server is busy.
-    pub write_wait: Duration,
+    write_wait: Duration,
+    /// This process's writes waiting for their positions (see [`Numbering`]).
+    numbering: Arc<OnceLock<Numbering>>,
+}
+
+/// Numbers this process's committed events in batches, as a database's group commit
+/// does: one task takes every write waiting at that moment, runs the sequencer once for
+/// all of them and reads all their positions in one query. So an instance holds the
+/// sequencer's lock once per batch, not once per write, and a write waits for one batch.
+#[derive(Debug)]
+struct Numbering {
+    requests: mpsc::UnboundedSender<(i64, oneshot::Sender<Option<i64>>)>,
 }
 
 impl PostgresDb {
-    /// Starts a write transaction that holds the log's horizon row, waiting at most
-    /// `write_wait` for a connection and for the row; past that, [`StoreError::Busy`].
+    pub fn new(pool: PgPool, write_wait: Duration) -> Self {
+        Self {
+            pool,
+            write_wait,
+            numbering: Arc::default(),
+        }
+    }
+
+    /// The connections, for start-up and readiness checks.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction, waiting at most `write_wait` for a connection; its row
+    /// locks (a list being renamed by two people at once) wait at most as long. Past
+    /// that, [`StoreError::Busy`]. It takes no lock of the log's.
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let mut tx = match tokio::time::timeout(self.write_wait, self.pool.begin()).await {
             Err(_) | Ok(Err(sqlx::Error::PoolTimedOut)) => return Err(StoreError::Busy),
@@ -40,14 +145,74 @@ impl PostgresDb {
         sqlx::query(&format!("SET LOCAL lock_timeout = '{wait}ms'"))
             .execute(&mut *tx)
             .await?;
-        match sqlx::query("SELECT 1 FROM change_log_horizon WHERE id = 1 FOR UPDATE")
+        Ok(tx)
+    }
+
+    /// Numbers every event committed without a position: the next positions after the
+    /// horizon, in the order the events were written, and the horizon moved past them,
+    /// in one statement and one transaction. One sequencer runs at a time (the advisory
+    /// lock), so positions never collide; its statement sees every transaction committed
+    /// before it began, so a caller whose own event committed before this call finds it
+    /// numbered after. Returns how many it numbered.
+    pub(super) async fn sequence(&self) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SEQUENCER_LOCK)
             .execute(&mut *tx)
             .await
-        {
-            Err(error) if is_lock_timeout(&error) => Err(StoreError::Busy),
-            Err(error) => Err(error.into()),
-            Ok(_) => Ok(tx),
+            .map_err(lock_wait)?;
+        let numbered = number_pending(&mut tx).await?;
+        tx.commit().await?;
+        Ok(numbered)
+    }
+
+    /// Numbers events that were committed without a position more than a second ago:
+    /// those of a writer that died between its commit and its numbering, or of another
+    /// program's transaction. Every instance's tailer calls this when woken, so that no
+    /// event waits for a sequencer that will not come. Cheap when there are none.
+    pub(super) async fn sequence_orphans(&self) -> Result<(), StoreError> {
+        let orphaned: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM list_events \
+             WHERE seq IS NULL AND recorded_at < now() - interval '1 second')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if orphaned {
+            self.sequence().await?;
         }
+        Ok(())
+    }
+
+    /// The position of an event this process wrote and committed: numbered in the next
+    /// batch (see [`Numbering`]), or, should that fail, by running the sequencer here.
+    async fn position_of(&self, event: i64) -> Result<i64, StoreError> {
+        let numbering = self
+            .numbering
+            .get_or_init(|| Numbering::start(self.clone()));
+        let (reply, position) = oneshot::channel();
+        if numbering.requests.send((event, reply)).is_ok() {
+            if let Ok(Some(seq)) = position.await {
+                return Ok(seq);
+            }
+        }
+        for _ in 0..2 {
+            let seq: Option<Option<i64>> =
+                sqlx::query_scalar("SELECT seq FROM list_events WHERE id = $1")
+                    .bind(event)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            match seq {
+                Some(Some(seq)) => return Ok(seq),
+                Some(None) => {
+                    self.sequence().await?;
+                }
+                // Pruned already (a create key older than the log's retention): the
+                // change is older than anything still in the log.
+                None => break,
+            }
+        }
+        let mut conn = self.pool.acquire().await?;
+        Ok(bounds(&mut conn).await?.1)
     }
 
     pub async fn close(&self) {
@@ -139,14 +304,9 @@ impl PostgresDb {
     ) -> Result<Created, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(key) = key {
-            let known: Option<(i64, i64, String)> =
-                sqlx::query_as("SELECT list_id, seq, name FROM create_keys WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some((id, seq, name)) = known {
+            if let Some(before) = self.created_by(&mut tx, key).await? {
                 tx.rollback().await?;
-                return Ok(Created::Before { id, seq, name });
+                return self.created_before(before).await;
             }
         }
         let id: i64 =
@@ -155,20 +315,62 @@ impl PostgresDb {
                 .bind(fold(name.as_str()))
                 .fetch_one(&mut *tx)
                 .await?;
-        let seq = append_event(&mut tx, ChangeKind::Created, id, name.as_str()).await?;
+        let event = append_event(&mut tx, ChangeKind::Created, id, name.as_str()).await?;
         if let Some(key) = key {
-            sqlx::query(
-                "INSERT INTO create_keys (key, list_id, seq, name) VALUES ($1, $2, $3, $4)",
+            // Two creates with one key at once: the second waits here for the first to
+            // commit, then writes nothing, drops its list, and answers with the first's.
+            let claimed: Option<String> = sqlx::query_scalar(
+                "INSERT INTO create_keys (key, list_id, event_id, name) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (key) DO NOTHING RETURNING key",
             )
             .bind(key)
             .bind(id)
-            .bind(seq)
+            .bind(event)
             .bind(name.as_str())
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            if claimed.is_none() {
+                tx.rollback().await?;
+                let mut conn = self.pool.acquire().await?;
+                let before = self
+                    .created_by(&mut conn, key)
+                    .await?
+                    .ok_or(StoreError::NotFound(ListId::new(id)))?;
+                return self.created_before(before).await;
+            }
         }
         tx.commit().await?;
+        let seq = self.position_of(event).await?;
         Ok(Created::Now { id, seq })
+    }
+
+    /// What an earlier create with `key` made: list, name, and its event or position.
+    async fn created_by(
+        &self,
+        conn: &mut PgConnection,
+        key: &str,
+    ) -> Result<Option<KeyedCreate>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) \
+             FROM create_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
+             WHERE k.key = $1",
+        )
+        .bind(key)
+        .fetch_optional(conn)
+        .await?)
+    }
+
+    async fn created_before(&self, before: KeyedCreate) -> Result<Created, StoreError> {
+        let (id, name, event, seq) = before;
+        let seq = match (seq, event) {
+            (Some(seq), _) => seq,
+            (None, Some(event)) => self.position_of(event).await?,
+            (None, None) => {
+                let mut conn = self.pool.acquire().await?;
+                bounds(&mut conn).await?.1
+            }
+        };
+        Ok(Created::Before { id, seq, name })
     }
 
     /// The log position and whether anything changed (a rename to the current name does
@@ -187,7 +389,8 @@ impl PostgresDb {
         .bind(fold(name.as_str()))
         .bind(id.get())
         .execute(&mut *tx)
-        .await?
+        .await
+        .map_err(lock_wait)?
         .rows_affected();
         if renamed == 0 {
             let unchanged: Option<i64> =
@@ -199,9 +402,9 @@ impl PostgresDb {
             tx.rollback().await?;
             return Ok(unchanged.map(|_| (latest, false)));
         }
-        let seq = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
+        let event = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
         tx.commit().await?;
-        Ok(Some((seq, true)))
+        Ok(Some((self.position_of(event).await?, true)))
     }
 
     /// Deletes or restores: the row, the log position, and whether anything changed
@@ -222,11 +425,12 @@ impl PostgresDb {
         .bind(id.get())
         .bind(!deleted)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await
+        .map_err(lock_wait)?;
         let outcome = match changed {
             Some(row) if readable(&row) => {
-                let seq = append_event(&mut tx, kind, row.0, &row.1).await?;
-                Some((row, seq, true))
+                let event = append_event(&mut tx, kind, row.0, &row.1).await?;
+                Some((row, Written::Event(event)))
             }
             Some(_) => None,
             None => {
@@ -235,15 +439,23 @@ impl PostgresDb {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let (_, latest) = bounds(&mut tx).await?;
-                row.map(|row| (row, latest, false))
+                row.map(|row| (row, Written::Nothing(latest)))
             }
         };
-        if outcome.as_ref().is_some_and(|(_, _, wrote)| *wrote) {
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
+        match outcome {
+            Some((row, Written::Event(event))) => {
+                tx.commit().await?;
+                Ok(Some((row, self.position_of(event).await?, true)))
+            }
+            Some((row, Written::Nothing(latest))) => {
+                tx.rollback().await?;
+                Ok(Some((row, latest, false)))
+            }
+            None => {
+                tx.rollback().await?;
+                Ok(None)
+            }
         }
-        Ok(outcome)
     }
 
     pub(super) async fn events_after(
@@ -270,7 +482,7 @@ impl PostgresDb {
     pub(super) async fn prune(&self, retention_secs: u64) -> Result<u64, StoreError> {
         // Seconds as a float for make_interval; a retention of centuries still fits.
         let retention = retention_secs as f64;
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE change_log_horizon SET pruned_through = GREATEST(pruned_through, COALESCE(( \
                SELECT MAX(seq) FROM list_events \
@@ -297,7 +509,7 @@ impl PostgresDb {
     }
 
     /// Inserts many lists in one transaction with their change-log entries, each as one
-    /// statement over arrays; returns the log position after them.
+    /// statement over arrays, then numbers them; returns the log position after them.
     pub(super) async fn insert_many(&self, names: &[ListName]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let texts: Vec<&str> = names.iter().map(ListName::as_str).collect();
@@ -311,28 +523,21 @@ impl PostgresDb {
         .fetch_all(&mut *tx)
         .await?;
         rows.sort_unstable_by_key(|row| row.0);
-        let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-        let latest: i64 = sqlx::query_scalar(
-            "UPDATE change_log_horizon SET latest = latest + $1 WHERE id = 1 RETURNING latest",
-        )
-        .bind(count)
-        .fetch_one(&mut *tx)
-        .await?;
         let (ids, names): (Vec<i64>, Vec<String>) = rows.into_iter().unzip();
         sqlx::query(
-            "INSERT INTO list_events (seq, list_id, kind, name, is_deleted) \
-             SELECT $1 + ordinality, id, $2, name, FALSE \
-             FROM UNNEST($3::bigint[], $4::text[]) WITH ORDINALITY AS new (id, name, ordinality)",
+            "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+             SELECT id, $1, name, FALSE FROM UNNEST($2::bigint[], $3::text[]) \
+             WITH ORDINALITY AS new (id, name, ordinality) ORDER BY ordinality",
         )
-        .bind(latest - count)
         .bind(ChangeKind::Created.log_name())
         .bind(&ids)
         .bind(&names)
         .execute(&mut *tx)
         .await?;
-        notify(&mut tx, latest).await?;
         tx.commit().await?;
-        Ok(latest)
+        self.sequence().await?;
+        let mut conn = self.pool.acquire().await?;
+        Ok(bounds(&mut conn).await?.1)
     }
 
     /// Every list, for the `check` command.
@@ -341,24 +546,20 @@ impl PostgresDb {
     }
 }
 
-/// PostgreSQL's `lock_not_available`: the horizon row stayed locked past `lock_timeout`.
-fn is_lock_timeout(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(error) if error.code().as_deref() == Some("55P03"))
-}
-
-/// Appends to the log at the next position, taken from the horizon row this transaction
-/// holds, and announces it (the notification is delivered when the transaction commits).
+/// Appends an event to the log, without a position yet (the sequencer gives it one once
+/// this transaction has committed). Returns the event's id. Nothing is announced here:
+/// readers see an event once it is numbered, and the sequencer announces that. (A
+/// `NOTIFY` in the write would also make every writing transaction queue at commit on
+/// PostgreSQL's one notification lock.)
 async fn append_event(
     conn: &mut PgConnection,
     kind: ChangeKind,
     id: i64,
     name: &str,
 ) -> Result<i64, StoreError> {
-    let seq: i64 = sqlx::query_scalar(
-        "WITH next AS ( \
-           UPDATE change_log_horizon SET latest = latest + 1 WHERE id = 1 RETURNING latest) \
-         INSERT INTO list_events (seq, list_id, kind, name, is_deleted) \
-         SELECT latest, $1, $2, $3, $4 FROM next RETURNING seq",
+    let event: i64 = sqlx::query_scalar(
+        "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(id)
     .bind(kind.log_name())
@@ -366,14 +567,38 @@ async fn append_event(
     .bind(kind.leaves_deleted())
     .fetch_one(&mut *conn)
     .await?;
-    notify(conn, seq).await?;
-    Ok(seq)
+    Ok(event)
 }
 
-async fn notify(conn: &mut PgConnection, seq: i64) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_notify($1, $2)")
+/// Numbers every event this transaction can see without a position (those committed,
+/// and this transaction's own): the next positions after the horizon, in the order the
+/// events were written, and the horizon moved past them; announces them if there were
+/// any. The caller holds the sequencer's lock. Returns how many it numbered.
+async fn number_pending(tx: &mut PgConnection) -> Result<u64, StoreError> {
+    let numbered = sqlx::query(
+        "WITH pending AS ( \
+           SELECT id, row_number() OVER (ORDER BY id) AS n \
+           FROM list_events WHERE seq IS NULL), \
+         total AS (SELECT count(*) AS count FROM pending), \
+         moved AS ( \
+           UPDATE change_log_horizon SET latest = latest + (SELECT count FROM total) \
+           WHERE id = 1 AND (SELECT count FROM total) > 0 \
+           RETURNING latest - (SELECT count FROM total) AS base) \
+         UPDATE list_events AS event SET seq = moved.base + pending.n \
+         FROM pending, moved WHERE event.id = pending.id",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if numbered > 0 {
+        notify(tx).await?;
+    }
+    Ok(numbered)
+}
+
+async fn notify(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_notify($1, '')")
         .bind(CHANNEL)
-        .bind(seq.to_string())
         .execute(conn)
         .await?;
     Ok(())

@@ -248,6 +248,12 @@ impl ListStore {
         Ok(ChangedList { list, seq })
     }
 
+    /// Gives positions to log entries whose writer committed them but never numbered
+    /// them (it died in between); whoever tails the log calls this when woken.
+    pub async fn sequence_orphans(&self) -> Result<(), StoreError> {
+        self.db.sequence_orphans().await
+    }
+
     /// Up to `limit` change-log entries after `after`, oldest first.
     pub async fn events_after(&self, after: EventSeq, limit: u32) -> Result<LogRead, StoreError> {
         let rows = self.db.events_after(after.get(), i64::from(limit)).await?;

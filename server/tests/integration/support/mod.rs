@@ -200,7 +200,7 @@ pub async fn execute(store: &ListStore, sqlite: &str, postgres: &str) {
         }
         Database::Postgres(db) => {
             sqlx::query(postgres)
-                .execute(&db.pool)
+                .execute(db.pool())
                 .await
                 .expect(postgres);
         }
@@ -211,7 +211,7 @@ pub async fn execute(store: &ListStore, sqlite: &str, postgres: &str) {
 pub async fn count(store: &ListStore, sql: &str) -> i64 {
     match store.database() {
         Database::Sqlite(db) => sqlx::query_scalar(sql).fetch_one(&db.writer).await,
-        Database::Postgres(db) => sqlx::query_scalar(sql).fetch_one(&db.pool).await,
+        Database::Postgres(db) => sqlx::query_scalar(sql).fetch_one(db.pool()).await,
     }
     .expect(sql)
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Scale-out on PostgreSQL (issue 21): creates per second through nginx with one, two and
+# three instances on one database (the same wrk connections, and the same 16 database
+# connections in all, divided between the instances), each create's p50 / p99, and the
+# lock waits PostgreSQL saw while they ran (pg_stat_activity sampled every 50 ms).
+# A throwaway cluster with fsync on, the release binary, loopback only.
+# Usage: scripts/bench-scale-out.sh [seconds per run, default 10]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/scripts/postgres.sh"
+DURATION="${1:-10}"
+ensure_apt wrk nginx
+BIN="$ROOT/target/release/async-streamer"
+[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
+PG_FSYNC=on start_postgres
+PSQL="$PG_BIN/psql"
+[ -x "$PSQL" ] || PSQL=psql
+
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
+export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn ALLOWED_HOSTS="127.0.0.1"
+
+cat > "$work/create.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", "/api/lists/create",
+    { ["Content-Type"] = "application/x-www-form-urlencoded" },
+    "name=bench+" .. n .. "+" .. math.random(1000000000))
+end
+LUA
+wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
+
+serve() { # serve DATABASE_URL PORT CONNECTIONS WORKER_THREADS
+  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" DATABASE_CONNECTIONS="$3" \
+    TOKIO_WORKER_THREADS="$4" "$BIN" serve &
+  wait_for "http://127.0.0.1:$2/readyz"
+}
+
+nginx_in_front() { # nginx on :3510 over the given ports, from the example configuration
+  local upstreams=""
+  for port in "$@"; do upstreams+="    server 127.0.0.1:$port;\n"; done
+  sed -e "s|@PREFIX@|$work|g" -e "s|@LISTEN@|127.0.0.1:3510|" -e "s|@UPSTREAMS@|$upstreams|" \
+    "$ROOT/scripts/nginx.conf" > "$work/nginx.conf"
+  nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
+  wait_for http://127.0.0.1:3510/readyz
+}
+stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+
+# Samples the waits on locks once every 50 ms until the file $work/stop appears: one
+# line per waiting backend per sample, `type/event`.
+sample_lock_waits() {
+  rm -f "$work/stop" "$work/waits"
+  while [ ! -e "$work/stop" ]; do
+    "$PSQL" -qtA "$POSTGRES_URL" -c \
+      "SELECT wait_event_type || '/' || wait_event FROM pg_stat_activity
+       WHERE wait_event_type IN ('Lock', 'LWLock') AND backend_type = 'client backend'" \
+      >> "$work/waits" 2>/dev/null
+    sleep 0.05
+  done
+}
+
+cores="$(nproc)"
+printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | lock waits seen (samples every 50 ms) |\n|---|---|---|---|\n' "$DURATION"
+for instances in 1 2 3; do
+  pg_url="${POSTGRES_URL%/*}/bench_$instances"
+  DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
+  ports=()
+  for n in $(seq "$instances"); do
+    serve "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
+    ports+=($((3500 + n)))
+  done
+  nginx_in_front "${ports[@]}"
+  wrk -t2 -c32 -d2s -s "$work/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
+  sample_lock_waits &
+  sampler=$!
+  wrk -t2 -c32 -d"${DURATION}s" --latency -s "$work/create.lua" http://127.0.0.1:3510 > "$work/wrk"
+  touch "$work/stop"
+  wait "$sampler"
+  rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
+  p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
+  p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
+  waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
+  printf '| %s | %s | %s / %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "${waits:-none}"
+  stop_all
+done
