@@ -4,9 +4,9 @@
 //! Log order must be an order every reader agrees on, and no reader may pass a position
 //! while a transaction that will appear before it is still open: a sequence hands out
 //! numbers at insert time, not at commit, so a tailer that has read 42 could miss a 41
-//! committed after it. Writers used to take turns on one horizon row for that, and every
-//! write of every instance queued on it. Now a write commits its event without a
-//! position (PgQ's idea: order what has become visible, not what was inserted), and then
+//! committed after it. Taking turns on one row would make every write of every instance
+//! queue on it. So a write commits its event without a position (PgQ's idea: order what
+//! has become visible, not what was inserted), and then
 //! asks the **sequencer** to number every event committed so far: one statement, in an
 //! advisory lock so that one runs at a time, that gives the pending events the next
 //! positions in the order they were written and moves the horizon. A write's own
