@@ -56,7 +56,7 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// Request bodies larger than this are refused (413): a form with a name is far smaller.
-const MAX_BODY: usize = 16 * 1024;
+pub(crate) const MAX_BODY: usize = 16 * 1024;
 
 pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration) -> Router {
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_owned();

@@ -1,6 +1,6 @@
 //! `POST /api/...`: the server functions, with their errors turned into HTTP statuses.
 
-use super::{refusal::refuse, AppState};
+use super::{refusal::refuse, AppState, MAX_BODY};
 use app::language::Refusal;
 use app::lists::{CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList};
 use axum::{
@@ -33,6 +33,15 @@ pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Re
             Refusal::NoSuchEndpoint,
         );
     }
+    // The body is read here, whole, so that one that is too large is a 413 whether it
+    // said its length or came in chunks (read inside the server function, a chunked
+    // one was a 400 with the parser's words).
+    let (parts, body) = request.into_parts();
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(error) => return unreadable_body(&error),
+    };
+    let request = Request::from_parts(parts, Body::from(body));
     let lists = state.lists;
     let response = leptos_axum::handle_server_fns_with_context(
         move || provide_context(lists.clone()),
@@ -41,6 +50,20 @@ pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Re
     .await
     .into_response();
     with_error_status(response).await
+}
+
+/// A body too large (413, as tower-http answers one that announced its length), or one
+/// that stopped coming or broke off (400).
+fn unreadable_body(error: &axum::Error) -> Response {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+        }
+        source = cause.source();
+    }
+    tracing::debug!(%error, "a request body could not be read");
+    StatusCode::BAD_REQUEST.into_response()
 }
 
 /// Leptos answers every server function error with 500. Raw HTTP clients deserve the

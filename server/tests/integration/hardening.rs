@@ -235,6 +235,31 @@ async fn health_and_readiness_say_whether_the_instance_can_serve() {
 }
 
 #[tokio::test]
+async fn a_body_too_large_is_413_whether_it_says_its_length_or_comes_in_chunks() {
+    let app = spawn_app().await;
+    let large = format!("name={}", "a".repeat(20 * 1024));
+    let post = |body: reqwest::Body| {
+        app.client
+            .post(app.url("/api/lists/create"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let sized = post(reqwest::Body::from(large.clone())).await.unwrap();
+    assert_eq!(sized.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let chunks: Vec<Result<String, std::io::Error>> = large
+        .as_bytes()
+        .chunks(1024)
+        .map(|chunk| Ok(String::from_utf8_lossy(chunk).into_owned()))
+        .collect();
+    let chunked = post(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .await
+        .unwrap();
+    assert_eq!(chunked.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
+}
+
+#[tokio::test]
 async fn pages_carry_a_script_policy_with_the_nonce_their_scripts_use() {
     let app = spawn_app().await;
     for path in ["/notes", "/notes", "/notes?q=x"] {
