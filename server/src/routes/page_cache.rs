@@ -11,7 +11,6 @@ use super::compression::Encoding;
 use app::language::Locale;
 use axum::body::{BodyDataStream, Bytes};
 use futures::Stream;
-use leptos::nonce::Nonce;
 use std::{
     pin::Pin,
     sync::{Arc, OnceLock, RwLock},
@@ -29,13 +28,15 @@ pub struct PageCache {
 
 /// The page as rendered, and its compressed forms, each made once on first demand.
 ///
-/// The page's inline scripts carry the nonce it was rendered with, so the nonce is kept
-/// with it: every copy of the page is the same bytes, made from the store alone, with
-/// nothing of any request in it, and a new nonce comes with every change to the lists.
+/// Every copy of the page is the same bytes, so a nonce in them would be the same for
+/// every visitor, public, and worth nothing. Its inline scripts are allowed by their
+/// hashes instead (CSP Level 3's `'sha256-…'`): the policy then allows exactly those
+/// scripts, whatever anyone sees, and the bytes stay shared and precompressed.
 pub struct CachedPage {
     generation: u64,
     language: Locale,
-    pub nonce: Nonce,
+    /// The policy's script sources: one `'sha256-…'` per inline script of the page.
+    pub script_hashes: String,
     html: Bytes,
     brotli: OnceLock<Bytes>,
     gzip: OnceLock<Bytes>,
@@ -70,7 +71,7 @@ impl PageCache {
             .cloned()
     }
 
-    pub fn put(&self, generation: u64, language: Locale, html: Bytes, nonce: Nonce) {
+    pub fn put(&self, generation: u64, language: Locale, html: Bytes) {
         let mut held = self
             .pages
             .write()
@@ -79,12 +80,42 @@ impl PageCache {
         held.push(Arc::new(CachedPage {
             generation,
             language,
-            nonce,
+            script_hashes: inline_script_hashes(&html),
             html,
             brotli: OnceLock::new(),
             gzip: OnceLock::new(),
         }));
     }
+}
+
+/// `'sha256-…'` for the text of every inline `<script>` in `html` (those with a `src`
+/// are the site's own files, allowed by `'self'`), as a CSP source list.
+pub fn inline_script_hashes(html: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let html = String::from_utf8_lossy(html);
+    let mut sources = Vec::new();
+    let mut rest = html.as_ref();
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let tag = &rest[..open_end];
+        let Some(close) = rest.find("</script>") else {
+            break;
+        };
+        let text = &rest[open_end + 1..close];
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(text.as_bytes());
+            let hash = base64::engine::general_purpose::STANDARD.encode(digest);
+            sources.push(format!("'sha256-{hash}'"));
+        }
+        rest = &rest[close + "</script>".len()..];
+    }
+    sources.sort();
+    sources.dedup();
+    sources.join(" ")
 }
 
 /// Passes a body through unchanged while keeping a copy, handed to `on_end` when the
@@ -130,5 +161,20 @@ impl<F: FnOnce(Bytes) + Unpin> Stream for Tee<F> {
             Poll::Pending => {}
         }
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_script_hashes;
+
+    #[test]
+    fn every_inline_script_is_named_by_the_hash_of_its_text() {
+        let html = br#"<head><script type="module" nonce="x">import('/a.js')</script>
+            <script src="/pkg/a.js"></script><script>window.__x=1</script></head>"#;
+        let hashes = inline_script_hashes(html);
+        assert!(hashes.contains("'sha256-"), "{hashes}");
+        assert_eq!(hashes.matches("'sha256-").count(), 2, "{hashes}");
+        assert_eq!(inline_script_hashes(b"<p>no scripts</p>"), "");
     }
 }

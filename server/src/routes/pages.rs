@@ -55,7 +55,10 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
-            return page_headers(encoded(response, encoding), &page.nonce);
+            return page_headers(
+                encoded(response, encoding),
+                Scripts::Hashes(&page.script_hashes),
+            );
         }
     }
 
@@ -102,37 +105,51 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         leptos_axum::render_app_to_stream_with_context(context, page)(request).await
     };
     if response.status() != StatusCode::OK {
-        return page_headers(response, &nonce);
+        return page_headers(response, Scripts::Nonce(&nonce));
     }
     let (parts, body) = response.into_parts();
     let body = body.into_data_stream();
     let body = if cacheable && shows_generation {
-        let kept_nonce = nonce.clone();
         let tee = Tee::new(body, move |page| {
             // Nothing may have changed while it was rendered.
             if store.generation() == generation {
-                page_cache.put(generation, language, page, kept_nonce);
+                page_cache.put(generation, language, page);
             }
         });
         Body::from_stream(encoding.compress_stream(tee))
     } else {
         Body::from_stream(encoding.compress_stream(body))
     };
-    page_headers(encoded(Response::from_parts(parts, body), encoding), &nonce)
+    page_headers(
+        encoded(Response::from_parts(parts, body), encoding),
+        Scripts::Nonce(&nonce),
+    )
+}
+
+/// How a page's inline scripts are allowed: by the nonce of this response (a page
+/// rendered for it), or by their hashes (the cached page, the same bytes for everyone).
+enum Scripts<'a> {
+    Nonce(&'a Nonce),
+    Hashes(&'a str),
 }
 
 /// What a page may run and keep: its own files, its inline scripts by nonce (Leptos
-/// marks the ones it streams), WebAssembly, requests to its own origin, nothing framed.
-/// Browsers revalidate it every time: it changes with every change to the lists.
-fn page_headers(mut response: Response, nonce: &Nonce) -> Response {
+/// marks the ones it streams) or by hash, WebAssembly, requests to its own origin,
+/// nothing framed. Browsers revalidate it every time: it changes with every change to
+/// the lists.
+fn page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
     // Under `cargo leptos watch`, the reload script talks to the watcher's websocket.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
         " ws:"
     } else {
         ""
     };
+    let inline = match scripts {
+        Scripts::Nonce(nonce) => format!("'nonce-{nonce}'"),
+        Scripts::Hashes(hashes) => hashes.to_owned(),
+    };
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' {inline} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );

@@ -259,10 +259,27 @@ async fn a_body_too_large_is_413_whether_it_says_its_length_or_comes_in_chunks()
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
 }
 
+/// The inline scripts of `html`, as (opening tag, text).
+fn inline_scripts(html: &str) -> Vec<(String, String)> {
+    html.split("<script")
+        .skip(1)
+        .filter_map(|rest| {
+            let (tag, rest) = rest.split_once('>')?;
+            let (text, _) = rest.split_once("</script>")?;
+            (!tag.contains(" src=")).then(|| (tag.to_owned(), text.to_owned()))
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn pages_carry_a_script_policy_with_the_nonce_their_scripts_use() {
+async fn every_response_allows_exactly_its_own_scripts_and_no_two_share_a_nonce() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
     let app = spawn_app().await;
-    for path in ["/notes", "/notes", "/notes?q=x"] {
+    app.create("a list").await;
+    let mut nonces = Vec::new();
+    // Rendered, then cached (twice), then rendered for a query (twice).
+    for path in ["/notes", "/notes", "/notes", "/notes?q=x", "/notes?q=x"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         let headers = response.headers().clone();
         let policy = headers[header::CONTENT_SECURITY_POLICY]
@@ -271,21 +288,46 @@ async fn pages_carry_a_script_policy_with_the_nonce_their_scripts_use() {
             .to_owned();
         assert!(!policy.contains("unsafe-inline"), "{policy}");
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
-        let nonce = policy
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|rest| rest.split('\'').next())
-            .expect("a nonce in the policy");
         let html = response.text().await.unwrap();
-        assert!(
-            html.contains(&format!(r#"<script type="module" nonce="{nonce}""#)),
-            "{path}"
-        );
+        let scripts = inline_scripts(&html);
+        assert!(!scripts.is_empty(), "{path}");
+        match policy.split("'nonce-").nth(1) {
+            Some(rest) => {
+                let nonce = rest.split('\'').next().unwrap().to_owned();
+                for (tag, _) in &scripts {
+                    assert!(
+                        tag.contains(&format!(r#"nonce="{nonce}""#)),
+                        "{path}: {tag}"
+                    );
+                }
+                nonces.push(nonce);
+            }
+            None => {
+                // The cached page: the same bytes for everyone, its scripts by hash.
+                for (_, text) in &scripts {
+                    let hash = base64::engine::general_purpose::STANDARD
+                        .encode(Sha256::digest(text.as_bytes()));
+                    assert!(
+                        policy.contains(&format!("'sha256-{hash}'")),
+                        "{path}: {policy}"
+                    );
+                }
+            }
+        }
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
         assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
         assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
     }
+    assert_eq!(nonces.len(), 3, "the two cached responses carry no nonce");
+    let mut distinct = nonces.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        nonces.len(),
+        "no two responses share a nonce: {nonces:?}"
+    );
 }
 
 #[tokio::test]
