@@ -12,6 +12,14 @@ cd "$ROOT"
 # Every crate is compiled once here: incremental caches would only take disk (gigabytes).
 export CARGO_INCREMENTAL=0
 
+say "cargo leptos watch rebuilds on every folder a build script reads"
+for read in $(grep -ho 'rerun-if-changed=[A-Za-z0-9_/.-]*' app/build.rs | cut -d= -f2 | grep -vx build.rs); do
+  grep -q "watch-additional-files = \[.*\"app/$read\"" Cargo.toml || {
+    echo "app/build.rs reads app/$read, which watch-additional-files in Cargo.toml does not list" >&2
+    exit 1
+  }
+done
+
 say "cargo fmt --check"
 cargo fmt --all -- --check
 

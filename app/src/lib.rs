@@ -8,8 +8,13 @@
 //!   from `locales/*.json` by `build.rs`);
 //! - [`wire`]: how data crosses between server and browser.
 
-// The generated `i18n` module: the `Locale` enum and the `t!` family of macros.
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// The generated `i18n` module: the `Locale` enum and the `t!` family of macros. The
+/// generated code is leptos_i18n's, not held to this crate's rule against `expect`.
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated::i18n;
 
 #[cfg(feature = "ssr")]
 pub mod cookie;

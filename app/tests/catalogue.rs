@@ -2,6 +2,8 @@
 //! placeholders, and every plural has its `other` form. `leptos_i18n` would fall back to
 //! English for a missing key and only warn; this makes it a failure.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

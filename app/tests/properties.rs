@@ -9,6 +9,8 @@
 //! run with a local edit of the `config(..)` counts. Failures are not persisted to disk: a
 //! failing input found here is kept as a plain `#[test]` marked `// found by proptest:`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
+
 use app::lists::{
     fold, ChangeKind, CreateKey, EventSeq, List, ListEvent, ListId, ListName, ListNameError,
     SearchTerm, SearchTermError,

@@ -6,6 +6,8 @@
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench live_feed`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A bench stops at the first failure: that is its report.
+
 mod support;
 
 use std::{

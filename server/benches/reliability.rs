@@ -16,6 +16,8 @@
 //! `scripts/reliability.sh` for both. `ASYNC_STREAMER_BIN` drives another binary;
 //! `RELIABILITY_SCENARIOS=1,3` runs only those scenarios.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A bench stops at the first failure: that is its report.
+
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
     Connection, Executor, SqlitePool,

@@ -4,6 +4,8 @@
 //!
 //! Run one group with `cargo test -p server --test integration store::`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
+
 #[macro_use]
 mod support;
 
