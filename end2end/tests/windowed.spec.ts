@@ -238,3 +238,30 @@ test('new lists wait behind "N new lists" while the top is out of view; pressing
   await expect.poll(async () => (await rowIds(page))[0]).toBe(123);
   await expect(button).toBeHidden();
 });
+
+test('far down the list, "1 new list" jumps to the newest rows and leaves the whole list newest first', async ({
+  page,
+  startServer,
+}) => {
+  test.setTimeout(60_000);
+  const server = await startServer({ seed: 600 });
+  await page.goto(server.notesUrl);
+  await waitForLive(page);
+  // Far enough down that the newest rows were dropped from the top of the window.
+  await scrollUntil(page, 'bottom', async () => (await rowIds(page))[0] <= 450);
+  const button = page.getByRole('button', { name: /new list/ });
+  await server.createList('from another page');
+  await expect(button).toHaveText('1 new list');
+  await button.click();
+  await expect(button).toBeHidden();
+  await expect(page.locator('#lists-601')).toBeInViewport();
+  // Whatever the edges load after the jump, the rows stay one run, newest first.
+  const isNewestFirstRun = (ids: number[]) => ids.every((id, at) => at === 0 || id === ids[at - 1] - 1);
+  await expect.poll(async () => (await rowIds(page))[0]).toBe(601);
+  for (let check = 0; check < 5; check++) {
+    const ids = await rowIds(page);
+    expect(isNewestFirstRun(ids), `rows out of order: ${ids.join(' ')}`).toBe(true);
+    expect(ids[0]).toBe(601);
+    await page.waitForTimeout(300);
+  }
+});

@@ -3,12 +3,11 @@
 //! failure) applied here, so the path of a change reads top to bottom in one function.
 
 use super::transport::{self, Change};
-use super::window::{newest_first, Fetch, ListWindow};
+use super::window::{Fetch, ListWindow};
 use super::{Notes, Notice};
 use crate::lists::{
     ChangeKind, CreateKey, List, ListError, ListId, ListName, ListsQuery, SearchTerm,
 };
-use crate::stream::At;
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -119,7 +118,7 @@ impl Notes {
             match transport::send(Change::Delete(id)).await {
                 Ok(deleted) => window.finish_change(id, ChangeKind::Deleted, Some(deleted)),
                 Err(error) => {
-                    window.rows.insert(list, At::Sorted(newest_first));
+                    window.put_back(list);
                     window.finish_change(id, ChangeKind::Deleted, None);
                     self.fail(&error);
                 }

@@ -115,6 +115,12 @@ impl ListWindow {
     /// started and returns the generation its answer must belong to.
     pub fn start(&self, request: Fetch) -> Option<(ListsQuery, u64)> {
         let search = self.search.get_untracked();
+        // A page asked for at an edge while the rows are being replaced would be merged
+        // into the new rows at the old edge (a page of 451..500 above the newest 50):
+        // the edges wait for the reset, then look again.
+        if request != Fetch::Reset && self.resetting.get_untracked() {
+            return None;
+        }
         let start = match request {
             Fetch::Older => {
                 if !self.has_older.get_untracked()
@@ -210,6 +216,12 @@ impl ListWindow {
         if trimmed.from_end > 0 {
             self.has_older.set(true);
         }
+    }
+
+    /// Puts back a row the page removed at once (a delete the server refused), where it
+    /// belongs; rows it pushes past the limit mean there is more beyond that edge again.
+    pub fn put_back(&self, list: List) {
+        self.note_trim(self.rows.insert(list, At::Sorted(newest_first)));
     }
 
     /// Shows the lists the "new lists" button counts. If the window holds the newest rows
@@ -888,6 +900,23 @@ mod tests {
                 "row 4 keeps its node"
             );
             assert!(!window.resetting.get_untracked());
+        });
+    }
+
+    #[test]
+    fn no_edge_page_is_asked_for_while_the_rows_are_being_replaced() {
+        Owner::new().with(|| {
+            // Scrolled far down: the newest rows were dropped above.
+            let window = window_with(lists((251..=450).rev()), info(true, true, 10));
+            window.apply(EventSeq::new(11), ChangeKind::Created, list(601, "new"), false);
+            assert!(!window.show_arrived(), "the rows between are not loaded: reset");
+            let (_, reset) = window.start(Fetch::Reset).unwrap();
+            // Scrolling to the top edge, as the button does, must not ask for 451..500.
+            assert_eq!(window.start(Fetch::Newer), None);
+            assert_eq!(window.start(Fetch::Older), None);
+            window.finish(Fetch::Reset, reset, Ok(page((552..=601).rev(), true, false, 11)));
+            assert_eq!(ids(&window), (552..=601).rev().collect::<Vec<_>>());
+            assert!(window.start(Fetch::Older).is_some(), "after the reset, the edges go on");
         });
     }
 
