@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions, assets: PageAssets, language: Locale) -> im
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <title>{td_string!(language, page_title)}</title>
+                <meta name="description" content=td_string!(language, page_description) />
+                <link rel="icon" href="/favicon.svg" r#type="image/svg+xml" />
                 <link rel="stylesheet" href=assets.stylesheet />
                 <link rel="modulepreload" href=assets.script.clone() />
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />

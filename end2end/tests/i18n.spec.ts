@@ -268,3 +268,34 @@ test('German holds in a narrow window, and Arabic mirrors the layout', async ({ 
   expect(await input.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
   await arabic.close();
 });
+
+test('long names are whole and wrap at 320 px in every language, with no sideways scrolling', async ({
+  browser,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 2 });
+  const unbroken = 'Einkaufslistefürdasgroßewochenendemitallenfreundenundnachbarnausderstraße'.slice(0, 80);
+  const spaced = 'Groceries for the long weekend with friends, neighbours and everyone else';
+  await server.createList(unbroken);
+  await server.createList(spaced);
+  for (const locale of ['en', 'de-DE', 'ar']) {
+    const context = await browser.newContext({ locale, viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    await page.goto(server.notesUrl);
+    await waitForHydration(page);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, locale).toBe(0);
+    for (const name of [unbroken, spaced]) {
+      const shown = page.locator('.list-name', { hasText: name });
+      await expect(shown, locale).toHaveText(name);
+      // Whole: nothing of it is clipped, and it lies inside the window.
+      expect(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth), locale).toBe(true);
+      const box = (await shown.boundingBox())!;
+      expect(box.x, locale).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, locale).toBeLessThanOrEqual(320);
+    }
+    await context.close();
+  }
+});
