@@ -1,0 +1,89 @@
+// axe-core, in the real page, on every state of /notes: WCAG 2.2 A and AA and axe's best
+// practices, in light and dark, in English, German and Arabic. A violation fails the
+// build, with what axe found and where.
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, waitForHydration, waitForLive, type AppServer } from './app-server';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+const LANGUAGES = ['en', 'de-DE', 'ar'];
+const SCHEMES = ['light', 'dark'] as const;
+
+async function expectNoViolations(page: Page, state: string) {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const found = violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+        .slice(0, 3)
+        .map((node) => node.target.join(' '))
+        .join(', ')}`,
+  );
+  expect(found, state).toEqual([]);
+}
+
+/** Opens /notes (or `path`) in every language and scheme, brings it to a state, checks it. */
+async function everywhere(
+  browser: Browser,
+  server: AppServer,
+  state: string,
+  reach: (page: Page) => Promise<void>,
+  path = '/notes',
+) {
+  for (const locale of LANGUAGES) {
+    for (const colorScheme of SCHEMES) {
+      const context = await browser.newContext({ locale, colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${server.url}${path}`);
+      await waitForHydration(page);
+      await reach(page);
+      await expectNoViolations(page, `${state}, ${locale}, ${colorScheme}`);
+      await context.close();
+    }
+  }
+}
+
+test('rows, a row being renamed, a refused name, and "N new lists" have nothing for axe to flag', async ({
+  browser,
+  startServer,
+}) => {
+  test.setTimeout(120_000);
+  const server = await startServer({ seed: 120 });
+  await everywhere(browser, server, 'rows', async () => {});
+  await everywhere(browser, server, 'renaming', async (page) => {
+    await page.locator('.row-actions button').first().click();
+    await expect(page.locator('.rename-form input')).toBeFocused();
+  });
+  await everywhere(browser, server, 'refused name', async (page) => {
+    await page.locator('#new-list-name').fill('x'.repeat(81));
+    await expect(page.locator('#new-list-name')).toHaveAttribute('aria-invalid', 'true');
+  });
+  await everywhere(browser, server, 'new lists', async (page) => {
+    await waitForLive(page);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(async () => page.locator('ul.lists > li').count()).toBeGreaterThan(50);
+    await server.createList(`newcomer ${Math.random()}`);
+    await expect(page.locator('button.new-lists')).toBeVisible();
+  });
+});
+
+test('empty, no match and a failed load have nothing for axe to flag', async ({ browser, startServer }) => {
+  test.setTimeout(120_000);
+  const empty = await startServer({ seed: 0 });
+  await everywhere(browser, empty, 'empty', async (page) => {
+    await expect(page.locator('.empty-state').first()).toBeVisible();
+  });
+  const some = await startServer({ seed: 5 });
+  await everywhere(
+    browser,
+    some,
+    'no match',
+    async (page) => {
+      await expect(page.locator('.empty-state').nth(1)).toBeVisible();
+    },
+    '/notes?q=zzzzzz',
+  );
+  const failing = await startServer({ seed: 5, failureRate: 1 });
+  await everywhere(browser, failing, 'load error', async (page) => {
+    await expect(page.locator('.load-error')).toBeVisible();
+  });
+});
