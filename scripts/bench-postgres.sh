@@ -16,50 +16,13 @@ work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
 export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn ALLOWED_HOSTS="127.0.0.1"
 
-cat > "$work/create.lua" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("POST", "/api/lists/create",
-    { ["Content-Type"] = "application/x-www-form-urlencoded" },
-    "name=bench+" .. n .. "+" .. math.random(1000000000))
-end
-LUA
 rps() { wrk -t2 -c32 -d"${DURATION}s" "$@" | awk '/Requests\/sec/ { print $2 }'; }
-wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
 
 serve() { # serve DATABASE_URL PORT
   DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" "$BIN" serve &
   wait_for "http://127.0.0.1:$2/notes"
 }
 
-nginx_in_front() { # nginx on :3510 over the given ports
-  local servers=""
-  for port in "$@"; do servers+="server 127.0.0.1:$port; "; done
-  cat > "$work/nginx.conf" <<CONF
-user root;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream app { $servers keepalive 64; }
-  server {
-    listen 127.0.0.1:3510;
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_buffering off;
-    }
-  }
-}
-CONF
-  nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
-  wait_for http://127.0.0.1:3510/notes
-}
 stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 
 printf '| set-up | writes/s (POST create, wrk -t2 -c32) | /notes requests/s (wrk -t2 -c32) |\n|---|---|---|\n'
@@ -67,23 +30,23 @@ sqlite_url="sqlite://$work/lists.db"
 DATABASE_URL="$sqlite_url" "$BIN" seed --count 50
 serve "$sqlite_url" 3501
 printf '| SQLite, one instance | %s | %s |\n' \
-  "$(rps -s "$work/create.lua" http://127.0.0.1:3501)" "$(rps http://127.0.0.1:3501/notes)"
+  "$(rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3501)" "$(rps http://127.0.0.1:3501/notes)"
 stop_all
 
 pg_url="${POSTGRES_URL%/*}/bench"
 DATABASE_URL="$pg_url" "$BIN" seed --count 50
 serve "$pg_url" 3501
 printf '| PostgreSQL, one instance | %s | %s |\n' \
-  "$(rps -s "$work/create.lua" http://127.0.0.1:3501)" "$(rps http://127.0.0.1:3501/notes)"
-nginx_in_front 3501
+  "$(rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3501)" "$(rps http://127.0.0.1:3501/notes)"
+nginx_in_front 3510 3501
 printf '| PostgreSQL, one instance behind nginx | %s | %s |\n' \
-  "$(rps -s "$work/create.lua" http://127.0.0.1:3510)" "$(rps http://127.0.0.1:3510/notes)"
+  "$(rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510)" "$(rps http://127.0.0.1:3510/notes)"
 stop_all
 serve "$pg_url" 3501
 serve "$pg_url" 3502
-nginx_in_front 3501 3502
+nginx_in_front 3510 3501 3502
 printf '| PostgreSQL, two instances behind nginx | %s | %s |\n' \
-  "$(rps -s "$work/create.lua" http://127.0.0.1:3510)" "$(rps http://127.0.0.1:3510/notes)"
+  "$(rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510)" "$(rps http://127.0.0.1:3510/notes)"
 stop_all
 
 say "fan-out and memory of the feed on PostgreSQL"

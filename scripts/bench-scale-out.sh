@@ -19,16 +19,6 @@ work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
 export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn ALLOWED_HOSTS="127.0.0.1"
 
-cat > "$work/create.lua" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("POST", "/api/lists/create",
-    { ["Content-Type"] = "application/x-www-form-urlencoded" },
-    "name=bench+" .. n .. "+" .. math.random(1000000000))
-end
-LUA
-wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
 
 serve() { # serve DATABASE_URL PORT CONNECTIONS WORKER_THREADS
   DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" DATABASE_CONNECTIONS="$3" \
@@ -36,14 +26,6 @@ serve() { # serve DATABASE_URL PORT CONNECTIONS WORKER_THREADS
   wait_for "http://127.0.0.1:$2/readyz"
 }
 
-nginx_in_front() { # nginx on :3510 over the given ports, from the example configuration
-  local upstreams=""
-  for port in "$@"; do upstreams+="    server 127.0.0.1:$port;\n"; done
-  sed -e "s|@PREFIX@|$work|g" -e "s|@LISTEN@|127.0.0.1:3510|" -e "s|@UPSTREAMS@|$upstreams|" \
-    "$ROOT/scripts/nginx.conf" > "$work/nginx.conf"
-  nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
-  wait_for http://127.0.0.1:3510/readyz
-}
 stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 
 # Samples the waits on locks once every 50 ms until the file $work/stop appears: one
@@ -69,11 +51,11 @@ for instances in 1 2 3; do
     serve "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
     ports+=($((3500 + n)))
   done
-  nginx_in_front "${ports[@]}"
-  wrk -t2 -c32 -d2s -s "$work/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
+  nginx_in_front 3510 "${ports[@]}"
+  wrk -t2 -c32 -d2s -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
   sample_lock_waits &
   sampler=$!
-  wrk -t2 -c32 -d"${DURATION}s" --latency -s "$work/create.lua" http://127.0.0.1:3510 > "$work/wrk"
+  wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
   touch "$work/stop"
   wait "$sampler"
   rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"

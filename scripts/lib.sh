@@ -72,3 +72,19 @@ ensure_build_tools() {
   ensure_rust_tools
   ensure_node_packages
 }
+
+# Waits (up to 10 s) until a URL answers with a success.
+wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
+
+# nginx on 127.0.0.1:LISTEN in front of the instances on the given ports, from the
+# example configuration (scripts/nginx.conf), its files in $work; waits until it answers.
+# Usage: nginx_in_front LISTEN PORT...
+nginx_in_front() {
+  local listen="$1" upstreams=""
+  shift
+  for port in "$@"; do upstreams+="    server 127.0.0.1:$port;\n"; done
+  sed -e "s|@PREFIX@|$work|g" -e "s|@LISTEN@|127.0.0.1:$listen|" -e "s|@UPSTREAMS@|$upstreams|" \
+    "$ROOT/scripts/nginx.conf" > "$work/nginx.conf"
+  nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
+  wait_for "http://127.0.0.1:$listen/readyz"
+}

@@ -30,10 +30,6 @@ for port in 8081 8082; do
   say "instance on 127.0.0.1:$port: PID $! (log: $work/instance-$port.log)"
 done
 
-# The example configuration in scripts/nginx.conf, filled in for this run.
-sed -e "s|@PREFIX@|$work|g" -e "s|@LISTEN@|127.0.0.1:8080|" \
-  -e "s|@UPSTREAMS@|    server 127.0.0.1:8081;\n    server 127.0.0.1:8082;|" \
-  "$ROOT/scripts/nginx.conf" > "$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
+nginx_in_front 8080 8081 8082
 say "nginx: http://127.0.0.1:8080/notes (Ctrl-C stops everything)"
 wait

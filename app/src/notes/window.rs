@@ -908,15 +908,30 @@ mod tests {
         Owner::new().with(|| {
             // Scrolled far down: the newest rows were dropped above.
             let window = window_with(lists((251..=450).rev()), info(true, true, 10));
-            window.apply(EventSeq::new(11), ChangeKind::Created, list(601, "new"), false);
-            assert!(!window.show_arrived(), "the rows between are not loaded: reset");
+            window.apply(
+                EventSeq::new(11),
+                ChangeKind::Created,
+                list(601, "new"),
+                false,
+            );
+            assert!(
+                !window.show_arrived(),
+                "the rows between are not loaded: reset"
+            );
             let (_, reset) = window.start(Fetch::Reset).unwrap();
             // Scrolling to the top edge, as the button does, must not ask for 451..500.
             assert_eq!(window.start(Fetch::Newer), None);
             assert_eq!(window.start(Fetch::Older), None);
-            window.finish(Fetch::Reset, reset, Ok(page((552..=601).rev(), true, false, 11)));
+            window.finish(
+                Fetch::Reset,
+                reset,
+                Ok(page((552..=601).rev(), true, false, 11)),
+            );
             assert_eq!(ids(&window), (552..=601).rev().collect::<Vec<_>>());
-            assert!(window.start(Fetch::Older).is_some(), "after the reset, the edges go on");
+            assert!(
+                window.start(Fetch::Older).is_some(),
+                "after the reset, the edges go on"
+            );
         });
     }
 
