@@ -1,0 +1,6 @@
+-- wrk: a mix of rendered pages (searches, both cursors, the plain page), one at random
+-- each time.
+local paths = { "/notes", "/notes?q=e", "/notes?q=zq", "/notes?q=lorem", "/notes?before=400", "/notes?after=100" }
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
