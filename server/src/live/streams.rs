@@ -66,6 +66,9 @@ impl OpenStreams {
         // The broadcast count at each of the last `seconds` sweeps, oldest first.
         let mut counts = VecDeque::with_capacity(seconds + 1);
         let mut every = tokio::time::interval(Duration::from_secs(1));
+        // A late sweep must not make up for lost time with a burst of sweeps: the counts
+        // would then be less than `stall` apart, and a busy reader taken for a dead one.
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
