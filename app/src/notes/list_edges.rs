@@ -29,7 +29,7 @@ pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
         "0px",
         Callback::new(move |near| window.top_in_view.set(near)),
     );
-    reload_while_near(window.newer, recheck);
+    reload_while_near(window.newer, window.resetting, recheck);
     let show_arrived = move |_| {
         notes.show_arrived(window);
         if let Some(edge) = edge.get_untracked() {
@@ -69,7 +69,7 @@ pub fn OlderEdge(notes: Notes, window: ListWindow) -> impl IntoView {
         PREFETCH_MARGIN,
         fetch_when_near(notes, window, Fetch::Older),
     );
-    reload_while_near(window.older, recheck);
+    reload_while_near(window.older, window.resetting, recheck);
     view! {
         <div class="list-edge list-edge-bottom" node_ref=edge>
             <EdgeState notes window fetch=Fetch::Older />
@@ -136,11 +136,16 @@ fn fetch_when_near(notes: Notes, window: ListWindow, fetch: Fetch) -> Callback<b
     })
 }
 
-/// After each page lands, looks again: if the edge is still near the viewport (a tall
-/// screen, a short page), the next page loads too.
-fn reload_while_near(load: RwSignal<EdgeLoad>, recheck: impl Fn() + Send + Sync + 'static) {
+/// After each page lands, and after a reset replaced the rows (edges do not load during
+/// one), looks again: if the edge is still near the viewport (a tall screen, a short
+/// page), the next page loads too.
+fn reload_while_near(
+    load: RwSignal<EdgeLoad>,
+    resetting: RwSignal<bool>,
+    recheck: impl Fn() + Send + Sync + 'static,
+) {
     Effect::new(move |_| {
-        if load.get() == EdgeLoad::Idle {
+        if load.get() == EdgeLoad::Idle && !resetting.get() {
             recheck();
         }
     });
