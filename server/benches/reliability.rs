@@ -18,6 +18,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench stops at the first failure: that is its report.
 
+mod support;
+
+use support::{binary, percentile, root, rss_kib};
+
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
     Connection, Executor, SqlitePool,
@@ -26,7 +30,7 @@ use std::{
     collections::{BTreeMap, HashMap, HashSet},
     future::Future,
     io::{BufRead, BufReader as StdBufReader},
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, Ordering},
@@ -47,17 +51,6 @@ const LOG_FILTER: &str = "info,sqlx=warn,tower_http=warn";
 // ---------------------------------------------------------------------------------------
 // The server under test
 // ---------------------------------------------------------------------------------------
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The release binary, or the one `ASYNC_STREAMER_BIN` names.
-fn binary() -> PathBuf {
-    std::env::var_os("ASYNC_STREAMER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/release/async-streamer"))
-}
 
 fn database_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
@@ -227,34 +220,7 @@ async fn start_server(launch: Launch<'_>) -> Result<Server> {
 }
 
 async fn seed(database: &Path, count: usize) -> Result<()> {
-    let url = database_url(database);
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new(binary())
-            .args(["seed", "--count", &count.to_string()])
-            .env("DATABASE_URL", url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .status()
-    })
-    .await
-    .map_err(|error| error.to_string())?
-    .map_err(|error| error.to_string())?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("seed failed: {status}"))
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmRSS:"))
-                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+    support::seed(database_url(database), count).await
 }
 
 fn open_fds(pid: u32) -> usize {
@@ -796,10 +762,6 @@ fn ms(duration: Duration) -> String {
     } else {
         format!("{ms:.1} ms")
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// "p50 …, p99 …, max …" of unsorted samples.

@@ -195,23 +195,27 @@ impl Server {
 
     /// Seeds `count` lists with the binary's own `seed` command, as another process.
     pub async fn seed(&self, count: usize) -> Result<()> {
-        let url = self.database_url.clone();
-        let status = tokio::task::spawn_blocking(move || {
-            Command::new(binary())
-                .args(["seed", "--count", &count.to_string()])
-                .env("DATABASE_URL", url)
-                .env("RUST_LOG", "warn")
-                .stdout(Stdio::null())
-                .status()
-        })
-        .await
-        .map_err(|error| error.to_string())?
-        .map_err(|error| error.to_string())?;
-        status
-            .success()
-            .then_some(())
-            .ok_or_else(|| format!("seed failed: {status}"))
+        seed(self.database_url.clone(), count).await
     }
+}
+
+/// Seeds `count` lists into the database at `url` with the binary's own `seed` command.
+pub async fn seed(url: String, count: usize) -> Result<()> {
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new(binary())
+            .args(["seed", "--count", &count.to_string()])
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+    })
+    .await
+    .map_err(|error| error.to_string())?
+    .map_err(|error| error.to_string())?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("seed failed: {status}"))
 }
 
 /// Resident memory of a process, in KiB.
