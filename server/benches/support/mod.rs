@@ -47,12 +47,10 @@ impl Drop for Server {
     }
 }
 
-/// How to start a server: its environment, and an open-file limit to run it under.
+/// How to start a server: its environment, its log filter, and whether it is a floor.
 #[derive(Default)]
 pub struct Launch<'a> {
     pub env: &'a [(&'a str, &'a str)],
-    /// Run under `prlimit --nofile=N:N`.
-    pub open_files: Option<u64>,
     /// `RUST_LOG`; the server's default when `None`.
     pub log_filter: Option<&'a str>,
     /// Share this database with another server (`Server::database_url`) instead of a
@@ -93,17 +91,7 @@ impl Server {
             Some(_) => std::env::current_exe().map_err(|error| error.to_string())?,
             None => binary.clone(),
         };
-        let mut command = match launch.open_files {
-            Some(limit) => {
-                let mut command = Command::new("prlimit");
-                command
-                    .arg(format!("--nofile={limit}:{limit}"))
-                    .arg("--")
-                    .arg(&program);
-                command
-            }
-            None => Command::new(&program),
-        };
+        let mut command = Command::new(&program);
         match launch.floor {
             Some(kind) => command.env(floor::FLOOR, kind),
             None => command.arg("serve"),
