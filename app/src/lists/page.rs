@@ -165,7 +165,23 @@ impl ListsQuery {
 
     /// The `/notes` URL that shows this page without JavaScript.
     pub fn href(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        Self::href_with(&self.pairs())
+    }
+
+    /// The `/notes` URL with these query pairs (this page's first, then what else the
+    /// URL says, see `notes::RequestedPage`).
+    pub fn href_with(pairs: &[(&'static str, String)]) -> String {
+        let query = crate::wire::form_encode(pairs);
+        match query.is_empty() {
+            true => crate::lists::NOTES_PATH.to_owned(),
+            false => format!("{}?{query}", crate::lists::NOTES_PATH),
+        }
+    }
+
+    /// The URL's query pairs for this page (`q`, `before`, `after`), as the forms without
+    /// JavaScript carry them.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
         if let Some(search) = &self.search {
             pairs.push(("q", search.as_str().to_owned()));
         }
@@ -174,11 +190,7 @@ impl ListsQuery {
             PageStart::Before(id) => pairs.push(("before", id.to_string())),
             PageStart::After(id) => pairs.push(("after", id.to_string())),
         }
-        let query = crate::wire::form_encode(&pairs);
-        match query.is_empty() {
-            true => crate::lists::NOTES_PATH.to_owned(),
-            false => format!("{}?{query}", crate::lists::NOTES_PATH),
-        }
+        pairs
     }
 }
 

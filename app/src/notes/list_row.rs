@@ -1,10 +1,12 @@
 use super::window::ListWindow;
 use super::Notes;
 use crate::i18n::t_string;
-use crate::language::{name_sentence, Locale};
-use crate::lists::{List, ListId, ListName, ListNameError};
+use crate::language::{error_sentence, Locale};
+use crate::lists::{
+    DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, NOTES_PATH,
+};
 use crate::word;
-use leptos::{either::Either, ev::SubmitEvent, html, prelude::*};
+use leptos::{either::Either, ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 use leptos_i18n::I18nContext;
 
 /// One list. Reads only its own signal, so a change to another row never touches it.
@@ -13,10 +15,20 @@ use leptos_i18n::I18nContext;
 /// DOM id, its name, and the two buttons' accessible names ("Rename Groceries"), which
 /// are whole sentences from the catalogue rather than ids stitched together, so that each
 /// language puts the name where its grammar wants it ("Groceries umbenennen").
+///
+/// Both actions are forms, so they work without JavaScript: Rename asks the server for
+/// this window with the row's name in a text box (`?rename=ID`), Delete posts the delete;
+/// the server leads back to the same window. With JavaScript they act in place instead.
 #[component]
 pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
-    let editing = RwSignal::new(false);
+    // A Rename without JavaScript opens this row's editor when the page renders.
+    let opened = notes
+        .renaming
+        .try_update_value(|renaming| renaming.take_if(|renaming| renaming.id == id))
+        .flatten();
+    let editing = RwSignal::new(opened.is_some());
+    let opened = StoredValue::new(opened);
     // Closing the editor re-creates the Rename button; keyboard focus goes back to it.
     let rename_button = NodeRef::<html::Button>::new();
     let refocus = StoredValue::new(false);
@@ -46,17 +58,32 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
         }
     };
     let name = move || list.with(|list| list.name.to_string());
+    let id_text = id.to_string();
+    let open_editor = move |event: SubmitEvent| {
+        event.prevent_default();
+        editing.set(true);
+    };
+    let delete = move |event: SubmitEvent| {
+        event.prevent_default();
+        notes.delete(window, id);
+    };
 
     view! {
         <li id=id.dom_id() class="list-row">
             {move || {
                 if editing.get() {
                     let current = name();
+                    let (typed, error) = opened
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .map(|renaming| (renaming.typed, renaming.error))
+                        .unwrap_or_default();
                     Either::Left(view! {
                         <RenameForm
                             id
-                            i18n
-                            current=current.clone()
+                            notes
+                            text=typed.unwrap_or_else(|| current.clone())
+                            error
                             on_save=move |new_name: ListName| {
                                 if new_name.as_str() != current {
                                     notes.rename(window, id, new_name);
@@ -70,23 +97,30 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                     Either::Right(view! {
                         <span class="list-name" dir="auto">{name.clone()}</span>
                         <span class="row-actions">
-                            <button
-                                type="button"
-                                class="button button-small"
-                                aria-label=rename_label.clone()
-                                node_ref=rename_button
-                                on:click=move |_| editing.set(true)
-                            >
-                                {notes.row_words.rename}
-                            </button>
-                            <button
-                                type="button"
-                                class="button button-small button-danger"
-                                aria-label=delete_label.clone()
-                                on:click=move |_| notes.delete(window, id)
-                            >
-                                {notes.row_words.delete}
-                            </button>
+                            <form class="row-form" method="get" action=format!("{NOTES_PATH}#{}", id.dom_id()) on:submit=open_editor>
+                                {notes.query.with_untracked(ListsQuery::pairs).into_iter().map(|(key, value)| {
+                                    view! { <input type="hidden" name=key value=value /> }
+                                }).collect_view()}
+                                <input type="hidden" name="rename" value=id_text.clone() />
+                                <button
+                                    type="submit"
+                                    class="button button-small"
+                                    aria-label=rename_label.clone()
+                                    node_ref=rename_button
+                                >
+                                    {notes.row_words.rename}
+                                </button>
+                            </form>
+                            <form class="row-form" method="post" action=DeleteList::url() on:submit=delete>
+                                <input type="hidden" name="id" value=id_text.clone() />
+                                <button
+                                    type="submit"
+                                    class="button button-small button-danger"
+                                    aria-label=delete_label.clone()
+                                >
+                                    {notes.row_words.delete}
+                                </button>
+                            </form>
                         </span>
                     })
                 }
@@ -95,18 +129,28 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
     }
 }
 
-/// The row's name as a text box: Enter (or Save) saves, Escape (or Cancel) cancels.
+/// The row's name as a text box, in a form that posts the rename: Enter (or Save) saves,
+/// Escape (or Cancel) cancels. With JavaScript the name is checked here first and saved
+/// in place; without it the server checks it and, if it refuses, comes back to this form
+/// with the text kept (`text`) and the reason (`error`).
 #[component]
 fn RenameForm(
     id: ListId,
-    i18n: I18nContext<Locale>,
-    current: String,
+    notes: Notes,
+    text: String,
+    error: Option<ListError>,
     on_save: impl Fn(ListName) + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n: I18nContext<Locale> = notes.i18n;
     let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(None::<ListNameError>);
+    let error = RwSignal::new(error);
     let error_id = format!("rename-error-{id}");
+    let cancel_href = format!(
+        "{}#{}",
+        notes.query.with_untracked(ListsQuery::href),
+        id.dom_id()
+    );
     Effect::new(move |_| {
         if let Some(field) = input.get() {
             let _ = field.focus();
@@ -121,7 +165,7 @@ fn RenameForm(
         match ListName::parse(&field.value()) {
             Ok(name) => on_save(name),
             Err(refused) => {
-                error.set(Some(refused));
+                error.set(Some(refused.into()));
                 let _ = field.focus();
             }
         }
@@ -133,25 +177,35 @@ fn RenameForm(
         }
     };
     view! {
-        <form class="rename-form" on:submit=on_submit novalidate>
+        <form class="rename-form" method="post" action=RenameList::url() novalidate on:submit=on_submit>
+            <input type="hidden" name="id" value=id.to_string() />
             <input
                 type="text"
+                name="name"
                 class="text-input"
                 aria-label=word!(i18n, new_name)
-                value=current
+                value=text
                 node_ref=input
                 autocomplete="off"
+                autofocus=true
                 aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                 aria-describedby=error_id.clone()
                 on:keydown=cancel_on_escape
                 on:input=move |_| error.set(None)
             />
             <button type="submit" class="button button-small button-primary">{word!(i18n, save)}</button>
-            <button type="button" class="button button-small" on:click=move |_| on_cancel()>
+            <a
+                class="button button-small"
+                href=cancel_href
+                on:click=move |event: leptos::ev::MouseEvent| {
+                    event.prevent_default();
+                    on_cancel();
+                }
+            >
                 {word!(i18n, cancel)}
-            </button>
+            </a>
             <p id=error_id class="field-error">
-                {move || error.with(|refused| refused.as_ref().map(|refused| name_sentence(i18n, refused)))}
+                {move || error.with(|error| error.as_ref().map(|error| error_sentence(i18n, error)))}
             </p>
         </form>
     }

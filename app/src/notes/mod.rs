@@ -19,7 +19,9 @@ mod window;
 
 pub use live_indicator::FeedStatus;
 pub use notice_bar::Notice;
-pub use requested_page::{PreloadedPage, RequestedPage};
+#[cfg(feature = "ssr")]
+pub use requested_page::PostedForm;
+pub use requested_page::{AfterForm, PreloadedPage, Renaming, RequestedPage};
 pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
 use crate::language::{LanguageSwitch, Locale};
@@ -51,6 +53,8 @@ pub struct Notes {
     pub i18n: I18nContext<Locale>,
     /// The words on every row, made once per page: a page renders fifty rows.
     pub row_words: RowWords,
+    /// The row a Rename without JavaScript opened (from the URL), until that row renders.
+    pub renaming: StoredValue<Option<Renaming>>,
     requests: RequestQueue,
 }
 
@@ -64,17 +68,29 @@ pub struct RowWords {
 /// later in the same response. In the browser the rows then change one at a time.
 #[component]
 pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
-    let request = RequestedPage::shared();
+    let RequestedPage { query, after_form } = RequestedPage::shared();
+    let AfterForm {
+        create_error,
+        rename,
+        deleted,
+        change_error,
+    } = after_form;
+    let notice = match (change_error, deleted) {
+        (Some(error), _) => Some(Notice::Failed(error)),
+        (None, Some(id)) => Some(Notice::Deleted(id)),
+        (None, None) => None,
+    };
     let notes = Notes {
-        query: RwSignal::new(request.query.clone()),
+        query: RwSignal::new(query),
         window: RwSignal::new(None),
-        notice: RwSignal::new(None),
+        notice: RwSignal::new(notice),
         feed: RwSignal::new(FeedStatus::Connecting),
         i18n,
         row_words: RowWords {
             rename: word!(i18n, rename),
             delete: word!(i18n, delete),
         },
+        renaming: StoredValue::new(rename),
         requests: RequestQueue::new(),
     };
     let preloaded = PreloadedPage::shared();
@@ -90,7 +106,7 @@ pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
                     <LiveIndicator status=notes.feed i18n />
                     <LanguageSwitch i18n query=notes.query />
                 </header>
-                <CreateListForm notes form_error=request.form_error />
+                <CreateListForm notes form_error=create_error />
                 {match preloaded {
                     Some(page) => Either::Left(view! { <ListsInPlace notes page /> }),
                     None => Either::Right(view! { <StreamedLists notes /> }),

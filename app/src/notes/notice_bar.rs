@@ -1,24 +1,30 @@
 use super::Notes;
 use crate::language::error_sentence;
-use crate::lists::{List, ListError};
+use crate::lists::{ListError, ListId, ListsQuery, RestoreList};
 use crate::word;
-use leptos::{either::Either, html, prelude::*};
+use leptos::{either::Either, ev, html, prelude::*, server_fn::ServerFn};
 
 /// A message about the last change, shown under the list.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
     /// A list was deleted and can be brought back. Requests run in click order, so an
     /// Undo can never overtake its Delete.
-    Deleted(List),
+    Deleted(ListId),
     /// A change failed and was undone on the page; the error says why.
     Failed(ListError),
 }
 
-/// "List deleted" with Undo, or the reason a change failed.
+/// "List deleted" with Undo, or the reason a change failed. Undo is a form that posts
+/// the restore and Dismiss a link back to the window, so both work without JavaScript;
+/// with it, they act in place.
 #[component]
 pub fn NoticeBar(notes: Notes) -> impl IntoView {
-    let dismiss = move |_| notes.notice.set(None);
+    let dismiss = move |event: ev::MouseEvent| {
+        event.prevent_default();
+        notes.notice.set(None);
+    };
     let i18n = notes.i18n;
+    let window_href = StoredValue::new(notes.query.with_untracked(ListsQuery::href));
     let undo_button = NodeRef::<html::Button>::new();
     // Deleting removes the focused row; Undo is where the keyboard should land next.
     Effect::new(move |_| {
@@ -26,24 +32,35 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
             let _ = button.focus();
         }
     });
+    let dismiss_link = move || {
+        view! {
+            <a class="button-icon" href=window_href.get_value() aria-label=word!(i18n, dismiss) on:click=dismiss>
+                "×"
+            </a>
+        }
+    };
     view! {
         <div class="notices">
             <div role="status" class="notice-slot">
                 {move || match notes.notice.get() {
-                    Some(Notice::Deleted(list)) => Some(view! {
+                    Some(Notice::Deleted(id)) => Some(view! {
                         <div class="notice">
                             <span>{word!(i18n, list_deleted)}</span>
-                            <button
-                                type="button"
-                                class="button button-small"
-                                node_ref=undo_button
-                                on:click=move |_| notes.undo_delete(list.clone())
+                            <form
+                                class="row-form"
+                                method="post"
+                                action=RestoreList::url()
+                                on:submit=move |event: ev::SubmitEvent| {
+                                    event.prevent_default();
+                                    notes.undo_delete(id);
+                                }
                             >
-                                {word!(i18n, undo)}
-                            </button>
-                            <button type="button" class="button-icon" aria-label=word!(i18n, dismiss) on:click=dismiss>
-                                "×"
-                            </button>
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="button button-small" node_ref=undo_button>
+                                    {word!(i18n, undo)}
+                                </button>
+                            </form>
+                            {dismiss_link()}
                         </div>
                     }),
                     _ => None,
@@ -53,9 +70,7 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 Some(Notice::Failed(error)) => Either::Left(view! {
                     <div role="alert" class="notice notice-error">
                         <span>{move || error_sentence(i18n, &error)}</span>
-                        <button type="button" class="button-icon" aria-label=word!(i18n, dismiss) on:click=dismiss>
-                            "×"
-                        </button>
+                        {dismiss_link()}
                     </div>
                 }),
                 _ => Either::Right(()),

@@ -1,17 +1,41 @@
 //! What the `/notes` URL asked for, shared by the server's render and the browser's.
 
-use crate::lists::{ListError, ListsPage, ListsQuery};
+use crate::lists::{ListError, ListId, ListsPage, ListsQuery};
 use crate::wire::PageData;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use serde::{Deserialize, Serialize};
 
-/// The page a URL asks for (`?q=`, `?before=`, `?after=`) and, after the form without
-/// JavaScript posted a refused name, why it was refused.
+/// The page a URL asks for (`?q=`, `?before=`, `?after=`) and what a form posted without
+/// JavaScript came back to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestedPage {
     pub query: ListsQuery,
-    pub form_error: Option<ListError>,
+    pub after_form: AfterForm,
+}
+
+/// What a form posted without JavaScript left for the page it leads back to. The URL
+/// carries it: `rename=ID` (with `name=` and the error when a name was refused),
+/// `deleted=ID`, and server_fn's `__path` and `__err` for the error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AfterForm {
+    /// Why the create form's name was refused.
+    pub create_error: Option<ListError>,
+    /// The row whose name is being edited.
+    pub rename: Option<Renaming>,
+    /// The list a delete just removed: the page offers Undo.
+    pub deleted: Option<ListId>,
+    /// Why a delete or an Undo failed.
+    pub change_error: Option<ListError>,
+}
+
+/// A row shown with its name in a text box (Rename without JavaScript).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Renaming {
+    pub id: ListId,
+    /// The text the person sent, when it was refused: shown again, not lost.
+    pub typed: Option<String>,
+    pub error: Option<ListError>,
 }
 
 impl RequestedPage {
@@ -42,9 +66,15 @@ impl PreloadedPage {
 }
 
 #[cfg(feature = "ssr")]
+pub use from_url::PostedForm;
+
+#[cfg(feature = "ssr")]
 mod from_url {
-    use super::RequestedPage;
-    use crate::lists::{CreateList, ListError, ListId, ListsQuery, PageStart, SearchTerm};
+    use super::{AfterForm, Renaming, RequestedPage};
+    use crate::lists::{
+        ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, PageStart, RenameList,
+        RestoreList, SearchTerm,
+    };
     use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
     use serde::Deserialize;
 
@@ -53,10 +83,54 @@ mod from_url {
         q: Option<String>,
         before: Option<ListId>,
         after: Option<ListId>,
+        rename: Option<ListId>,
+        name: Option<String>,
+        deleted: Option<ListId>,
         #[serde(rename = "__path")]
         form_path: Option<String>,
         #[serde(rename = "__err")]
         form_error: Option<String>,
+    }
+
+    /// A form posted without JavaScript: which one, and what it named.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum PostedForm {
+        Create,
+        Rename { id: ListId, name: String },
+        Delete(ListId),
+        Restore(ListId),
+    }
+
+    impl PostedForm {
+        /// Reads a posted form body for the server function at `path`; `None` when it
+        /// is not one of ours or lacks the list's id (the server function refuses it).
+        pub fn read(path: &str, body: &[u8]) -> Option<Self> {
+            #[derive(Deserialize)]
+            struct Fields {
+                id: Option<ListId>,
+                name: Option<String>,
+            }
+            let fields: Fields = serde_urlencoded::from_bytes(body).ok()?;
+            match path {
+                CreateList::PATH => Some(Self::Create),
+                RenameList::PATH => Some(Self::Rename {
+                    id: fields.id?,
+                    name: fields.name.unwrap_or_default(),
+                }),
+                DeleteList::PATH => Some(Self::Delete(fields.id?)),
+                RestoreList::PATH => Some(Self::Restore(fields.id?)),
+                _ => None,
+            }
+        }
+
+        fn path(&self) -> &'static str {
+            match self {
+                Self::Create => CreateList::PATH,
+                Self::Rename { .. } => RenameList::PATH,
+                Self::Delete(_) => DeleteList::PATH,
+                Self::Restore(_) => RestoreList::PATH,
+            }
+        }
     }
 
     impl RequestedPage {
@@ -64,7 +138,8 @@ mod from_url {
         ///
         /// The form's error travels in the URL (server_fn's `__err`), where anyone can
         /// write it: it is decoded here into a [`ListError`], and the page only ever shows
-        /// that error's own sentence, never text from the URL.
+        /// that error's own sentence, never text from the URL. The typed name is shown
+        /// only as the value of a text box.
         pub fn from_query(query: Option<&str>) -> Result<Self, ListError> {
             let query = query.unwrap_or_default();
             crate::wire::check_form_encoding(query.as_bytes())
@@ -75,17 +150,94 @@ mod from_url {
                 ListError::BadRequest("give `before` or `after`, not both".into())
             })?;
             let search = SearchTerm::parse(url.q.as_deref().unwrap_or_default())?;
-            let form_error = match (url.form_path.as_deref(), url.form_error) {
-                (Some(CreateList::PATH), Some(encoded)) => {
-                    Some(ServerFnUrlError::<ListError>::decode_err(&encoded))
-                }
-                _ => None,
+            let error = url
+                .form_error
+                .map(|encoded| ServerFnUrlError::<ListError>::decode_err(&encoded));
+            let mut after_form = AfterForm {
+                rename: url.rename.map(|id| Renaming {
+                    id,
+                    typed: url.name,
+                    error: None,
+                }),
+                deleted: url.deleted,
+                ..AfterForm::default()
             };
+            match (url.form_path.as_deref(), error) {
+                (Some(CreateList::PATH), error) => after_form.create_error = error,
+                // The row is gone, so there is no form to show it next to.
+                (Some(RenameList::PATH), Some(error @ ListError::NotFound(_))) => {
+                    after_form.change_error = Some(error);
+                }
+                (Some(RenameList::PATH), error) => {
+                    if let Some(renaming) = &mut after_form.rename {
+                        renaming.error = error;
+                    }
+                }
+                (Some(DeleteList::PATH | RestoreList::PATH), error) => {
+                    after_form.change_error = error;
+                }
+                _ => {}
+            }
             Ok(Self {
                 query: ListsQuery { search, start },
-                form_error,
+                after_form,
             })
         }
+
+        /// Where the browser goes after posting `form` without JavaScript from the page
+        /// whose query is `from` (read from its `Referer`): back to the same window, with
+        /// the row in view and what the answer left to show (the Undo after a delete, the
+        /// refused name and why). Always a `/notes` URL, whatever `from` says.
+        pub fn after_post(
+            from: Option<&str>,
+            form: &PostedForm,
+            answer: &Result<ChangedList, ListError>,
+        ) -> String {
+            let window = Self::from_query(from)
+                .map(|page| page.query)
+                .unwrap_or_default();
+            let mut pairs = window.pairs();
+            let row = match (form, answer) {
+                (PostedForm::Create, Ok(created)) => Some(created.list.id),
+                (PostedForm::Create, Err(_)) => None,
+                (PostedForm::Rename { id, .. } | PostedForm::Restore(id), Ok(_)) => Some(*id),
+                (PostedForm::Rename { id, name }, Err(_)) => {
+                    pairs.push(("rename", id.to_string()));
+                    pairs.push(("name", name.clone()));
+                    Some(*id)
+                }
+                (PostedForm::Delete(id), Ok(_)) => {
+                    pairs.push(("deleted", id.to_string()));
+                    None
+                }
+                (PostedForm::Delete(id), Err(_)) => Some(*id),
+                // As with JavaScript: the notice says why, and the list stays deleted.
+                (PostedForm::Restore(_), Err(_)) => None,
+            };
+            if let Err(error) = answer {
+                pairs.push(("__path", form.path().to_owned()));
+                pairs.push(("__err", encode_error(form.path(), error)));
+            }
+            let mut href = ListsQuery::href_with(&pairs);
+            if let Some(row) = row {
+                href.push('#');
+                href.push_str(&row.dom_id());
+            }
+            href
+        }
+    }
+
+    /// An error as server_fn writes it into a URL, so that one reader reads both.
+    fn encode_error(path: &str, error: &ListError) -> String {
+        ServerFnUrlError::new(path, error.clone())
+            .to_url("http://localhost/")
+            .ok()
+            .and_then(|url| {
+                url.query_pairs()
+                    .find(|(key, _)| key == "__err")
+                    .map(|(_, value)| value.into_owned())
+            })
+            .unwrap_or_default()
     }
 
     #[cfg(test)]
@@ -124,7 +276,7 @@ mod from_url {
                 .to_url("http://localhost/notes")
                 .unwrap();
             let page = RequestedPage::from_query(url.query()).unwrap();
-            assert_eq!(page.form_error, Some(error));
+            assert_eq!(page.after_form.create_error, Some(error));
         }
 
         #[test]
@@ -135,14 +287,110 @@ mod from_url {
                 .unwrap();
             let shown = RequestedPage::from_query(url.query())
                 .unwrap()
-                .form_error
+                .after_form
+                .create_error
                 .unwrap();
             assert_eq!(shown.to_string(), "The request was not understood.");
             let garbage = RequestedPage::from_query(Some("__path=/api/lists/create&__err=%21%21"))
                 .unwrap()
-                .form_error
+                .after_form
+                .create_error
                 .unwrap();
             assert_eq!(garbage.to_string(), "The request was not understood.");
+        }
+
+        fn changed(id: i64) -> ChangedList {
+            ChangedList {
+                list: crate::lists::List {
+                    id: ListId::new(id),
+                    name: crate::lists::ListName::parse("Tea").unwrap(),
+                },
+                seq: crate::lists::EventSeq::new(1),
+            }
+        }
+
+        #[test]
+        fn a_form_leads_back_to_its_window_with_the_row_in_view() {
+            let rename = PostedForm::Rename {
+                id: ListId::new(7),
+                name: "Tea".into(),
+            };
+            assert_eq!(
+                RequestedPage::after_post(Some("before=40&rename=7"), &rename, &Ok(changed(7))),
+                "/notes?before=40#lists-7"
+            );
+            let delete = PostedForm::Delete(ListId::new(7));
+            let back = RequestedPage::after_post(Some("q=tea&after=3"), &delete, &Ok(changed(7)));
+            assert_eq!(back, "/notes?q=tea&after=3&deleted=7");
+            let page = RequestedPage::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
+            assert_eq!(page.after_form.deleted, Some(ListId::new(7)));
+            let undo = PostedForm::Restore(ListId::new(7));
+            assert_eq!(
+                RequestedPage::after_post(Some("q=tea&after=3&deleted=7"), &undo, &Ok(changed(7))),
+                "/notes?q=tea&after=3#lists-7"
+            );
+            // A Referer that is not a /notes query leads to the newest lists.
+            assert_eq!(
+                RequestedPage::after_post(Some("before=x"), &undo, &Ok(changed(7))),
+                "/notes#lists-7"
+            );
+        }
+
+        #[test]
+        fn a_refused_rename_comes_back_with_its_text_and_its_reason() {
+            let typed = "x".repeat(81);
+            let rename = PostedForm::Rename {
+                id: ListId::new(7),
+                name: typed.clone(),
+            };
+            let refused = ListError::InvalidName(ListNameError::TooLong {
+                max: 80,
+                actual: 81,
+            });
+            let back = RequestedPage::after_post(Some("before=40"), &rename, &Err(refused.clone()));
+            let (url, fragment) = back.split_once('#').unwrap();
+            assert_eq!(fragment, "lists-7");
+            let page = RequestedPage::from_query(url.split_once('?').map(|(_, q)| q)).unwrap();
+            assert_eq!(page.query.start, PageStart::Before(ListId::new(40)));
+            assert_eq!(
+                page.after_form.rename,
+                Some(Renaming {
+                    id: ListId::new(7),
+                    typed: Some(typed),
+                    error: Some(refused),
+                })
+            );
+            assert_eq!(page.after_form.create_error, None);
+        }
+
+        #[test]
+        fn a_failed_undo_says_why() {
+            let undo = PostedForm::Restore(ListId::new(7));
+            let back = RequestedPage::after_post(None, &undo, &Err(ListError::Busy));
+            let page = RequestedPage::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
+            assert_eq!(page.after_form.deleted, None);
+            assert_eq!(page.after_form.change_error, Some(ListError::Busy));
+        }
+
+        #[test]
+        fn posted_forms_are_read_from_their_bodies() {
+            assert_eq!(
+                PostedForm::read(RenameList::PATH, b"id=3&name=Tea+time"),
+                Some(PostedForm::Rename {
+                    id: ListId::new(3),
+                    name: "Tea time".into()
+                })
+            );
+            assert_eq!(
+                PostedForm::read(DeleteList::PATH, b"id=3"),
+                Some(PostedForm::Delete(ListId::new(3)))
+            );
+            assert_eq!(PostedForm::read(DeleteList::PATH, b"name=3"), None);
+            assert_eq!(
+                PostedForm::read(CreateList::PATH, b"name=Tea"),
+                Some(PostedForm::Create)
+            );
+            assert_eq!(PostedForm::read("/api/other", b"id=3"), None);
         }
     }
 }

@@ -5,9 +5,7 @@
 use super::transport::{self, Change};
 use super::window::{Fetch, ListWindow};
 use super::{Notes, Notice};
-use crate::lists::{
-    ChangeKind, CreateKey, List, ListError, ListId, ListName, ListsQuery, SearchTerm,
-};
+use crate::lists::{ChangeKind, CreateKey, ListError, ListId, ListName, ListsQuery, SearchTerm};
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -112,7 +110,7 @@ impl Notes {
         let Some((_, list)) = window.rows.delete(&id) else {
             return;
         };
-        self.notice.set(Some(Notice::Deleted(list.clone())));
+        self.notice.set(Some(Notice::Deleted(id)));
         window.begin(id);
         self.requests.push(async move {
             match transport::send(Change::Delete(id)).await {
@@ -127,10 +125,10 @@ impl Notes {
     }
 
     /// Brings a deleted list back to its place.
-    pub fn undo_delete(self, list: List) {
+    pub fn undo_delete(self, id: ListId) {
         self.notice.set(None);
         self.requests.push(async move {
-            match transport::send(Change::Restore(list.id)).await {
+            match transport::send(Change::Restore(id)).await {
                 Ok(restored) => {
                     if let Some(window) = self.window.get_untracked() {
                         window.apply(restored.seq, ChangeKind::Restored, restored.list, true);

@@ -2,11 +2,14 @@
 
 use super::{refusal::refuse, AppState, MAX_BODY};
 use app::language::Refusal;
-use app::lists::{CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList};
+use app::lists::{
+    ChangedList, CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList, NOTES_PATH,
+};
+use app::notes::{PostedForm, RequestedPage};
 use axum::{
     body::{to_bytes, Body},
     extract::State,
-    http::{header, HeaderValue, Request, StatusCode},
+    http::{header, request::Parts, HeaderValue, Request, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
 use leptos::prelude::provide_context;
@@ -36,11 +39,12 @@ pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Re
     // The body is read here, whole, so that one that is too large is a 413 whether it
     // said its length or came in chunks (read inside the server function, a chunked
     // one was a 400 with the parser's words).
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let body = match to_bytes(body, MAX_BODY).await {
         Ok(body) => body,
         Err(error) => return unreadable_body(&error),
     };
+    let posted = posted_form(&mut parts, &body);
     let request = Request::from_parts(parts, Body::from(body));
     let lists = state.lists;
     let response = leptos_axum::handle_server_fns_with_context(
@@ -49,7 +53,62 @@ pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Re
     )
     .await
     .into_response();
-    with_error_status(response).await
+    let response = with_error_status(response).await;
+    match posted {
+        Some((form, from)) => back_to_the_page(response, &form, from.as_deref()).await,
+        None => response,
+    }
+}
+
+/// A form a browser posted without JavaScript (it navigates, so it accepts HTML), and the
+/// query of the `/notes` page it was posted from. The server function is then asked for
+/// JSON like any client, and the answer becomes a redirect here, where the page's URL
+/// shape is known, instead of server_fn's plain return to the `Referer`.
+fn posted_form(parts: &mut Parts, body: &[u8]) -> Option<(PostedForm, Option<String>)> {
+    let navigates = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !navigates {
+        return None;
+    }
+    let form = PostedForm::read(parts.uri.path(), body)?;
+    let from = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|referer| referer.to_str().ok())
+        .and_then(|referer| referer.parse::<Uri>().ok())
+        .filter(|referer| referer.path() == NOTES_PATH)
+        .and_then(|referer| referer.query().map(str::to_owned));
+    parts
+        .headers
+        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    Some((form, from))
+}
+
+/// `303 See Other` back to the window the form was posted from, with the row in view and
+/// what the answer left to show (see `RequestedPage::after_post`). The answer's cookies
+/// and headers are kept; its body is read for the outcome.
+async fn back_to_the_page(response: Response, form: &PostedForm, from: Option<&str>) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let answer = match parts.status.is_success() {
+        true => serde_json::from_slice::<ChangedList>(&bytes).map_err(|_| ListError::Internal),
+        false => Err(serde_json::from_slice::<ListError>(&bytes).unwrap_or(ListError::Internal)),
+    };
+    let location = RequestedPage::after_post(from, form, &answer);
+    let Ok(location) = HeaderValue::from_str(&location) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.status = StatusCode::SEE_OTHER;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::RETRY_AFTER);
+    parts.headers.insert(header::LOCATION, location);
+    Response::from_parts(parts, Body::empty())
 }
 
 /// A body too large (413, as tower-http answers one that announced its length), or one

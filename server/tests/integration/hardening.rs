@@ -623,7 +623,7 @@ async fn the_form_without_javascript_creates_once_when_posted_twice() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 302);
+        assert_eq!(response.status(), 303);
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
     // Another page view gets another key.

@@ -253,21 +253,140 @@ async fn a_plain_form_post_redirects_back_to_the_page() {
     let response = app
         .post_like_a_form("create", &[("name", "From a form")])
         .await;
-    assert_eq!(response.status(), 302);
+    assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with(&app.url("/notes")), "{location}");
-    assert!(!location.contains("__err"), "{location}");
+    let id = app.count("SELECT MAX(id) FROM lists").await;
+    assert_eq!(location, format!("/notes#lists-{id}"));
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
+}
+
+/// Where a form posted without JavaScript leads, and the page there.
+async fn follow(app: &support::TestApp, response: reqwest::Response) -> (String, String) {
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let page = app.page(location.split('#').next().unwrap()).await;
+    (location, page)
+}
+
+#[tokio::test]
+async fn without_javascript_rename_delete_and_undo_come_back_to_the_same_window() {
+    let app = spawn_app().await;
+    for n in 1..=60 {
+        app.create(&format!("List {n}")).await;
+    }
+    // The second page of the window: lists 10 to 1.
+    let window = "/notes?before=11";
+    let page = app.page(window).await;
+    assert!(page.contains(r#"<input type="hidden" name="before" value="11""#));
+    assert!(page.contains(r#"<input type="hidden" name="rename" value="7""#));
+    assert!(page.contains(r#"action="/api/lists/delete""#));
+
+    // Rename: the window with the row's name in a text box, then the save.
+    let renaming = app.page("/notes?before=11&rename=7").await;
+    assert!(renaming.contains(r#"name="name""#) && renaming.contains(r#"value="List 7""#));
+    assert!(renaming.contains(r#"action="/api/lists/rename""#));
+    assert!(renaming.contains(r#"aria-label="New name""#));
+    let (location, page) = follow(
+        &app,
+        app.post_like_a_form_from(
+            "/notes?before=11&rename=7",
+            "rename",
+            &[("id", "7"), ("name", "Renamed seven")],
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(location, "/notes?before=11#lists-7");
+    assert!(page.contains("Renamed seven") && page.contains(r#"id="lists-6""#));
+
+    // Delete: gone from the same window, which offers Undo.
+    let (location, page) = follow(
+        &app,
+        app.post_like_a_form_from(window, "delete", &[("id", "7")], &[])
+            .await,
+    )
+    .await;
+    assert_eq!(location, "/notes?before=11&deleted=7");
+    assert!(!page.contains(r#"id="lists-7""#));
+    assert!(page.contains("List deleted") && page.contains(r#"action="/api/lists/restore""#));
+    assert!(page.contains(r#"<input type="hidden" name="id" value="7""#));
+
+    // Undo: back in its place.
+    let (location, page) = follow(
+        &app,
+        app.post_like_a_form_from(&location, "restore", &[("id", "7")], &[])
+            .await,
+    )
+    .await;
+    assert_eq!(location, "/notes?before=11#lists-7");
+    assert!(page.contains(r#"id="lists-7""#) && !page.contains("List deleted"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists WHERE is_deleted = 0")
+            .await,
+        60
+    );
+}
+
+#[tokio::test]
+async fn a_refused_rename_without_javascript_keeps_the_text_and_says_why() {
+    let app = spawn_app().await;
+    for n in 1..=3 {
+        app.create(&format!("List {n}")).await;
+    }
+    let typed = "y".repeat(81);
+    let (location, page) = follow(
+        &app,
+        app.post_like_a_form_from(
+            "/notes?q=list&rename=2",
+            "rename",
+            &[("id", "2"), ("name", &typed)],
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        location.starts_with("/notes?q=list&rename=2&name=yyy"),
+        "{location}"
+    );
+    assert!(location.ends_with("#lists-2"), "{location}");
+    assert!(
+        page.contains(&format!(r#"value="{typed}""#)),
+        "the text is kept"
+    );
+    assert!(page.contains("A list name can be at most 80 characters; this one has 81."));
+    assert!(page.contains(r#"aria-invalid="true""#));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM lists WHERE name = 'List 2'")
+            .await,
+        1,
+        "nothing changed"
+    );
+    // A rename of a list that is gone says so, on the same window.
+    app.call("delete", &[("id", "2")]).await;
+    let (_, page) = follow(
+        &app,
+        app.post_like_a_form_from(
+            "/notes?rename=2",
+            "rename",
+            &[("id", "2"), ("name", "Tea")],
+            &[],
+        )
+        .await,
+    )
+    .await;
+    assert!(page.contains("List 2 was not found; it may have been removed."));
 }
 
 #[tokio::test]
 async fn a_refused_form_post_redirects_with_the_error_and_the_page_shows_it() {
     let app = spawn_app().await;
     let response = app.post_like_a_form("create", &[("name", " ")]).await;
-    assert_eq!(response.status(), 302);
+    assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("__err="), "{location}");
-    let page = app.page(location.trim_start_matches(&app.url(""))).await;
+    let page = app.page(&location).await;
     assert!(
         page.contains("Give the list a name."),
         "the page shows the reason"

@@ -284,11 +284,23 @@ impl TestApp {
         form: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> reqwest::Response {
+        self.post_like_a_form_from("/notes", endpoint, form, headers)
+            .await
+    }
+
+    /// The same, from the page at `from` (a path with its query, the form's `Referer`).
+    pub async fn post_like_a_form_from(
+        &self,
+        from: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut request = self
             .client
             .post(self.url(&format!("/api/lists/{endpoint}")))
             .header("accept", "text/html")
-            .header("referer", self.url("/notes"));
+            .header("referer", self.url(from));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
