@@ -23,6 +23,11 @@ impl ListId {
     pub fn dom_id(self) -> String {
         format!("lists-{}", self.0)
     }
+
+    /// The id a row's DOM id names.
+    pub fn from_dom_id(dom_id: &str) -> Option<Self> {
+        dom_id.strip_prefix("lists-")?.parse().ok().map(Self)
+    }
 }
 
 impl fmt::Display for ListId {

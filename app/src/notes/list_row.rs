@@ -3,10 +3,16 @@ use super::Notes;
 use crate::i18n::t_string;
 use crate::language::{error_sentence, Locale};
 use crate::lists::{
-    DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, NOTES_PATH,
+    DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, RestoreList, NOTES_PATH,
 };
 use crate::word;
-use leptos::{either::Either, ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
+use leptos::{
+    either::Either,
+    ev::{MouseEvent, SubmitEvent},
+    html,
+    prelude::*,
+    server_fn::ServerFn,
+};
 use leptos_i18n::I18nContext;
 
 /// One list. Reads only its own signal, so a change to another row never touches it.
@@ -16,9 +22,8 @@ use leptos_i18n::I18nContext;
 /// are whole sentences from the catalogue rather than ids stitched together, so that each
 /// language puts the name where its grammar wants it ("Groceries umbenennen").
 ///
-/// Both actions are forms, so they work without JavaScript: Rename asks the server for
-/// this window with the row's name in a text box (`?rename=ID`), Delete posts the delete;
-/// the server leads back to the same window. With JavaScript they act in place instead.
+/// Both buttons submit one of the page's [`RowForms`], so they work without JavaScript;
+/// with it, they act in place instead.
 #[component]
 pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
@@ -59,11 +64,11 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
     };
     let name = move || list.with(|list| list.name.to_string());
     let id_text = id.to_string();
-    let open_editor = move |event: SubmitEvent| {
+    let open_editor = move |event: MouseEvent| {
         event.prevent_default();
         editing.set(true);
     };
-    let delete = move |event: SubmitEvent| {
+    let delete = move |event: MouseEvent| {
         event.prevent_default();
         notes.delete(window, id);
     };
@@ -97,30 +102,29 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                     Either::Right(view! {
                         <span class="list-name" dir="auto">{name.clone()}</span>
                         <span class="row-actions">
-                            <form class="row-form" method="get" action=format!("{NOTES_PATH}#{}", id.dom_id()) on:submit=open_editor>
-                                {notes.query.with_untracked(ListsQuery::pairs).into_iter().map(|(key, value)| {
-                                    view! { <input type="hidden" name=key value=value /> }
-                                }).collect_view()}
-                                <input type="hidden" name="rename" value=id_text.clone() />
-                                <button
-                                    type="submit"
-                                    class="button button-small"
-                                    aria-label=rename_label.clone()
-                                    node_ref=rename_button
-                                >
-                                    {notes.row_words.rename}
-                                </button>
-                            </form>
-                            <form class="row-form" method="post" action=DeleteList::url() on:submit=delete>
-                                <input type="hidden" name="id" value=id_text.clone() />
-                                <button
-                                    type="submit"
-                                    class="button button-small button-danger"
-                                    aria-label=delete_label.clone()
-                                >
-                                    {notes.row_words.delete}
-                                </button>
-                            </form>
+                            <button
+                                type="submit"
+                                form=RENAME_FORM
+                                name="rename"
+                                value=id_text.clone()
+                                class="button button-small"
+                                aria-label=rename_label.clone()
+                                node_ref=rename_button
+                                on:click=open_editor
+                            >
+                                {notes.row_words.rename}
+                            </button>
+                            <button
+                                type="submit"
+                                form=DELETE_FORM
+                                name="id"
+                                value=id_text.clone()
+                                class="button button-small button-danger"
+                                aria-label=delete_label.clone()
+                                on:click=delete
+                            >
+                                {notes.row_words.delete}
+                            </button>
                         </span>
                     })
                 }
@@ -210,3 +214,31 @@ fn RenameForm(
         </form>
     }
 }
+
+/// The forms behind every row's buttons (and Undo), once per page: a button names its
+/// form (`form="…"`) and carries the row's id as its own `name=value`, so a row holds
+/// two buttons and no form of its own.
+///
+/// - Rename asks the server for this window with the row's name in a focused text box
+///   (`GET /notes?…&rename=ID`; no `#lists-ID`, which would keep the browser from
+///   focusing it).
+/// - Delete and Undo post to their server functions, which lead back to the same window
+///   (see `RequestedPage::after_post`).
+#[component]
+pub fn RowForms(notes: Notes) -> impl IntoView {
+    let window = notes.query.with_untracked(ListsQuery::pairs);
+    view! {
+        <form id=RENAME_FORM method="get" action=NOTES_PATH hidden>
+            {window
+                .into_iter()
+                .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
+                .collect_view()}
+        </form>
+        <form id=DELETE_FORM method="post" action=DeleteList::url() hidden></form>
+        <form id=RESTORE_FORM method="post" action=RestoreList::url() hidden></form>
+    }
+}
+
+pub const RENAME_FORM: &str = "rename-list";
+pub const DELETE_FORM: &str = "delete-list";
+pub const RESTORE_FORM: &str = "restore-list";

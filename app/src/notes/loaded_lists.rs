@@ -1,7 +1,7 @@
 use super::list_edges::{NewerEdge, OlderEdge};
 use super::list_row::ListRow;
 use super::window::{ListWindow, PageInfo};
-use super::{live_feed, Notes};
+use super::{address_bar, live_feed, Notes};
 use crate::lists::List;
 use crate::stream::KeyedStream;
 use crate::word;
@@ -22,6 +22,7 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
         });
     });
     live_feed::follow(notes, window);
+    address_bar::follow_scrolling(window);
 
     let nothing_beyond = move || !window.has_older.get() && !window.has_newer.get();
     let shows_nothing = move || rows.is_empty() && nothing_beyond() && !window.resetting.get();

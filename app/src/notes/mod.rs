@@ -1,6 +1,7 @@
 //! The `/notes` page: lists loaded asynchronously, a window of them kept live one row at
 //! a time, scrolled a page at a time in both directions, and searched.
 
+mod address_bar;
 mod create_form;
 mod list_edges;
 mod list_row;
@@ -31,6 +32,7 @@ use crate::word;
 use create_form::CreateListForm;
 use leptos::{either::Either, prelude::*};
 use leptos_i18n::I18nContext;
+use list_row::RowForms;
 use live_indicator::LiveIndicator;
 use load_error::LoadError;
 use loaded_lists::LoadedLists;
@@ -112,6 +114,7 @@ pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
                     None => Either::Right(view! { <StreamedLists notes /> }),
                 }}
                 <NoticeBar notes />
+                <RowForms notes />
             </section>
         </main>
     }

@@ -1,8 +1,9 @@
+use super::list_row::{RENAME_FORM, RESTORE_FORM};
 use super::Notes;
 use crate::language::error_sentence;
-use crate::lists::{ListError, ListId, ListsQuery, RestoreList};
+use crate::lists::{ListError, ListId};
 use crate::word;
-use leptos::{either::Either, ev, html, prelude::*, server_fn::ServerFn};
+use leptos::{either::Either, ev, html, prelude::*};
 
 /// A message about the last change, shown under the list.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,9 +15,9 @@ pub enum Notice {
     Failed(ListError),
 }
 
-/// "List deleted" with Undo, or the reason a change failed. Undo is a form that posts
-/// the restore and Dismiss a link back to the window, so both work without JavaScript;
-/// with it, they act in place.
+/// "List deleted" with Undo, or the reason a change failed. Undo submits the page's
+/// restore form and Dismiss the window's (see `RowForms`), so both work without
+/// JavaScript; with it, they act in place.
 #[component]
 pub fn NoticeBar(notes: Notes) -> impl IntoView {
     let dismiss = move |event: ev::MouseEvent| {
@@ -24,7 +25,6 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
         notes.notice.set(None);
     };
     let i18n = notes.i18n;
-    let window_href = StoredValue::new(notes.query.with_untracked(ListsQuery::href));
     let undo_button = NodeRef::<html::Button>::new();
     // Deleting removes the focused row; Undo is where the keyboard should land next.
     Effect::new(move |_| {
@@ -32,11 +32,13 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
             let _ = button.focus();
         }
     });
-    let dismiss_link = move || {
+    // Without JavaScript, Dismiss submits the rename form with no row: the same window,
+    // without the notice.
+    let dismiss_button = move || {
         view! {
-            <a class="button-icon" href=window_href.get_value() aria-label=word!(i18n, dismiss) on:click=dismiss>
+            <button type="submit" form=RENAME_FORM class="button-icon" aria-label=word!(i18n, dismiss) on:click=dismiss>
                 "×"
-            </a>
+            </button>
         }
     };
     view! {
@@ -46,21 +48,21 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                     Some(Notice::Deleted(id)) => Some(view! {
                         <div class="notice">
                             <span>{word!(i18n, list_deleted)}</span>
-                            <form
-                                class="row-form"
-                                method="post"
-                                action=RestoreList::url()
-                                on:submit=move |event: ev::SubmitEvent| {
+                            <button
+                                type="submit"
+                                form=RESTORE_FORM
+                                name="id"
+                                value=id.to_string()
+                                class="button button-small"
+                                node_ref=undo_button
+                                on:click=move |event: ev::MouseEvent| {
                                     event.prevent_default();
                                     notes.undo_delete(id);
                                 }
                             >
-                                <input type="hidden" name="id" value=id.to_string() />
-                                <button type="submit" class="button button-small" node_ref=undo_button>
-                                    {word!(i18n, undo)}
-                                </button>
-                            </form>
-                            {dismiss_link()}
+                                {word!(i18n, undo)}
+                            </button>
+                            {dismiss_button()}
                         </div>
                     }),
                     _ => None,
@@ -70,7 +72,7 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 Some(Notice::Failed(error)) => Either::Left(view! {
                     <div role="alert" class="notice notice-error">
                         <span>{move || error_sentence(i18n, &error)}</span>
-                        {dismiss_link()}
+                        {dismiss_button()}
                     </div>
                 }),
                 _ => Either::Right(()),

@@ -4,6 +4,7 @@
 
 use super::transport::{self, Change};
 use super::window::{Fetch, ListWindow};
+use super::{address_bar, viewport};
 use super::{Notes, Notice};
 use crate::lists::{ChangeKind, CreateKey, ListError, ListId, ListName, ListsQuery, SearchTerm};
 use leptos::prelude::*;
@@ -154,7 +155,12 @@ impl Notes {
         };
         let answer = transport::load(query).await;
         let arrived = answer.is_ok();
-        window.finish(fetch, generation, answer);
+        match fetch {
+            Fetch::Newer => viewport::keeping_top_row_in_place(|| {
+                window.finish(fetch, generation, answer);
+            }),
+            _ => window.finish(fetch, generation, answer),
+        }
         arrived
     }
 
@@ -171,7 +177,7 @@ impl Notes {
     pub fn search(self, search: Option<SearchTerm>, reload: impl FnOnce()) {
         let query = ListsQuery::newest(search.clone());
         self.query.set(query.clone());
-        show_in_address_bar(&query);
+        address_bar::show(&query);
         match self.window.get_untracked() {
             Some(window) => {
                 window.search.set(search);
@@ -184,21 +190,4 @@ impl Notes {
     fn fail(self, error: &ListError) {
         self.notice.set(Some(Notice::Failed(error.clone())));
     }
-}
-
-/// Puts the search into the URL, so that reloading or sharing it shows the same lists.
-fn show_in_address_bar(query: &ListsQuery) {
-    #[cfg(feature = "hydrate")]
-    {
-        let history = window().history();
-        if let Ok(history) = history {
-            let _ = history.replace_state_with_url(
-                &leptos::wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&query.href()),
-            );
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = query;
 }

@@ -1,4 +1,6 @@
-//! Noticing when an element comes near the viewport: what makes scrolling load pages.
+//! The viewport: noticing when an element comes near it (what makes scrolling load
+//! pages), which row is at its top, and keeping that row in place while rows are added
+//! above it.
 
 use leptos::{html::Div, prelude::*};
 
@@ -85,4 +87,56 @@ mod browser {
             }
         }
     }
+}
+
+/// The row at the top of the viewport (the first whose bottom is below its top edge),
+/// and where it is: `(index among the rows, DOM id, top)`. Found by binary search over
+/// the rows, a few layout reads rather than one per row. Browser only.
+#[cfg(feature = "hydrate")]
+pub fn top_row() -> Option<(u32, web_sys::Element, f64)> {
+    let list = document().query_selector("ul.lists").ok()??;
+    let rows = list.children();
+    let bottom = |index: u32| {
+        rows.item(index)
+            .map_or(f64::INFINITY, |row| row.get_bounding_client_rect().bottom())
+    };
+    let (mut low, mut high) = (0, rows.length());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if bottom(middle) > 0.0 {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    let row = rows.item(low)?;
+    let top = row.get_bounding_client_rect().top();
+    Some((low, row, top))
+}
+
+/// Runs `add_above` (which adds rows above the viewport) and then, before the next paint,
+/// scrolls by however far the row at the top moved, so what the person reads stays put.
+///
+/// The browser's own scroll anchoring cannot be relied on here: for a page of rows put
+/// in front, Leptos' keyed list moves the rows already shown (tachys' diff counts them
+/// as moved), and an anchor node that is moved loses its anchoring.
+pub fn keeping_top_row_in_place(add_above: impl FnOnce()) {
+    #[cfg(feature = "hydrate")]
+    {
+        let anchor = top_row();
+        add_above();
+        if let Some((_, row, top)) = anchor {
+            // Effects (the keyed list's update among them) run before the next frame.
+            request_animation_frame(move || {
+                if row.is_connected() {
+                    let moved = row.get_bounding_client_rect().top() - top;
+                    if moved.abs() >= 1.0 {
+                        window().scroll_by_with_x_and_y(0.0, moved);
+                    }
+                }
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    add_above();
 }
