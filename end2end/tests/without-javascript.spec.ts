@@ -132,6 +132,11 @@ test('the address bar follows the scrolled window: a reload and Back open the sa
   await waitForLive(page);
   expect(page.url()).toBe(url);
   await expect.poll(() => topRowInView(page)).toBe(top);
+  await page.goForward();
+  await expect(page).toHaveURL(/\/notes\?q=zzz$/);
+  await page.goBack();
+  await waitForLive(page);
+  await expect.poll(() => topRowInView(page)).toBe(top);
 
   // Back at the top, the newest rows keep the plain address.
   for (let step = 0; step < 40 && page.url() !== server.notesUrl; step++) {
