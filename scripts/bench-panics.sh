@@ -8,12 +8,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION="${1:-20}"
 ensure_apt wrk
-BIN="$ROOT/target/release/async-streamer"
-[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-export LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$work/lists.db" RUST_LOG=warn
-"$BIN" seed --count 500 >/dev/null
+release_with_lists 500
 
 panics=0
 for latency in 0 60; do

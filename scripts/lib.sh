@@ -73,6 +73,19 @@ ensure_build_tools() {
   ensure_node_packages
 }
 
+# The release binary ($BIN, built if missing), a scratch folder ($work, removed on exit
+# with every background job) and a SQLite database there seeded with COUNT lists, for
+# the scripts that measure the release build.
+# Usage: release_with_lists COUNT
+release_with_lists() {
+  BIN="$ROOT/target/release/async-streamer"
+  [ -x "$BIN" ] || "$ROOT/scripts/build.sh"
+  work="$(mktemp -d)"
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+  export LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$work/lists.db" RUST_LOG=warn
+  "$BIN" seed --count "$1" >/dev/null
+}
+
 # Waits (up to 10 s) until a URL answers with a success.
 wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
 

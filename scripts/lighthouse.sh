@@ -13,12 +13,7 @@ if [ "$(node -p "try { require('$tools/node_modules/lighthouse/package.json').ve
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
 fi
-BIN="$ROOT/target/release/async-streamer"
-[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-export LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$work/lists.db" RUST_LOG=warn
-"$BIN" seed --count 500 >/dev/null
+release_with_lists 500
 LEPTOS_SITE_ADDR=127.0.0.1:3591 "$BIN" serve &
 wait_for http://127.0.0.1:3591/healthz
 
