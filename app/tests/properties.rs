@@ -12,7 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
 
 use app::lists::{
-    fold, ChangeKind, CreateKey, EventSeq, List, ListEvent, ListId, ListName, ListNameError,
+    fold, ChangeKey, ChangeKind, EventSeq, List, ListEvent, ListId, ListName, ListNameError,
     SearchTerm, SearchTermError,
 };
 use app::wire::{check_form_encoding, from_page_text, to_page_text, FormArgs, JsonData};
@@ -599,7 +599,7 @@ fn a_search_for_part_of_a_name_with_a_capital_sigma_matches_it() {
 }
 
 // ---------------------------------------------------------------------------------------
-// 3. CreateKey::parse
+// 3. ChangeKey::parse
 // ---------------------------------------------------------------------------------------
 
 fn is_key_char(c: char) -> bool {
@@ -608,12 +608,12 @@ fn is_key_char(c: char) -> bool {
 
 fn check_create_key(input: &str) -> Result<(), TestCaseError> {
     let expected = (16..=64).contains(&input.chars().count()) && input.chars().all(is_key_char);
-    let parsed = CreateKey::parse(input);
+    let parsed = ChangeKey::parse(input);
     prop_assert_eq!(parsed.is_ok(), expected, "{:?}", input);
     if let Ok(key) = parsed {
         prop_assert_eq!(key.as_str(), input);
         let json = serde_json::to_string(&key).unwrap();
-        prop_assert_eq!(serde_json::from_str::<CreateKey>(&json).unwrap(), key);
+        prop_assert_eq!(serde_json::from_str::<ChangeKey>(&json).unwrap(), key);
     }
     Ok(())
 }

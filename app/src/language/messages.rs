@@ -16,6 +16,7 @@ pub fn error_sentence(i18n: I18nContext<Locale>, error: &ListError) -> String {
         ListError::Storage => t_string!(i18n, error_storage).to_owned(),
         ListError::Busy => t_string!(i18n, error_busy).to_owned(),
         ListError::BadRequest(_) => t_string!(i18n, error_bad_request).to_owned(),
+        ListError::KeyReused => t_string!(i18n, error_key_reused).to_owned(),
         ListError::Unreachable => t_string!(i18n, error_unreachable).to_owned(),
         ListError::Internal => t_string!(i18n, error_internal).to_owned(),
     }

@@ -3,7 +3,7 @@
 //! Endpoints are fixed (`/api/lists/...`) so raw HTTP clients and the no-JavaScript form
 //! have stable URLs. Arguments are form-encoded and answers are JSON (see [`crate::wire`]).
 
-use super::{ChangedList, ListError, ListId, ListsPage};
+use super::{BatchAnswers, ChangedList, ListError, ListId, ListsPage};
 use crate::wire::{FormArgs, JsonData};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Post;
@@ -21,7 +21,9 @@ pub type FormPost = Post<FormArgs>;
 pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
-use super::{CreateKey, ListName, ListsQuery, PageStart, SearchTerm};
+use super::{
+    ChangeKey, ListChange, ListName, ListsQuery, PageStart, SearchTerm, SentChange, BATCH_LIMIT,
+};
 
 #[cfg(feature = "ssr")]
 use super::ssr::{ListsContext, StoreError};
@@ -31,6 +33,7 @@ impl From<StoreError> for ListError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(id) => Self::NotFound(id),
+            StoreError::KeyReused => Self::KeyReused,
             StoreError::Busy => {
                 tracing::warn!("a write gave up waiting for the database");
                 Self::Busy
@@ -58,7 +61,7 @@ pub async fn load_lists(
     Ok(ListsContext::current()?.load(&query).await?.page)
 }
 
-/// The cookie that gives the form without JavaScript its create key (see [`CreateKey`]):
+/// The cookie that gives the form without JavaScript its create key (see [`ChangeKey`]):
 /// set afresh with every page, sent back with the form.
 pub const CREATE_KEY_COOKIE: &str = "create_key";
 
@@ -66,40 +69,85 @@ pub const CREATE_KEY_COOKIE: &str = "create_key";
 /// [`CREATE_KEY_COOKIE`]) twice answers with the list made the first time.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/create")]
 pub async fn create_list(name: String, key: Option<String>) -> Result<ChangedList, ListError> {
-    let name = ListName::parse(&name)?;
+    let change = ListChange::Create(ListName::parse(&name)?);
     let key = match key {
-        Some(key) => {
-            Some(CreateKey::parse(&key).map_err(|error| ListError::BadRequest(error.to_string()))?)
-        }
+        Some(key) => Some(parse_key(&key)?),
         None => create_key_cookie(),
     };
-    Ok(ListsContext::current()?
-        .store
-        .create(&name, key.as_ref())
-        .await?)
+    apply(&change, key.as_ref()).await
 }
 
 /// The create key the page's cookie carries, if the request has a valid one.
 #[cfg(feature = "ssr")]
-fn create_key_cookie() -> Option<CreateKey> {
+fn create_key_cookie() -> Option<ChangeKey> {
     let parts = use_context::<http::request::Parts>()?;
     crate::cookie::read(&parts.headers, CREATE_KEY_COOKIE)
-        .and_then(|value| CreateKey::parse(value).ok())
+        .and_then(|value| ChangeKey::parse(value).ok())
 }
 
+/// Renames an active list. With a `key` (see [`ChangeKey`]), sending it twice renames once.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/rename")]
-pub async fn rename_list(id: ListId, name: String) -> Result<ChangedList, ListError> {
-    let name = ListName::parse(&name)?;
-    Ok(ListsContext::current()?.store.rename(id, &name).await?)
+pub async fn rename_list(
+    id: ListId,
+    name: String,
+    key: Option<String>,
+) -> Result<ChangedList, ListError> {
+    let change = ListChange::Rename(id, ListName::parse(&name)?);
+    apply(&change, key.as_deref().map(parse_key).transpose()?.as_ref()).await
 }
 
 /// Soft delete: the row stays in the database with `is_deleted` set.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/delete")]
-pub async fn delete_list(id: ListId) -> Result<ChangedList, ListError> {
-    Ok(ListsContext::current()?.store.delete(id).await?)
+pub async fn delete_list(id: ListId, key: Option<String>) -> Result<ChangedList, ListError> {
+    let key = key.as_deref().map(parse_key).transpose()?;
+    apply(&ListChange::Delete(id), key.as_ref()).await
 }
 
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/restore")]
-pub async fn restore_list(id: ListId) -> Result<ChangedList, ListError> {
-    Ok(ListsContext::current()?.store.restore(id).await?)
+pub async fn restore_list(id: ListId, key: Option<String>) -> Result<ChangedList, ListError> {
+    let key = key.as_deref().map(parse_key).transpose()?;
+    apply(&ListChange::Restore(id), key.as_ref()).await
+}
+
+/// Applies many changes in their order, each with its own key and its own transaction,
+/// and answers for each (see [`BatchAnswers`]): what the page's outbox sends when it has
+/// more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at most
+/// [`BATCH_LIMIT`].
+#[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/changes")]
+pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
+    let changes: Vec<SentChange> = serde_json::from_str(&changes)
+        .map_err(|error| ListError::BadRequest(format!("`changes`: {error}")))?;
+    if changes.len() > BATCH_LIMIT {
+        return Err(ListError::BadRequest(format!(
+            "at most {BATCH_LIMIT} changes at once"
+        )));
+    }
+    let store = &ListsContext::current()?.store;
+    let mut answers = BatchAnswers::with_capacity(changes.len());
+    for sent in &changes {
+        let answer = match sent.parse() {
+            Ok((key, change)) => store
+                .apply(&change, Some(&key))
+                .await
+                .map_err(ListError::from),
+            Err(refused) => Err(refused),
+        };
+        // A change that may pass later ends the batch, so none overtakes it.
+        let stop = matches!(answer, Err(ListError::Busy | ListError::Storage));
+        answers.push(answer);
+        if stop {
+            break;
+        }
+    }
+    Ok(answers)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_key(key: &str) -> Result<ChangeKey, ListError> {
+    ChangeKey::parse(key).map_err(|error| ListError::BadRequest(error.to_string()))
+}
+
+#[cfg(feature = "ssr")]
+async fn apply(change: &ListChange, key: Option<&ChangeKey>) -> Result<ChangedList, ListError> {
+    Ok(ListsContext::current()?.store.apply(change, key).await?)
 }

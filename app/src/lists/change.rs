@@ -1,6 +1,6 @@
 //! Changes to lists, and their positions in the change log.
 
-use super::List;
+use super::{ChangeKey, List, ListError, ListId, ListName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -71,4 +71,129 @@ pub struct ListEvent {
 pub struct ChangedList {
     pub list: List,
     pub seq: EventSeq,
+}
+
+/// A change a person asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListChange {
+    Create(ListName),
+    Rename(ListId, ListName),
+    Delete(ListId),
+    Restore(ListId),
+}
+
+impl ListChange {
+    /// The kind of log entry this change writes, when it writes one.
+    pub const fn kind(&self) -> ChangeKind {
+        match self {
+            Self::Create(_) => ChangeKind::Created,
+            Self::Rename(..) => ChangeKind::Renamed,
+            Self::Delete(_) => ChangeKind::Deleted,
+            Self::Restore(_) => ChangeKind::Restored,
+        }
+    }
+
+    /// The list it changes; a create's list has no id until the server makes it.
+    pub const fn list(&self) -> Option<ListId> {
+        match self {
+            Self::Create(_) => None,
+            Self::Rename(id, _) | Self::Delete(id) | Self::Restore(id) => Some(*id),
+        }
+    }
+
+    /// The name it asks for (a create's or a rename's).
+    pub const fn name(&self) -> Option<&ListName> {
+        match self {
+            Self::Create(name) | Self::Rename(_, name) => Some(name),
+            Self::Delete(_) | Self::Restore(_) => None,
+        }
+    }
+}
+
+/// A change with its key as it travels in a batch and waits in the page's outbox: the
+/// name as typed, parsed on arrival, so that one bad change in a batch is answered on
+/// its own instead of refusing the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentChange {
+    pub key: String,
+    pub kind: ChangeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ListId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl SentChange {
+    pub fn new(key: &ChangeKey, change: &ListChange) -> Self {
+        Self {
+            key: key.to_string(),
+            kind: change.kind(),
+            id: change.list(),
+            name: change.name().map(|name| name.as_str().to_owned()),
+        }
+    }
+
+    /// The key and the change, or why they cannot be applied.
+    pub fn parse(&self) -> Result<(ChangeKey, ListChange), ListError> {
+        let key = ChangeKey::parse(&self.key)
+            .map_err(|error| ListError::BadRequest(error.to_string()))?;
+        let name = || match &self.name {
+            Some(name) => Ok(ListName::parse(name)?),
+            None => Err(ListError::BadRequest("this change needs a `name`".into())),
+        };
+        let id = || {
+            self.id
+                .ok_or_else(|| ListError::BadRequest("this change needs an `id`".into()))
+        };
+        let change = match self.kind {
+            ChangeKind::Created => ListChange::Create(name()?),
+            ChangeKind::Renamed => ListChange::Rename(id()?, name()?),
+            ChangeKind::Deleted => ListChange::Delete(id()?),
+            ChangeKind::Restored => ListChange::Restore(id()?),
+        };
+        Ok((key, change))
+    }
+}
+
+/// What the server answers for each change of a batch, in the batch's order. A batch
+/// stops at the first change that failed for a reason that may pass (the database busy
+/// or failing): the answers end there, and the changes after it wait to be sent again,
+/// so that they never overtake it.
+pub type BatchAnswers = Vec<Result<ChangedList, ListError>>;
+
+/// How many changes one batch may hold.
+pub const BATCH_LIMIT: usize = 50;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sent_change_parses_back_to_what_was_sent() {
+        let key = ChangeKey::parse("client-0123456789-1").unwrap();
+        for change in [
+            ListChange::Create(ListName::parse("Milk").unwrap()),
+            ListChange::Rename(ListId::new(4), ListName::parse("Eggs").unwrap()),
+            ListChange::Delete(ListId::new(5)),
+            ListChange::Restore(ListId::new(6)),
+        ] {
+            let sent = SentChange::new(&key, &change);
+            let json = serde_json::to_string(&sent).unwrap();
+            let back: SentChange = serde_json::from_str(&json).unwrap();
+            assert_eq!(back.parse().unwrap(), (key.clone(), change));
+        }
+    }
+
+    #[test]
+    fn a_sent_change_with_a_bad_name_or_without_its_list_is_refused_alone() {
+        let mut sent = SentChange::new(
+            &ChangeKey::parse("client-0123456789-2").unwrap(),
+            &ListChange::Rename(ListId::new(4), ListName::parse("Eggs").unwrap()),
+        );
+        sent.name = Some(" ".into());
+        assert!(matches!(sent.parse(), Err(ListError::InvalidName(_))));
+        sent.name = Some("Eggs".into());
+        sent.id = None;
+        assert!(matches!(sent.parse(), Err(ListError::BadRequest(_))));
+    }
 }

@@ -28,6 +28,10 @@ pub enum ListError {
     /// crafted request can never put its own words on the page.
     #[error("The request was not understood.")]
     BadRequest(String),
+    /// A change key sent again with a different change (another name, another list):
+    /// keys name one change each, so nothing was changed.
+    #[error("This change's key was already used for a different change, so nothing was changed.")]
+    KeyReused,
     #[error("Could not reach the server. Check your connection and try again.")]
     Unreachable,
     #[error("Something went wrong on the server. Please try again.")]
@@ -68,7 +72,9 @@ impl ListError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            Self::InvalidName(_) | Self::InvalidSearch(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidName(_) | Self::InvalidSearch(_) | Self::KeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::LoadFailed | Self::Storage | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -112,6 +118,7 @@ mod tests {
     fn callers_mistakes_are_4xx() {
         assert_eq!(ListError::from(ListNameError::Empty).status().as_u16(), 422);
         assert_eq!(ListError::BadRequest(String::new()).status().as_u16(), 400);
+        assert_eq!(ListError::KeyReused.status().as_u16(), 422);
         assert_eq!(ListError::NotFound(ListId::new(1)).status().as_u16(), 404);
         assert_eq!(ListError::Storage.status().as_u16(), 503);
     }

@@ -2,7 +2,7 @@
 
 mod api;
 mod change;
-mod create_key;
+mod change_key;
 mod error;
 mod list;
 mod name;
@@ -11,8 +11,10 @@ mod page;
 pub mod ssr;
 
 pub use api::*;
-pub use change::{ChangeKind, ChangedList, EventSeq, ListEvent};
-pub use create_key::{CreateKey, CreateKeyError};
+pub use change::{
+    BatchAnswers, ChangeKind, ChangedList, EventSeq, ListChange, ListEvent, SentChange, BATCH_LIMIT,
+};
+pub use change_key::{ChangeKey, ChangeKeyError};
 pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};

@@ -1,6 +1,6 @@
 use super::Notes;
 use crate::language::error_sentence;
-use crate::lists::{CreateKey, CreateList, ListError, ListName, ListNameError};
+use crate::lists::{ChangeKey, CreateList, ListError, ListName, ListNameError};
 use crate::word;
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
@@ -18,7 +18,7 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
     let i18n = notes.i18n;
     // The last attempt that did not get through, so that sending the same name again is
     // the same attempt (the server may have created it before the connection dropped).
-    let unsent = StoredValue::new(None::<(String, CreateKey)>);
+    let unsent = StoredValue::new(None::<(String, ChangeKey)>);
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -33,7 +33,7 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
                 field.set_value("");
                 let key = match unsent.try_update_value(Option::take).flatten() {
                     Some((before, key)) if before == name.as_str() => key,
-                    _ => CreateKey::random(),
+                    _ => ChangeKey::random(),
                 };
                 let attempt = (name.as_str().to_owned(), key.clone());
                 let field = field.clone();

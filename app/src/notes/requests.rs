@@ -6,7 +6,7 @@ use super::transport::{self, Change};
 use super::window::{Fetch, ListWindow};
 use super::{address_bar, viewport};
 use super::{Notes, Notice};
-use crate::lists::{ChangeKind, CreateKey, ListError, ListId, ListName, ListsQuery, SearchTerm};
+use crate::lists::{ChangeKey, ChangeKind, ListError, ListId, ListName, ListsQuery, SearchTerm};
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -68,7 +68,7 @@ impl Notes {
     pub fn create(
         self,
         name: ListName,
-        key: CreateKey,
+        key: ChangeKey,
         on_error: impl FnOnce(ListError) + 'static,
     ) {
         self.requests.push(async move {

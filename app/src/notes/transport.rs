@@ -9,7 +9,7 @@
 //! (plain `cargo leptos watch` or `build`), these are plain calls.
 
 use crate::lists::{
-    create_list, delete_list, load_lists, rename_list, restore_list, ChangedList, CreateKey,
+    create_list, delete_list, load_lists, rename_list, restore_list, ChangeKey, ChangedList,
     ListError, ListId, ListName, ListsPage, ListsQuery,
 };
 use std::future::Future;
@@ -18,7 +18,7 @@ use std::future::Future;
 #[derive(Clone, Debug)]
 pub enum Change {
     /// A new list, and the key that makes sending it twice create it once.
-    Create(ListName, CreateKey),
+    Create(ListName, ChangeKey),
     Rename(ListId, ListName),
     Delete(ListId),
     Restore(ListId),
@@ -27,9 +27,9 @@ pub enum Change {
 async fn send_now(change: Change) -> Result<ChangedList, ListError> {
     match change {
         Change::Create(name, key) => create_list(name.into(), Some(key.into())).await,
-        Change::Rename(id, name) => rename_list(id, name.into()).await,
-        Change::Delete(id) => delete_list(id).await,
-        Change::Restore(id) => restore_list(id).await,
+        Change::Rename(id, name) => rename_list(id, name.into(), None).await,
+        Change::Delete(id) => delete_list(id, None).await,
+        Change::Restore(id) => restore_list(id, None).await,
     }
 }
 

@@ -55,8 +55,9 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Request bodies larger than this are refused (413): a form with a name is far smaller.
-pub(crate) const MAX_BODY: usize = 16 * 1024;
+/// Request bodies larger than this are refused (413): a batch of changes with the longest
+/// names in any script, form-encoded, is smaller.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
 
 pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration) -> Router {
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_owned();

@@ -4,7 +4,7 @@
 use super::{compression::Encoding, page_cache::Tee, refusal::refuse, AppState};
 use app::{
     language::{choice, PageLanguage, Refusal},
-    lists::{CreateKey, CreateList, CREATE_KEY_COOKIE},
+    lists::{ChangeKey, CreateList, CREATE_KEY_COOKIE},
     notes::{PreloadedPage, RequestedPage},
 };
 use axum::{
@@ -165,7 +165,7 @@ fn page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
     // (a double click, a resent POST) creates one list. Each page view gets its own.
     let cookie = format!(
         "{CREATE_KEY_COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age=86400",
-        CreateKey::random(),
+        ChangeKey::random(),
         CreateList::PATH,
     );
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {

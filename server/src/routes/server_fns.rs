@@ -3,7 +3,8 @@
 use super::{refusal::refuse, AppState, MAX_BODY};
 use app::language::Refusal;
 use app::lists::{
-    ChangedList, CreateList, DeleteList, ListError, LoadLists, RenameList, RestoreList, NOTES_PATH,
+    ApplyChanges, ChangedList, CreateList, DeleteList, ListError, LoadLists, RenameList,
+    RestoreList, NOTES_PATH,
 };
 use app::notes::{PostedForm, RequestedPage};
 use axum::{
@@ -16,8 +17,9 @@ use leptos::prelude::provide_context;
 use leptos::server_fn::ServerFn;
 
 /// Every server function this app has.
-const ENDPOINTS: [&str; 5] = [
+const ENDPOINTS: [&str; 6] = [
     LoadLists::PATH,
+    ApplyChanges::PATH,
     CreateList::PATH,
     RenameList::PATH,
     DeleteList::PATH,

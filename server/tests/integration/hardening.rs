@@ -237,7 +237,7 @@ async fn health_and_readiness_say_whether_the_instance_can_serve() {
 #[tokio::test]
 async fn a_body_too_large_is_413_whether_it_says_its_length_or_comes_in_chunks() {
     let app = spawn_app().await;
-    let large = format!("name={}", "a".repeat(20 * 1024));
+    let large = format!("name={}", "a".repeat(80 * 1024));
     let post = |body: reqwest::Body| {
         app.client
             .post(app.url("/api/lists/create"))

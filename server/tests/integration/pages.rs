@@ -120,7 +120,10 @@ async fn writes_by_another_process_reach_the_page_through_the_log() {
     assert_eq!(rows_in(&app.page("/notes").await), vec!["1"]);
     // `app.store` has its own pool and cache, as a second server instance would.
     let name = app::lists::ListName::parse("from elsewhere").unwrap();
-    app.store.create(&name, None).await.unwrap();
+    app.store
+        .apply(&app::lists::ListChange::Create(name), None)
+        .await
+        .unwrap();
     let mut seen = false;
     for _ in 0..40 {
         if rows_in(&app.page("/notes").await) == vec!["2", "1"] {

@@ -398,3 +398,73 @@ async fn a_refused_form_post_redirects_with_the_error_and_the_page_shows_it() {
     assert!(page.contains(r#"aria-invalid="true""#));
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
 }
+
+#[tokio::test]
+async fn a_batch_applies_its_changes_in_order_answers_each_and_replays_as_the_first_time() {
+    let app = spawn_app().await;
+    app.create("kept").await;
+    let batch = json!([
+        {"key": "tab-0123456789abcdef-1", "kind": "created", "name": "Milk"},
+        {"key": "tab-0123456789abcdef-2", "kind": "renamed", "id": 1, "name": "Kept, renamed"},
+        {"key": "tab-0123456789abcdef-3", "kind": "deleted", "id": 2},
+        {"key": "tab-0123456789abcdef-4", "kind": "renamed", "id": 99, "name": "Nowhere"},
+        {"key": "tab-0123456789abcdef-5", "kind": "restored", "id": 2},
+        {"key": "tab-0123456789abcdef-6", "kind": "created", "name": "   "},
+    ])
+    .to_string();
+    let response = app.call("changes", &[("changes", batch.as_str())]).await;
+    assert_eq!(response.status(), 200);
+    let answers: Value = response.json().await.unwrap();
+    assert_eq!(answers[0]["Ok"]["list"], json!({"id": 2, "name": "Milk"}));
+    assert_eq!(answers[1]["Ok"]["list"]["name"], "Kept, renamed");
+    assert_eq!(answers[2]["Ok"]["list"]["id"], 2);
+    assert_eq!(answers[3]["Err"], json!({"NotFound": 99}), "answered alone");
+    assert_eq!(answers[4]["Ok"]["seq"], 5, "in order: after the delete");
+    assert_eq!(answers[5]["Err"], json!({"InvalidName": "Empty"}));
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 5);
+
+    let again: Value = app
+        .call("changes", &[("changes", batch.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, answers, "the same answers");
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 5);
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 2);
+}
+
+#[tokio::test]
+async fn a_key_sent_again_with_another_change_is_422_and_says_why() {
+    let app = spawn_app().await;
+    let key = "0123456789abcdef0123456789abcdef";
+    let first = app.call("create", &[("name", "Milk"), ("key", key)]).await;
+    assert_eq!(first.status(), 200);
+    let other = app.call("create", &[("name", "Eggs"), ("key", key)]).await;
+    assert_eq!(other.status(), 422);
+    assert_eq!(other.json::<Value>().await.unwrap(), json!("KeyReused"));
+    let rename = app
+        .call("rename", &[("id", "1"), ("name", "Eggs"), ("key", key)])
+        .await;
+    assert_eq!(rename.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 1);
+    let page = app.page("/notes").await;
+    assert!(page.contains("Milk") && !page.contains("Eggs"));
+}
+
+#[tokio::test]
+async fn a_batch_too_long_or_unreadable_is_refused_whole() {
+    let app = spawn_app().await;
+    let many: Vec<Value> = (0..=app::lists::BATCH_LIMIT)
+        .map(
+            |n| json!({"key": format!("tab-0123456789abcdef-{n}"), "kind": "created", "name": "x"}),
+        )
+        .collect();
+    let many = Value::from(many).to_string();
+    let too_many = app.call("changes", &[("changes", many.as_str())]).await;
+    assert_eq!(too_many.status(), 400);
+    let unreadable = app.call("changes", &[("changes", "[{")]).await;
+    assert_eq!(unreadable.status(), 400);
+    assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
+}

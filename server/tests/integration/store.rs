@@ -4,8 +4,9 @@
 use crate::support;
 
 use app::lists::{
-    ssr::ListStore, EventSeq, ListId, ListName, ListsPage, ListsQuery, PageStart, SearchTerm,
-    PAGE_SIZE,
+    ssr::{ListStore, StoreError},
+    ChangeKey, EventSeq, ListChange, ListId, ListName, ListsPage, ListsQuery, PageStart,
+    SearchTerm, PAGE_SIZE,
 };
 use server::seed;
 
@@ -16,6 +17,10 @@ async fn store(backend: support::Backend) -> (ListStore, support::TestDatabase) 
 
 fn name(text: &str) -> ListName {
     ListName::parse(text).unwrap()
+}
+
+fn key(text: &str) -> ChangeKey {
+    ChangeKey::parse(text).unwrap()
 }
 
 /// `count` lists named `list 1` .. `list N`, ids 1 to N.
@@ -55,15 +60,155 @@ fn search(term: &str, start: PageStart) -> ListsQuery {
 on_both_backends! {
 async fn two_creates_with_one_key_at_once_make_one_list_and_give_one_answer(backend) {
     let (store, _dir) = store(backend).await;
-    let key = app::lists::CreateKey::parse("concurrent-create-key-0001").unwrap();
-    let once = name("once");
+    let key = key("concurrent-create-key-0001");
+    let once = ListChange::Create(name("once"));
     let (first, second) = tokio::join!(
-        store.create(&once, Some(&key)),
-        store.create(&once, Some(&key)),
+        store.apply(&once, Some(&key)),
+        store.apply(&once, Some(&key)),
     );
     assert_eq!(first.unwrap(), second.unwrap());
     assert_eq!(support::count(&store, "SELECT COUNT(*) FROM lists").await, 1);
     assert_eq!(support::count(&store, "SELECT COUNT(*) FROM list_events").await, 1);
+}
+
+async fn every_change_sent_twice_with_its_key_is_made_once_and_answered_the_same(backend) {
+    let (store, _dir) = with_lists(backend, 3).await;
+    let changes = [
+        ListChange::Create(name("fourth")),
+        ListChange::Rename(ListId::new(1), name("first, renamed")),
+        ListChange::Delete(ListId::new(2)),
+        ListChange::Delete(ListId::new(3)),
+        ListChange::Restore(ListId::new(3)),
+    ];
+    let keys: Vec<ChangeKey> = (0..changes.len())
+        .map(|n| key(&format!("client-0123456789-{n}")))
+        .collect();
+    let mut first = Vec::new();
+    for (change, key) in changes.iter().zip(&keys) {
+        first.push(store.apply(change, Some(key)).await.unwrap());
+    }
+    let events = support::count(&store, "SELECT COUNT(*) FROM list_events").await;
+    assert_eq!(events, 3 + 5);
+    // Someone else changes the lists in between; the replays must not undo that.
+    store
+        .apply(&ListChange::Rename(ListId::new(1), name("theirs")), None)
+        .await
+        .unwrap();
+    store.apply(&ListChange::Restore(ListId::new(2)), None).await.unwrap();
+    for ((change, key), answer) in changes.iter().zip(&keys).zip(&first) {
+        let again = store.apply(change, Some(key)).await.unwrap();
+        assert_eq!(&again, answer, "{change:?} answered as the first time");
+    }
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM list_events").await,
+        events + 2,
+        "the replays wrote nothing"
+    );
+    assert_eq!(support::count(&store, "SELECT COUNT(*) FROM lists").await, 4);
+    let names = store.page(&ListsQuery::default()).await.unwrap();
+    let first_list = names.lists.iter().find(|list| list.id == ListId::new(1)).unwrap();
+    assert_eq!(first_list.name.as_str(), "theirs", "the other rename stands");
+    assert!(names.lists.iter().any(|list| list.id == ListId::new(2)), "the other restore stands");
+}
+
+async fn a_change_that_changes_nothing_still_keeps_its_key(backend) {
+    let (store, _dir) = with_lists(backend, 1).await;
+    let same_name = ListChange::Rename(ListId::new(1), name("list 1"));
+    let first = store.apply(&same_name, Some(&key("client-nothing-00001"))).await.unwrap();
+    store
+        .apply(&ListChange::Rename(ListId::new(1), name("later")), None)
+        .await
+        .unwrap();
+    let again = store.apply(&same_name, Some(&key("client-nothing-00001"))).await.unwrap();
+    assert_eq!(again, first, "not renamed back to `list 1`");
+    let page = store.page(&ListsQuery::default()).await.unwrap();
+    assert_eq!(page.lists[0].name.as_str(), "later");
+}
+
+async fn a_key_sent_with_another_change_is_refused_and_changes_nothing(backend) {
+    let (store, _dir) = with_lists(backend, 2).await;
+    let used = key("client-reused-000001");
+    store
+        .apply(&ListChange::Create(name("milk")), Some(&used))
+        .await
+        .unwrap();
+    let events = support::count(&store, "SELECT COUNT(*) FROM list_events").await;
+    for other in [
+        ListChange::Create(name("eggs")),
+        ListChange::Rename(ListId::new(3), name("milk")),
+        ListChange::Delete(ListId::new(3)),
+        ListChange::Restore(ListId::new(1)),
+    ] {
+        let refused = store.apply(&other, Some(&used)).await;
+        assert!(matches!(refused, Err(StoreError::KeyReused)), "{other:?}: {refused:?}");
+    }
+    let renamed = key("client-reused-000002");
+    store
+        .apply(&ListChange::Rename(ListId::new(1), name("bread")), Some(&renamed))
+        .await
+        .unwrap();
+    let other_list = store
+        .apply(&ListChange::Rename(ListId::new(2), name("bread")), Some(&renamed))
+        .await;
+    assert!(matches!(other_list, Err(StoreError::KeyReused)));
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM list_events").await,
+        events + 1
+    );
+    assert_eq!(support::count(&store, "SELECT COUNT(*) FROM lists").await, 3);
+}
+
+async fn two_renames_or_deletes_with_one_key_at_once_change_once(backend) {
+    let (store, _dir) = with_lists(backend, 2).await;
+    let rename = ListChange::Rename(ListId::new(1), name("at once"));
+    let delete = ListChange::Delete(ListId::new(2));
+    let (rename_key, delete_key) = (key("client-at-once-00001"), key("client-at-once-00002"));
+    let (first, second, third, fourth) = tokio::join!(
+        store.apply(&rename, Some(&rename_key)),
+        store.apply(&rename, Some(&rename_key)),
+        store.apply(&delete, Some(&delete_key)),
+        store.apply(&delete, Some(&delete_key)),
+    );
+    assert_eq!(first.unwrap(), second.unwrap());
+    assert_eq!(third.unwrap(), fourth.unwrap());
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM list_events").await,
+        2 + 2
+    );
+}
+
+async fn a_failed_change_keeps_no_key_so_it_can_be_sent_again(backend) {
+    let (store, _dir) = with_lists(backend, 1).await;
+    store.apply(&ListChange::Delete(ListId::new(1)), None).await.unwrap();
+    let rename = ListChange::Rename(ListId::new(1), name("too late"));
+    let retried = key("client-failed-000001");
+    let refused = store.apply(&rename, Some(&retried)).await;
+    assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
+    store.apply(&ListChange::Restore(ListId::new(1)), None).await.unwrap();
+    let renamed = store.apply(&rename, Some(&retried)).await.unwrap();
+    assert_eq!(renamed.list.name.as_str(), "too late");
+}
+
+async fn a_key_outlives_a_restart_and_goes_with_the_log(backend) {
+    let database = support::TestDatabase::new(backend).await;
+    let store = ListStore::new(database.open().await);
+    let kept = key("client-restart-00001");
+    let create = ListChange::Create(name("before the restart"));
+    let first = store.apply(&create, Some(&kept)).await.unwrap();
+    store.database().close().await;
+    let reopened = ListStore::new(database.open().await);
+    assert_eq!(reopened.apply(&create, Some(&kept)).await.unwrap(), first);
+    assert_eq!(support::count(&reopened, "SELECT COUNT(*) FROM lists").await, 1);
+    support::execute(
+        &reopened,
+        "UPDATE change_keys SET created_at = '2000-01-01T00:00:00.000Z'",
+        "UPDATE change_keys SET created_at = '2000-01-01'",
+    )
+    .await;
+    reopened.prune_events(3600).await.unwrap();
+    assert_eq!(support::count(&reopened, "SELECT COUNT(*) FROM change_keys").await, 0);
+    let later = reopened.apply(&create, Some(&kept)).await.unwrap();
+    assert_ne!(later.list.id, first.list.id, "past its retention a key is new");
 }
 
 async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond(backend) {
@@ -122,7 +267,7 @@ async fn paging_down_then_up_sees_every_list_once(backend) {
 async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page(backend) {
     let (store, _dir) = with_lists(backend, 120).await;
     for id in 80..=90 {
-        store.delete(ListId::new(id)).await.unwrap();
+        store.apply(&ListChange::Delete(ListId::new(id)), None).await.unwrap();
     }
     let page = store.page(&before(100)).await.unwrap();
     assert_eq!(page.lists.len(), PAGE_SIZE);
@@ -132,7 +277,7 @@ async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page(backe
 
 async fn a_cursor_that_no_longer_exists_still_pages(backend) {
     let (store, _dir) = with_lists(backend, 120).await;
-    store.delete(ListId::new(70)).await.unwrap();
+    store.apply(&ListChange::Delete(ListId::new(70)), None).await.unwrap();
     let older = store.page(&before(70)).await.unwrap();
     assert_eq!(ids(&older)[0], 69);
     let newer = store.page(&after(70)).await.unwrap();
@@ -188,7 +333,7 @@ async fn search_finds_substrings_ignoring_case_and_pages_like_the_rest(backend) 
 async fn short_terms_and_non_ascii_terms_match_too(backend) {
     let (store, _dir) = store(backend).await;
     for text in ["Été à Paris", "ÉTÉ", "winter", "Tea"] {
-        store.create(&name(text), None).await.unwrap();
+        store.apply(&ListChange::Create(name(text)), None).await.unwrap();
     }
     let found = |term: &'static str| {
         let store = store.clone();
@@ -221,7 +366,7 @@ async fn short_terms_and_non_ascii_terms_match_too(backend) {
 async fn search_follows_renames_deletes_and_restores(backend) {
     let (store, _dir) = store(backend).await;
     let id = store
-        .create(&name("Holiday plans"), None)
+        .apply(&ListChange::Create(name("Holiday plans")), None)
         .await
         .unwrap()
         .list
@@ -233,7 +378,7 @@ async fn search_follows_renames_deletes_and_restores(backend) {
             .unwrap()),
         vec![1]
     );
-    store.rename(id, &name("Work")).await.unwrap();
+    store.apply(&ListChange::Rename(id, name("Work")), None).await.unwrap();
     assert!(store
         .page(&search("liday", PageStart::Newest))
         .await
@@ -247,14 +392,14 @@ async fn search_follows_renames_deletes_and_restores(backend) {
             .unwrap()),
         vec![1]
     );
-    store.delete(id).await.unwrap();
+    store.apply(&ListChange::Delete(id), None).await.unwrap();
     assert!(store
         .page(&search("work", PageStart::Newest))
         .await
         .unwrap()
         .lists
         .is_empty());
-    store.restore(id).await.unwrap();
+    store.apply(&ListChange::Restore(id), None).await.unwrap();
     assert_eq!(
         ids(&store
             .page(&search("work", PageStart::Newest))
@@ -267,11 +412,11 @@ async fn search_follows_renames_deletes_and_restores(backend) {
 async fn the_first_page_reflects_every_commit_before_it(backend) {
     let (store, _dir) = store(backend).await;
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
-    store.create(&name("a"), None).await.unwrap();
+    store.apply(&ListChange::Create(name("a")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), 1);
     assert_eq!(first.page.cursor, EventSeq::new(1));
-    store.rename(ListId::new(1), &name("b")).await.unwrap();
+    store.apply(&ListChange::Rename(ListId::new(1), name("b")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists[0].name.as_str(), "b");
     assert_eq!(first.page.cursor, EventSeq::new(2));
@@ -281,7 +426,7 @@ async fn writes_from_another_handle_are_seen_in_the_log(backend) {
     let (store, dir) = store(backend).await;
     let other = ListStore::new(dir.open().await);
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
-    other.create(&name("elsewhere"), None).await.unwrap();
+    other.apply(&ListChange::Create(name("elsewhere")), None).await.unwrap();
     let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
     assert_eq!(read.events.len(), 1);
     assert_eq!(read.through, EventSeq::new(1));
@@ -289,7 +434,7 @@ async fn writes_from_another_handle_are_seen_in_the_log(backend) {
 
 async fn a_failed_write_leaves_no_event(backend) {
     let (store, _dir) = store(backend).await;
-    let missing = store.rename(ListId::new(7), &name("x")).await;
+    let missing = store.apply(&ListChange::Rename(ListId::new(7), name("x")), None).await;
     assert!(missing.is_err());
     assert!(store
         .events_after(EventSeq::new(0), 10)
@@ -303,7 +448,7 @@ async fn a_failed_write_leaves_no_event(backend) {
 async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
     let (store, _dir) = store(backend).await;
     for text in ["a", "b"] {
-        store.create(&name(text), None).await.unwrap();
+        store.apply(&ListChange::Create(name(text)), None).await.unwrap();
     }
     assert_eq!(
         store.prune_events(3600).await.unwrap(),
@@ -315,7 +460,7 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
     let bounds = store.log_bounds().await.unwrap();
     assert_eq!(bounds.pruned_through, EventSeq::new(2));
     assert_eq!(bounds.latest, EventSeq::new(2));
-    let next = store.create(&name("c"), None).await.unwrap();
+    let next = store.apply(&ListChange::Create(name("c")), None).await.unwrap();
     assert_eq!(next.seq, EventSeq::new(3), "positions are never reused");
 }
 
@@ -334,7 +479,7 @@ async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
 
 async fn reading_back_its_own_commit_does_not_invalidate_again(backend) {
     let (store, _dir) = store(backend).await;
-    let created = store.create(&name("a"), None).await.unwrap();
+    let created = store.apply(&ListChange::Create(name("a")), None).await.unwrap();
     let generation = store.generation();
     store.log_advanced(created.seq);
     assert_eq!(store.generation(), generation, "already known");
@@ -368,7 +513,7 @@ async fn an_unreadable_row_is_left_out_while_every_good_row_shows(backend) {
         store.unreadable_rows().await.unwrap(),
         vec![(3, "Give the list a name.".to_owned())]
     );
-    store.create(&name("after it"), None).await.unwrap();
+    store.apply(&ListChange::Create(name("after it")), None).await.unwrap();
     let next = store.events_after(read.through, 10).await.unwrap();
     assert_eq!(next.events.len(), 1);
 }
@@ -437,10 +582,18 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
     });
     let slow = tokio::spawn({
         let store = store.clone();
-        async move { store.create(&name("slow"), None).await.unwrap() }
+        async move {
+            store
+                .apply(&ListChange::Create(name("slow")), None)
+                .await
+                .unwrap()
+        }
     });
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    let fast = store.create(&name("fast"), None).await.unwrap();
+    let fast = store
+        .apply(&ListChange::Create(name("fast")), None)
+        .await
+        .unwrap();
     assert!(
         !slow.is_finished(),
         "the fast write did not wait for the slow one"

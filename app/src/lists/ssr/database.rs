@@ -40,13 +40,28 @@ pub(super) struct PageRows {
     pub cursor: i64,
 }
 
-/// What a create did.
+/// What a change with a key did the first time (the key's record): the log's name for
+/// its kind, the list, the name it asked for (a delete's or restore's: the list's name
+/// then), and the log position its answer carried.
 #[derive(Debug)]
-pub(super) enum Created {
-    /// A new list at this log position.
-    Now { id: i64, seq: i64 },
-    /// Nothing: the create key had already made this list, at this position.
-    Before { id: i64, seq: i64, name: String },
+pub(super) struct KeyRecord {
+    pub kind: String,
+    pub list_id: i64,
+    pub name: String,
+    pub seq: i64,
+}
+
+/// What a write did.
+#[derive(Debug)]
+pub(super) enum Applied {
+    /// Done now: the list as it is after it, the log position that includes it, and
+    /// whether it wrote a log entry (a rename to the same name or a second delete does
+    /// not; with a key, the key is still recorded).
+    Now { row: Row, seq: i64, wrote: bool },
+    /// Nothing: the key had been used before, and did this.
+    Before(KeyRecord),
+    /// No such list (for a rename, no such active list): nothing written.
+    Missing,
 }
 
 /// The store's database.
@@ -92,7 +107,7 @@ impl Database {
         &self,
         name: &ListName,
         key: Option<&str>,
-    ) -> Result<Created, StoreError> {
+    ) -> Result<Applied, StoreError> {
         match self {
             Self::Sqlite(db) => db.create(name, key).await,
             Self::Postgres(db) => db.create(name, key).await,
@@ -103,10 +118,11 @@ impl Database {
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<(i64, bool)>, StoreError> {
+        key: Option<&str>,
+    ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => db.rename(id, name).await,
-            Self::Postgres(db) => db.rename(id, name).await,
+            Self::Sqlite(db) => db.rename(id, name, key).await,
+            Self::Postgres(db) => db.rename(id, name, key).await,
         }
     }
 
@@ -114,11 +130,12 @@ impl Database {
         &self,
         id: ListId,
         kind: ChangeKind,
+        key: Option<&str>,
         readable: impl Fn(&Row) -> bool,
-    ) -> Result<Option<(Row, i64, bool)>, StoreError> {
+    ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => db.set_deleted(id, kind, readable).await,
-            Self::Postgres(db) => db.set_deleted(id, kind, readable).await,
+            Self::Sqlite(db) => db.set_deleted(id, kind, key, readable).await,
+            Self::Postgres(db) => db.set_deleted(id, kind, key, readable).await,
         }
     }
 

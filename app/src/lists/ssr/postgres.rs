@@ -17,7 +17,7 @@
 //! numbered anyway (so does the next write's sequencer run). Each run of the sequencer
 //! that numbered something sends `NOTIFY list_events`, which every instance hears.
 
-use super::database::{Created, LogRow, PageRows, Row, Search, Side};
+use super::database::{Applied, KeyRecord, LogRow, PageRows, Row, Search, Side};
 use super::StoreError;
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
@@ -91,8 +91,8 @@ fn lock_wait(error: sqlx::Error) -> StoreError {
     }
 }
 
-/// An earlier create with the same key: list id, name, its event, its position if known.
-type KeyedCreate = (i64, String, Option<i64>, Option<i64>);
+/// A key's record as stored: kind, list id, name, its event, its position if known.
+type StoredKey = (String, i64, String, Option<i64>, Option<i64>);
 
 /// What a delete or restore wrote: an event, or nothing (the log's end as it was).
 enum Written {
@@ -206,7 +206,7 @@ impl PostgresDb {
                 Some(None) => {
                     self.sequence().await?;
                 }
-                // Pruned already (a create key older than the log's retention): the
+                // Pruned already (a change key older than the log's retention): the
                 // change is older than anything still in the log.
                 None => break,
             }
@@ -301,13 +301,11 @@ impl PostgresDb {
         &self,
         name: &ListName,
         key: Option<&str>,
-    ) -> Result<Created, StoreError> {
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some(key) = key {
-            if let Some(before) = self.created_by(&mut tx, key).await? {
-                tx.rollback().await?;
-                return self.created_before(before).await;
-            }
+        if let Some(before) = self.key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
         }
         let id: i64 =
             sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id")
@@ -315,72 +313,26 @@ impl PostgresDb {
                 .bind(fold(name.as_str()))
                 .fetch_one(&mut *tx)
                 .await?;
-        let event = append_event(&mut tx, ChangeKind::Created, id, name.as_str()).await?;
-        if let Some(key) = key {
-            // Two creates with one key at once: the second waits here for the first to
-            // commit, then writes nothing, drops its list, and answers with the first's.
-            let claimed: Option<String> = sqlx::query_scalar(
-                "INSERT INTO create_keys (key, list_id, event_id, name) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (key) DO NOTHING RETURNING key",
-            )
-            .bind(key)
-            .bind(id)
-            .bind(event)
-            .bind(name.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            if claimed.is_none() {
-                tx.rollback().await?;
-                let mut conn = self.pool.acquire().await?;
-                let before = self
-                    .created_by(&mut conn, key)
-                    .await?
-                    .ok_or(StoreError::NotFound(ListId::new(id)))?;
-                return self.created_before(before).await;
-            }
-        }
-        tx.commit().await?;
-        let seq = self.position_of(event).await?;
-        Ok(Created::Now { id, seq })
+        let kind = ChangeKind::Created;
+        let event = append_event(&mut tx, kind, id, name.as_str()).await?;
+        let row = (id, name.as_str().to_owned());
+        self.commit_keyed(tx, key, kind, row, Written::Event(event))
+            .await
     }
 
-    /// What an earlier create with `key` made: list, name, and its event or position.
-    async fn created_by(
-        &self,
-        conn: &mut PgConnection,
-        key: &str,
-    ) -> Result<Option<KeyedCreate>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) \
-             FROM create_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
-             WHERE k.key = $1",
-        )
-        .bind(key)
-        .fetch_optional(conn)
-        .await?)
-    }
-
-    async fn created_before(&self, before: KeyedCreate) -> Result<Created, StoreError> {
-        let (id, name, event, seq) = before;
-        let seq = match (seq, event) {
-            (Some(seq), _) => seq,
-            (None, Some(event)) => self.position_of(event).await?,
-            (None, None) => {
-                let mut conn = self.pool.acquire().await?;
-                bounds(&mut conn).await?.1
-            }
-        };
-        Ok(Created::Before { id, seq, name })
-    }
-
-    /// The log position and whether anything changed (a rename to the current name does
-    /// not, and logs nothing), or `None` if no active list has that id.
+    /// Renames an active list. A rename to the name it has writes no log entry (its key
+    /// is still recorded).
     pub(super) async fn rename(
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<(i64, bool)>, StoreError> {
+        key: Option<&str>,
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
+        if let Some(before) = self.key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
+        }
         let renamed = sqlx::query(
             "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
              WHERE id = $3 AND NOT is_deleted AND name <> $1",
@@ -392,31 +344,40 @@ impl PostgresDb {
         .await
         .map_err(lock_wait)?
         .rows_affected();
-        if renamed == 0 {
+        let kind = ChangeKind::Renamed;
+        let written = if renamed == 0 {
             let unchanged: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM lists WHERE id = $1 AND NOT is_deleted")
                     .bind(id.get())
                     .fetch_optional(&mut *tx)
                     .await?;
-            let (_, latest) = bounds(&mut tx).await?;
-            tx.rollback().await?;
-            return Ok(unchanged.map(|_| (latest, false)));
-        }
-        let event = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
-        tx.commit().await?;
-        Ok(Some((self.position_of(event).await?, true)))
+            if unchanged.is_none() {
+                tx.rollback().await?;
+                return Ok(Applied::Missing);
+            }
+            Written::Nothing(bounds(&mut tx).await?.1)
+        } else {
+            Written::Event(append_event(&mut tx, kind, id.get(), name.as_str()).await?)
+        };
+        let row = (id.get(), name.as_str().to_owned());
+        self.commit_keyed(tx, key, kind, row, written).await
     }
 
-    /// Deletes or restores: the row, the log position, and whether anything changed
-    /// (deleting a deleted list does not). `None` if there is no such list.
+    /// Deletes or restores. Deleting a deleted list (or restoring an active one) writes no
+    /// log entry (its key is still recorded).
     pub(super) async fn set_deleted(
         &self,
         id: ListId,
         kind: ChangeKind,
+        key: Option<&str>,
         readable: impl Fn(&Row) -> bool,
-    ) -> Result<Option<(Row, i64, bool)>, StoreError> {
+    ) -> Result<Applied, StoreError> {
         let deleted = kind.leaves_deleted();
         let mut tx = self.begin_write().await?;
+        if let Some(before) = self.key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
+        }
         let changed: Option<Row> = sqlx::query_as(
             "UPDATE lists SET is_deleted = $1, updated_at = now() \
              WHERE id = $2 AND is_deleted = $3 RETURNING id, name",
@@ -438,24 +399,100 @@ impl PostgresDb {
                     .bind(id.get())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let (_, latest) = bounds(&mut tx).await?;
-                row.map(|row| (row, Written::Nothing(latest)))
+                match row {
+                    Some(row) => Some((row, Written::Nothing(bounds(&mut tx).await?.1))),
+                    None => None,
+                }
             }
         };
-        match outcome {
-            Some((row, Written::Event(event))) => {
-                tx.commit().await?;
-                Ok(Some((row, self.position_of(event).await?, true)))
-            }
-            Some((row, Written::Nothing(latest))) => {
+        let Some((row, written)) = outcome else {
+            tx.rollback().await?;
+            return Ok(Applied::Missing);
+        };
+        self.commit_keyed(tx, key, kind, row, written).await
+    }
+
+    /// Ends a write: records its key and commits. Two requests with one key at once both
+    /// get here (neither saw the other's uncommitted key at its start); the second waits
+    /// on the first's key row, then writes nothing, rolls its change back, and answers
+    /// with the first's record.
+    async fn commit_keyed(
+        &self,
+        mut tx: Transaction<'static, Postgres>,
+        key: Option<&str>,
+        kind: ChangeKind,
+        row: Row,
+        written: Written,
+    ) -> Result<Applied, StoreError> {
+        if let Some(key) = key {
+            let (event, seq) = match written {
+                Written::Event(event) => (Some(event), None),
+                Written::Nothing(latest) => (None, Some(latest)),
+            };
+            let claimed: Option<String> = sqlx::query_scalar(
+                "INSERT INTO change_keys (key, kind, list_id, name, event_id, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING key",
+            )
+            .bind(key)
+            .bind(kind.log_name())
+            .bind(row.0)
+            .bind(&row.1)
+            .bind(event)
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(lock_wait)?;
+            if claimed.is_none() {
                 tx.rollback().await?;
-                Ok(Some((row, latest, false)))
-            }
-            None => {
-                tx.rollback().await?;
-                Ok(None)
+                let mut conn = self.pool.acquire().await?;
+                // Gone only if pruned in this very moment: the caller may try again.
+                let before = self
+                    .key_record(&mut conn, Some(key))
+                    .await?
+                    .ok_or(StoreError::Busy)?;
+                return Ok(Applied::Before(before));
             }
         }
+        tx.commit().await?;
+        let (seq, wrote) = match written {
+            Written::Event(event) => (self.position_of(event).await?, true),
+            Written::Nothing(latest) => (latest, false),
+        };
+        Ok(Applied::Now { row, seq, wrote })
+    }
+
+    /// What the change with `key` did, if the key has been used; its position is read
+    /// from the log (numbered now if its writer died before the sequencer ran).
+    async fn key_record(
+        &self,
+        conn: &mut PgConnection,
+        key: Option<&str>,
+    ) -> Result<Option<KeyRecord>, StoreError> {
+        let Some(key) = key else {
+            return Ok(None);
+        };
+        let stored: Option<StoredKey> = sqlx::query_as(
+            "SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) \
+             FROM change_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
+             WHERE k.key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((kind, list_id, name, event, seq)) = stored else {
+            return Ok(None);
+        };
+        let seq = match (seq, event) {
+            (Some(seq), _) => seq,
+            (None, Some(event)) => self.position_of(event).await?,
+            (None, None) => bounds(conn).await?.1,
+        };
+        Ok(Some(KeyRecord {
+            kind,
+            list_id,
+            name,
+            seq,
+        }))
     }
 
     pub(super) async fn events_after(
@@ -499,8 +536,8 @@ impl PostgresDb {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        // A create retried after this long is a new create.
-        sqlx::query("DELETE FROM create_keys WHERE created_at < now() - make_interval(secs => $1)")
+        // A change sent again after this long is a new change.
+        sqlx::query("DELETE FROM change_keys WHERE created_at < now() - make_interval(secs => $1)")
             .bind(retention)
             .execute(&mut *tx)
             .await?;

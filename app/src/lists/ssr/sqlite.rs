@@ -6,7 +6,7 @@
 //! in order, with a bounded wait, and keeps every read connection free for reads: a long
 //! write (or another process holding the write lock) never delays a page.
 
-use super::database::{Created, LogRow, PageRows, Row, Search, Side};
+use super::database::{Applied, KeyRecord, LogRow, PageRows, Row, Search, Side};
 use super::StoreError;
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
@@ -94,18 +94,11 @@ impl SqliteDb {
         &self,
         name: &ListName,
         key: Option<&str>,
-    ) -> Result<Created, StoreError> {
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some(key) = key {
-            let known: Option<(i64, i64, String)> =
-                sqlx::query_as("SELECT list_id, seq, name FROM create_keys WHERE key = ?")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some((id, seq, name)) = known {
-                tx.rollback().await?;
-                return Ok(Created::Before { id, seq, name });
-            }
+        if let Some(before) = key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
         }
         let id: i64 =
             sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
@@ -113,28 +106,32 @@ impl SqliteDb {
                 .bind(fold(name.as_str()))
                 .fetch_one(&mut *tx)
                 .await?;
-        let seq = append_event(&mut tx, ChangeKind::Created, id, name.as_str()).await?;
-        if let Some(key) = key {
-            sqlx::query("INSERT INTO create_keys (key, list_id, seq, name) VALUES (?, ?, ?, ?)")
-                .bind(key)
-                .bind(id)
-                .bind(seq)
-                .bind(name.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
+        let kind = ChangeKind::Created;
+        let seq = append_event(&mut tx, kind, id, name.as_str()).await?;
+        let row = (id, name.as_str().to_owned());
+        record_key(&mut tx, key, kind, &row, seq).await?;
         tx.commit().await?;
-        Ok(Created::Now { id, seq })
+        Ok(Applied::Now {
+            row,
+            seq,
+            wrote: true,
+        })
     }
 
-    /// The log position and whether anything changed (a rename to the current name does
-    /// not, and logs nothing), or `None` if no active list has that id.
+    /// Renames an active list. A rename to the name it has writes no log entry (its key
+    /// is still recorded). The one writer serialises writes, so a key checked at the
+    /// start of the transaction cannot be taken before its end.
     pub(super) async fn rename(
         &self,
         id: ListId,
         name: &ListName,
-    ) -> Result<Option<(i64, bool)>, StoreError> {
+        key: Option<&str>,
+    ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
+        if let Some(before) = key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
+        }
         let renamed = sqlx::query(&format!(
             "UPDATE lists SET name = ?1, search_key = ?2, updated_at = {NOW} \
              WHERE id = ?3 AND is_deleted = 0 AND name <> ?1"
@@ -145,32 +142,45 @@ impl SqliteDb {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if renamed == 0 {
+        let row = (id.get(), name.as_str().to_owned());
+        let kind = ChangeKind::Renamed;
+        let (seq, wrote) = if renamed == 0 {
             let unchanged: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM lists WHERE id = ? AND is_deleted = 0")
                     .bind(id.get())
                     .fetch_optional(&mut *tx)
                     .await?;
-            let latest = latest_seq(&mut tx).await?;
-            tx.rollback().await?;
-            return Ok(unchanged.map(|_| (latest, false)));
-        }
-        let seq = append_event(&mut tx, ChangeKind::Renamed, id.get(), name.as_str()).await?;
+            if unchanged.is_none() {
+                tx.rollback().await?;
+                return Ok(Applied::Missing);
+            }
+            (latest_seq(&mut tx).await?, false)
+        } else {
+            (
+                append_event(&mut tx, kind, id.get(), name.as_str()).await?,
+                true,
+            )
+        };
+        record_key(&mut tx, key, kind, &row, seq).await?;
         tx.commit().await?;
-        Ok(Some((seq, true)))
+        Ok(Applied::Now { row, seq, wrote })
     }
 
-    /// Deletes or restores: the row, the log position, and whether anything changed
-    /// (deleting a deleted list does not). `None` if there is no such list.
+    /// Deletes or restores. Deleting a deleted list (or restoring an active one) writes no
+    /// log entry (its key is still recorded).
     pub(super) async fn set_deleted(
         &self,
         id: ListId,
         kind: ChangeKind,
+        key: Option<&str>,
         readable: impl Fn(&Row) -> bool,
-    ) -> Result<Option<(Row, i64, bool)>, StoreError> {
+    ) -> Result<Applied, StoreError> {
         let deleted = kind.leaves_deleted();
-        // The write comes first so the transaction holds the write lock from its start.
         let mut tx = self.begin_write().await?;
+        if let Some(before) = key_record(&mut tx, key).await? {
+            tx.rollback().await?;
+            return Ok(Applied::Before(before));
+        }
         let changed: Option<Row> = sqlx::query_as(&format!(
             "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
              WHERE id = ? AND is_deleted = ? RETURNING id, name"
@@ -191,16 +201,19 @@ impl SqliteDb {
                     .bind(id.get())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let latest = latest_seq(&mut tx).await?;
-                row.map(|row| (row, latest, false))
+                match row {
+                    Some(row) => Some((row, latest_seq(&mut tx).await?, false)),
+                    None => None,
+                }
             }
         };
-        if outcome.as_ref().is_some_and(|(_, _, wrote)| *wrote) {
-            tx.commit().await?;
-        } else {
+        let Some((row, seq, wrote)) = outcome else {
             tx.rollback().await?;
-        }
-        Ok(outcome)
+            return Ok(Applied::Missing);
+        };
+        record_key(&mut tx, key, kind, &row, seq).await?;
+        tx.commit().await?;
+        Ok(Applied::Now { row, seq, wrote })
     }
 
     pub(super) async fn events_after(
@@ -246,9 +259,9 @@ impl SqliteDb {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        // A create retried after this long is a new create.
+        // A change sent again after this long is a new change.
         sqlx::query(
-            "DELETE FROM create_keys \
+            "DELETE FROM change_keys \
              WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
         )
         .bind(&modifier)
@@ -294,6 +307,50 @@ impl SqliteDb {
     pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
         sqlx::query_as::<_, Row>("SELECT id, name FROM lists").fetch(&self.reader)
     }
+}
+
+/// What the change with `key` did, if the key has been used.
+async fn key_record(
+    conn: &mut SqliteConnection,
+    key: Option<&str>,
+) -> Result<Option<KeyRecord>, StoreError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let record: Option<(String, i64, String, i64)> =
+        sqlx::query_as("SELECT kind, list_id, name, seq FROM change_keys WHERE key = ?")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?;
+    Ok(record.map(|(kind, list_id, name, seq)| KeyRecord {
+        kind,
+        list_id,
+        name,
+        seq,
+    }))
+}
+
+/// Remembers what the change with `key` did, in the change's own transaction.
+async fn record_key(
+    conn: &mut SqliteConnection,
+    key: Option<&str>,
+    kind: ChangeKind,
+    (id, name): &Row,
+    seq: i64,
+) -> Result<(), StoreError> {
+    if let Some(key) = key {
+        sqlx::query(
+            "INSERT INTO change_keys (key, kind, list_id, name, seq) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(key)
+        .bind(kind.log_name())
+        .bind(id)
+        .bind(name)
+        .bind(seq)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// SQLITE_BUSY, or the pool's own time-out: another writer held on for too long.

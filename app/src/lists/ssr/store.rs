@@ -6,10 +6,10 @@
 //! turns their rows into the domain's types, keeps the newest page, and reports rows it
 //! cannot read.
 
-use super::database::{Created, Database, Row, Search, Side};
+use super::database::{Applied, Database, KeyRecord, Row, Search, Side};
 use crate::lists::{
-    ChangeKind, ChangedList, CreateKey, EventSeq, List, ListEvent, ListId, ListName, ListsPage,
-    ListsQuery, PageStart, PAGE_SIZE,
+    ChangeKey, ChangeKind, ChangedList, EventSeq, List, ListChange, ListEvent, ListId, ListName,
+    ListsPage, ListsQuery, PageStart, PAGE_SIZE,
 };
 use std::{
     collections::HashSet,
@@ -24,6 +24,8 @@ pub enum StoreError {
     NotFound(ListId),
     #[error("the database is busy with other writes")]
     Busy,
+    #[error("the change key was used before for another change")]
+    KeyReused,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -173,79 +175,54 @@ impl ListStore {
         })
     }
 
-    /// Creates a list. With a `key` the store has seen, it creates nothing and answers
-    /// with the list that key created (as it was then).
-    pub async fn create(
+    /// Applies a change: its row as it now is and the log position that includes it.
+    ///
+    /// A create makes a list; a rename needs an active list; deleting a deleted list or
+    /// restoring an active one (or renaming a list to its name) changes nothing and
+    /// succeeds, with no event for every open page. With a `key` the store has seen, it
+    /// changes nothing and answers as it did the first time (the list as it was then);
+    /// the same key with another change is [`StoreError::KeyReused`]. A change that
+    /// fails records nothing, so its key may be sent again.
+    pub async fn apply(
         &self,
-        name: &ListName,
-        key: Option<&CreateKey>,
+        change: &ListChange,
+        key: Option<&ChangeKey>,
     ) -> Result<ChangedList, StoreError> {
-        match self.db.create(name, key.map(CreateKey::as_str)).await? {
-            Created::Now { id, seq } => {
+        let key_text = key.map(ChangeKey::as_str);
+        // A row another tool left unreadable cannot be shown, so to the caller it is gone.
+        let readable = |row: &Row| ListName::parse(&row.1).is_ok();
+        let applied = match change {
+            ListChange::Create(name) => self.db.create(name, key_text).await?,
+            ListChange::Rename(id, name) => self.db.rename(*id, name, key_text).await?,
+            ListChange::Delete(id) | ListChange::Restore(id) => {
+                self.db
+                    .set_deleted(*id, change.kind(), key_text, readable)
+                    .await?
+            }
+        };
+        let missing = || StoreError::NotFound(change.list().unwrap_or(ListId::new(0)));
+        match applied {
+            Applied::Now { row, seq, wrote } => {
                 let seq = EventSeq::new(seq);
-                self.after_commit(seq);
-                let list = List {
-                    id: ListId::new(id),
-                    name: name.clone(),
-                };
+                if wrote {
+                    self.after_commit(seq);
+                }
+                let list = self.readable(row).ok_or_else(missing)?;
                 Ok(ChangedList { list, seq })
             }
-            Created::Before { id, seq, name } => {
+            Applied::Before(record) if record.made(change) => {
+                let id = record.list_id;
                 let list = self
-                    .readable((id, name))
+                    .readable((id, record.name))
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
                 Ok(ChangedList {
                     list,
-                    seq: EventSeq::new(seq),
+                    seq: EventSeq::new(record.seq),
                 })
             }
+            Applied::Before(_) => Err(StoreError::KeyReused),
+            Applied::Missing => Err(missing()),
         }
-    }
-
-    /// Renames an active list. A deleted or unknown list is `NotFound`. Renaming a list
-    /// to the name it has changes nothing and succeeds, as a repeated delete does: no
-    /// event goes to every open page for it.
-    pub async fn rename(&self, id: ListId, name: &ListName) -> Result<ChangedList, StoreError> {
-        let (seq, wrote) = self
-            .db
-            .rename(id, name)
-            .await?
-            .ok_or(StoreError::NotFound(id))?;
-        let seq = EventSeq::new(seq);
-        if wrote {
-            self.after_commit(seq);
-        }
-        let list = List {
-            id,
-            name: name.clone(),
-        };
-        Ok(ChangedList { list, seq })
-    }
-
-    /// Soft-deletes a list. Deleting a deleted list changes nothing and succeeds.
-    pub async fn delete(&self, id: ListId) -> Result<ChangedList, StoreError> {
-        self.set_deleted(id, ChangeKind::Deleted).await
-    }
-
-    /// Brings a soft-deleted list back. Restoring an active list changes nothing and succeeds.
-    pub async fn restore(&self, id: ListId) -> Result<ChangedList, StoreError> {
-        self.set_deleted(id, ChangeKind::Restored).await
-    }
-
-    async fn set_deleted(&self, id: ListId, kind: ChangeKind) -> Result<ChangedList, StoreError> {
-        // A row another tool left unreadable cannot be shown, so to the caller it is gone.
-        let readable = |row: &Row| ListName::parse(&row.1).is_ok();
-        let (row, seq, wrote) = self
-            .db
-            .set_deleted(id, kind, readable)
-            .await?
-            .ok_or(StoreError::NotFound(id))?;
-        let list = self.readable(row).ok_or(StoreError::NotFound(id))?;
-        let seq = EventSeq::new(seq);
-        if wrote {
-            self.after_commit(seq);
-        }
-        Ok(ChangedList { list, seq })
     }
 
     /// Gives positions to log entries whose writer committed them but never numbered
@@ -285,7 +262,7 @@ impl ListStore {
         })
     }
 
-    /// Deletes change-log entries (and create keys) recorded more than `retention_secs`
+    /// Deletes change-log entries (and change keys) recorded more than `retention_secs`
     /// ago and moves the horizon, so clients resuming from before it are told to reset.
     /// Returns how many log entries went.
     pub async fn prune_events(&self, retention_secs: u64) -> Result<u64, StoreError> {
@@ -382,5 +359,15 @@ impl ListStore {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl KeyRecord {
+    /// Whether this is the record of `change`: the same kind, for the same list (a
+    /// create's list is the one it made), with the same name (a create's or a rename's).
+    fn made(&self, change: &ListChange) -> bool {
+        self.kind == change.kind().log_name()
+            && change.list().is_none_or(|id| id.get() == self.list_id)
+            && change.name().is_none_or(|name| name.as_str() == self.name)
     }
 }
