@@ -303,9 +303,9 @@ impl PostgresDb {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some(before) = self.key_record(&mut tx, key).await? {
+        if let Some(before) = Self::stored_key(&mut tx, key).await? {
             tx.rollback().await?;
-            return Ok(Applied::Before(before));
+            return Ok(Applied::Before(self.key_record(before).await?));
         }
         let id: i64 =
             sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id")
@@ -329,9 +329,9 @@ impl PostgresDb {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some(before) = self.key_record(&mut tx, key).await? {
+        if let Some(before) = Self::stored_key(&mut tx, key).await? {
             tx.rollback().await?;
-            return Ok(Applied::Before(before));
+            return Ok(Applied::Before(self.key_record(before).await?));
         }
         let renamed = sqlx::query(
             "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
@@ -374,9 +374,9 @@ impl PostgresDb {
     ) -> Result<Applied, StoreError> {
         let deleted = kind.leaves_deleted();
         let mut tx = self.begin_write().await?;
-        if let Some(before) = self.key_record(&mut tx, key).await? {
+        if let Some(before) = Self::stored_key(&mut tx, key).await? {
             tx.rollback().await?;
-            return Ok(Applied::Before(before));
+            return Ok(Applied::Before(self.key_record(before).await?));
         }
         let changed: Option<Row> = sqlx::query_as(
             "UPDATE lists SET is_deleted = $1, updated_at = now() \
@@ -444,13 +444,13 @@ impl PostgresDb {
             .map_err(lock_wait)?;
             if claimed.is_none() {
                 tx.rollback().await?;
-                let mut conn = self.pool.acquire().await?;
+                let stored = {
+                    let mut conn = self.pool.acquire().await?;
+                    Self::stored_key(&mut conn, Some(key)).await?
+                };
                 // Gone only if pruned in this very moment: the caller may try again.
-                let before = self
-                    .key_record(&mut conn, Some(key))
-                    .await?
-                    .ok_or(StoreError::Busy)?;
-                return Ok(Applied::Before(before));
+                let before = stored.ok_or(StoreError::Busy)?;
+                return Ok(Applied::Before(self.key_record(before).await?));
             }
         }
         tx.commit().await?;
@@ -461,38 +461,42 @@ impl PostgresDb {
         Ok(Applied::Now { row, seq, wrote })
     }
 
-    /// What the change with `key` did, if the key has been used; its position is read
-    /// from the log (numbered now if its writer died before the sequencer ran).
-    async fn key_record(
-        &self,
+    /// What the change with `key` did, as stored, if the key has been used.
+    async fn stored_key(
         conn: &mut PgConnection,
         key: Option<&str>,
-    ) -> Result<Option<KeyRecord>, StoreError> {
+    ) -> Result<Option<StoredKey>, StoreError> {
         let Some(key) = key else {
             return Ok(None);
         };
-        let stored: Option<StoredKey> = sqlx::query_as(
+        Ok(sqlx::query_as(
             "SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) \
              FROM change_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
              WHERE k.key = $1",
         )
         .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((kind, list_id, name, event, seq)) = stored else {
-            return Ok(None);
-        };
+        .fetch_optional(conn)
+        .await?)
+    }
+
+    /// A key's record with its position, read from the log (numbered now if its writer
+    /// died before the sequencer ran). Called holding no connection: numbering takes one.
+    async fn key_record(&self, stored: StoredKey) -> Result<KeyRecord, StoreError> {
+        let (kind, list_id, name, event, seq) = stored;
         let seq = match (seq, event) {
             (Some(seq), _) => seq,
             (None, Some(event)) => self.position_of(event).await?,
-            (None, None) => bounds(conn).await?.1,
+            (None, None) => {
+                let mut conn = self.pool.acquire().await?;
+                bounds(&mut conn).await?.1
+            }
         };
-        Ok(Some(KeyRecord {
+        Ok(KeyRecord {
             kind,
             list_id,
             name,
             seq,
-        }))
+        })
     }
 
     pub(super) async fn events_after(
