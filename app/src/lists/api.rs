@@ -70,10 +70,7 @@ pub const CREATE_KEY_COOKIE: &str = "create_key";
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/create")]
 pub async fn create_list(name: String, key: Option<String>) -> Result<ChangedList, ListError> {
     let change = ListChange::Create(ListName::parse(&name)?);
-    let key = match key {
-        Some(key) => Some(parse_key(&key)?),
-        None => create_key_cookie(),
-    };
+    let key = parse_key(key)?.or_else(create_key_cookie);
     apply(&change, key.as_ref()).await
 }
 
@@ -93,20 +90,18 @@ pub async fn rename_list(
     key: Option<String>,
 ) -> Result<ChangedList, ListError> {
     let change = ListChange::Rename(id, ListName::parse(&name)?);
-    apply(&change, key.as_deref().map(parse_key).transpose()?.as_ref()).await
+    apply(&change, parse_key(key)?.as_ref()).await
 }
 
 /// Soft delete: the row stays in the database with `is_deleted` set.
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/delete")]
 pub async fn delete_list(id: ListId, key: Option<String>) -> Result<ChangedList, ListError> {
-    let key = key.as_deref().map(parse_key).transpose()?;
-    apply(&ListChange::Delete(id), key.as_ref()).await
+    apply(&ListChange::Delete(id), parse_key(key)?.as_ref()).await
 }
 
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/restore")]
 pub async fn restore_list(id: ListId, key: Option<String>) -> Result<ChangedList, ListError> {
-    let key = key.as_deref().map(parse_key).transpose()?;
-    apply(&ListChange::Restore(id), key.as_ref()).await
+    apply(&ListChange::Restore(id), parse_key(key)?.as_ref()).await
 }
 
 /// Applies many changes in their order, each with its own key and its own transaction,
@@ -142,9 +137,10 @@ pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
     Ok(answers)
 }
 
+/// The key a change was sent with, if any.
 #[cfg(feature = "ssr")]
-fn parse_key(key: &str) -> Result<ChangeKey, ListError> {
-    ChangeKey::parse(key).map_err(|error| ListError::BadRequest(error.to_string()))
+fn parse_key(key: Option<String>) -> Result<Option<ChangeKey>, ListError> {
+    Ok(key.as_deref().map(ChangeKey::parse).transpose()?)
 }
 
 #[cfg(feature = "ssr")]

@@ -135,8 +135,7 @@ impl SentChange {
 
     /// The key and the change, or why they cannot be applied.
     pub fn parse(&self) -> Result<(ChangeKey, ListChange), ListError> {
-        let key = ChangeKey::parse(&self.key)
-            .map_err(|error| ListError::BadRequest(error.to_string()))?;
+        let key = ChangeKey::parse(&self.key)?;
         let name = || match &self.name {
             Some(name) => Ok(ListName::parse(name)?),
             None => Err(ListError::BadRequest("this change needs a `name`".into())),

@@ -38,6 +38,13 @@ pub enum ListError {
     Internal,
 }
 
+/// A key that is not a change key is the caller's mistake, like any malformed argument.
+impl From<super::ChangeKeyError> for ListError {
+    fn from(error: super::ChangeKeyError) -> Self {
+        Self::BadRequest(error.to_string())
+    }
+}
+
 impl FromServerFnError for ListError {
     type Encoder = JsonData;
 
