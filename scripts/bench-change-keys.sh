@@ -9,22 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
 ensure_apt wrk
-BIN="$ROOT/target/release/async-streamer"
-[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
-PG_FSYNC=on start_postgres
-
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
-export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
-
-rps() { wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/scripts/create.lua" "$1" | awk '/Requests\/sec/ { print $2 }'; }
-
-serve() { # serve DATABASE_URL PORT
-  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" "$BIN" serve &
-  wait_for "http://127.0.0.1:$2/notes"
-}
-
-stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+release_on_postgres
 
 # 1,000 creates with keys, 50 per batch (BATCH_LIMIT), one request after another.
 drain() { # drain URL
@@ -51,9 +36,9 @@ for db in sqlite postgres; do
   esac
   DATABASE_URL="$url" "$BIN" seed --count 50
   serve "$url" 3601
-  plain=$(CREATE_KEYS= rps http://127.0.0.1:3601)
-  fresh=$(CREATE_KEYS=fresh rps http://127.0.0.1:3601)
-  same=$(CREATE_KEYS=same rps http://127.0.0.1:3601)
+  plain=$(CREATE_KEYS= rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3601)
+  fresh=$(CREATE_KEYS=fresh rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3601)
+  same=$(CREATE_KEYS=same rps -s "$ROOT/scripts/create.lua" http://127.0.0.1:3601)
   drained=$(drain http://127.0.0.1:3601)
   printf '| %s | %s | %s | %s | %s |\n' "$db" "$plain" "$fresh" "$same" "$drained"
   stop_all

@@ -8,22 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
 ensure_apt wrk nginx
-BIN="$ROOT/target/release/async-streamer"
-[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
-PG_FSYNC=on start_postgres
-
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
-export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn ALLOWED_HOSTS="127.0.0.1"
-
-rps() { wrk -t2 -c32 -d"${DURATION}s" "$@" | awk '/Requests\/sec/ { print $2 }'; }
-
-serve() { # serve DATABASE_URL PORT
-  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" "$BIN" serve &
-  wait_for "http://127.0.0.1:$2/notes"
-}
-
-stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+release_on_postgres
+export ALLOWED_HOSTS="127.0.0.1"
 
 printf '| set-up | writes/s (POST create, wrk -t2 -c32) | /notes requests/s (wrk -t2 -c32) |\n|---|---|---|\n'
 sqlite_url="sqlite://$work/lists.db"

@@ -9,24 +9,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
 ensure_apt wrk nginx
-BIN="$ROOT/target/release/async-streamer"
-[ -x "$BIN" ] || "$ROOT/scripts/build.sh"
-PG_FSYNC=on start_postgres
+release_on_postgres
+export ALLOWED_HOSTS="127.0.0.1"
 PSQL="$PG_BIN/psql"
 [ -x "$PSQL" ] || PSQL=psql
 
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
-export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn ALLOWED_HOSTS="127.0.0.1"
-
-
-serve() { # serve DATABASE_URL PORT CONNECTIONS WORKER_THREADS
+serve_with() { # serve_with DATABASE_URL PORT CONNECTIONS WORKER_THREADS
   DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" DATABASE_CONNECTIONS="$3" \
     TOKIO_WORKER_THREADS="$4" "$BIN" serve &
   wait_for "http://127.0.0.1:$2/readyz"
 }
-
-stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 
 # Samples the waits on locks once every 50 ms until the file $work/stop appears: one
 # line per waiting backend per sample, `type/event`.
@@ -48,7 +40,7 @@ for instances in 1 2 3; do
   DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
   ports=()
   for n in $(seq "$instances"); do
-    serve "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
+    serve_with "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
     ports+=($((3500 + n)))
   done
   nginx_in_front 3510 "${ports[@]}"

@@ -86,6 +86,33 @@ release_with_lists() {
   "$BIN" seed --count "$1" >/dev/null
 }
 
+# The release binary ($BIN, built if missing), a throwaway PostgreSQL cluster with fsync
+# on ($POSTGRES_URL; source scripts/postgres.sh first) and a scratch folder ($work), all
+# removed on exit with every background job, for the benches that measure the databases.
+# Usage: release_on_postgres
+release_on_postgres() {
+  BIN="$ROOT/target/release/async-streamer"
+  [ -x "$BIN" ] || "$ROOT/scripts/build.sh"
+  PG_FSYNC=on start_postgres
+  work="$(mktemp -d)"
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
+  export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
+}
+
+# Serves the release binary on a database and a loopback port, in the background, and
+# waits until it answers. Usage: serve DATABASE_URL PORT
+serve() {
+  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" "$BIN" serve &
+  wait_for "http://127.0.0.1:$2/notes"
+}
+
+# Stops every background job (servers, nginx) and waits for them.
+stop_all() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+
+# Requests per second wrk measures over DURATION seconds (wrk -t2 -c32).
+# Usage: rps [wrk options] URL
+rps() { wrk -t2 -c32 -d"${DURATION}s" "$@" | awk '/Requests\/sec/ { print $2 }'; }
+
 # Waits (up to 10 s) until a URL answers with a success.
 wait_for() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return; sleep 0.1; done; }
 
