@@ -8,7 +8,7 @@ ensure_apt wrk nginx
 [ -x "$ROOT/target/release/async-streamer" ] || "$ROOT/scripts/build.sh"
 
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_all; rm -rf "$work"' EXIT
 export DATABASE_URL="sqlite://$work/lists.db" LEPTOS_SITE_ADDR=127.0.0.1:3190 RUST_LOG=warn
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 "$ROOT/target/release/async-streamer" seed --count 50

@@ -15,7 +15,7 @@ BIN="$ROOT/target/release/async-streamer"
 
 work="$(mktemp -d)"
 server_pid=""
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_all; rm -rf "$work"' EXIT
 export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
 
 serve() { # serve DB PORT

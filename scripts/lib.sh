@@ -81,7 +81,7 @@ release_with_lists() {
   BIN="$ROOT/target/release/async-streamer"
   [ -x "$BIN" ] || "$ROOT/scripts/build.sh"
   work="$(mktemp -d)"
-  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+  trap 'stop_all; rm -rf "$work"' EXIT
   export LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$work/lists.db" RUST_LOG=warn
   "$BIN" seed --count "$1" >/dev/null
 }
@@ -95,7 +95,9 @@ release_on_postgres() {
   [ -x "$BIN" ] || "$ROOT/scripts/build.sh"
   PG_FSYNC=on start_postgres
   work="$(mktemp -d)"
-  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; stop_postgres' EXIT
+  # stop_all cannot fail: under `set -e` a bare `kill` with no jobs ended the trap before
+  # the cluster was stopped, and left it running.
+  trap 'stop_all; rm -rf "$work"; stop_postgres' EXIT
   export LEPTOS_SITE_ROOT="$ROOT/target/site" RUST_LOG=warn
 }
 
