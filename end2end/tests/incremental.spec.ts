@@ -1,5 +1,7 @@
 // Create, rename, delete and undo each touch exactly one row of the DOM, with exactly
-// one HTTP request, and never reload the list.
+// one HTTP request (to the batch endpoint the page's outbox sends through), and never
+// reload the list. A created list first shows in a row of its own marked "Waiting to
+// save" (it has no id before the server makes it), which the list's row then replaces.
 import { test, expect, waitForLive, listsOf, recordRequestPaths, type AppServer } from './app-server';
 import type { Page } from '@playwright/test';
 
@@ -20,15 +22,29 @@ async function watchRows(page: Page) {
   });
 }
 
-/** What changed among the `<li>` children, and whether every other row kept its node. */
+const CHANGES = '/api/lists/changes';
+const WAITING_ROW = /^waiting-/;
+
+/**
+ * What changed among the list's `<li>` rows, and whether every other row kept its node.
+ * The rows of creates still waiting for the server are counted by `waitingRows`.
+ */
 async function rowChanges(page: Page, changedIds: string[] = []) {
   return page.evaluate((changed) => {
     const w = window as any;
     const keptNodes = [...(w.__nodes as Map<string, Element>)]
       .filter(([id]) => !changed.includes(id))
       .every(([id, node]) => document.getElementById(id) === node);
-    return { added: w.__added as string[], removed: w.__removed as string[], keptNodes };
+    const rows = (ids: string[]) => ids.filter((id) => !id.startsWith('waiting-'));
+    return { added: rows(w.__added), removed: rows(w.__removed), keptNodes };
   }, changedIds);
+}
+
+/** How many rows of waiting creates were shown, and how many have gone. */
+async function waitingRows(page: Page) {
+  const ids = await page.evaluate(() => ({ added: (window as any).__added, removed: (window as any).__removed }));
+  const count = (list: string[]) => list.filter((id) => WAITING_ROW.test(id)).length;
+  return { shown: count(ids.added), gone: count(ids.removed) };
 }
 
 /** Records the list API calls a page makes. */
@@ -54,8 +70,11 @@ test('creating by keyboard adds exactly one row, at the top @both', async ({ pag
   await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/Groceries/);
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
+  await expect(page.locator('#lists-4')).toContainText('Groceries');
   expect(await rowChanges(page)).toEqual({ added: ['lists-4'], removed: [], keptNodes: true });
-  await expect.poll(() => calls).toEqual(['/api/lists/create']);
+  // It showed at once, waiting, in a row of its own; that row went when the list's came.
+  expect(await waitingRows(page)).toEqual({ shown: 1, gone: 1 });
+  await expect.poll(() => calls).toEqual([CHANGES]);
   expect(server.sql("SELECT count(*) FROM lists WHERE name = 'Groceries'")).toBe('1');
 });
 
@@ -65,7 +84,7 @@ test('the Add list button creates too, and each change is one request', async ({
   await page.getByLabel('List name').fill('Trip');
   await page.getByRole('button', { name: 'Add list' }).click();
   await expect(page.locator('#lists-2')).toContainText('Trip');
-  await expect.poll(() => calls).toEqual(['/api/lists/create']);
+  await expect.poll(() => calls).toEqual([CHANGES]);
   expect((await rowChanges(page)).added).toEqual(['lists-2']);
 });
 
@@ -87,7 +106,7 @@ test('renaming by keyboard changes the text of one row and adds or removes none 
   expect(await page.evaluate(() => document.getElementById('lists-2') === (window as any).__nodes.get('lists-2'))).toBe(true);
   // The rename shows at once (optimistic); the server has it a moment later.
   await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 2')).toBe('Renamed list');
-  await expect.poll(() => calls).toEqual(['/api/lists/rename']);
+  await expect.poll(() => calls).toEqual([CHANGES]);
 });
 
 test('Escape cancels a rename and Save saves one', async ({ page, startServer }) => {
@@ -106,7 +125,7 @@ test('Escape cancels a rename and Save saves one', async ({ page, startServer })
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(row.locator('.list-name')).toHaveText('Saved by mouse');
   await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 1')).toBe('Saved by mouse');
-  await expect.poll(() => calls).toEqual(['/api/lists/rename']);
+  await expect.poll(() => calls).toEqual([CHANGES]);
 });
 
 test('deleting removes exactly one row and keeps the list in the database; Undo puts it back in place @both', async ({ page, startServer }) => {
@@ -119,7 +138,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   await expect(status).toBeVisible();
   expect(await rowChanges(page, ['lists-3'])).toEqual({ added: [], removed: ['lists-3'], keptNodes: true });
   await expect.poll(() => server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('1');
-  await expect.poll(() => calls).toEqual(['/api/lists/delete']);
+  await expect.poll(() => calls).toEqual([CHANGES]);
 
   const undo = status.getByRole('button', { name: 'Undo' });
   await expect(undo).toBeFocused();
@@ -130,7 +149,7 @@ test('deleting removes exactly one row and keeps the list in the database; Undo 
   expect(changes.added).toEqual(['lists-3']);
   expect(changes.removed).toEqual(['lists-3']);
   expect(changes.keptNodes).toBe(true);
-  await expect.poll(() => calls).toEqual(['/api/lists/delete', '/api/lists/restore']);
+  await expect.poll(() => calls).toEqual([CHANGES, CHANGES]);
   expect(server.sql('SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 3')).toBe('0');
   await expect(page.getByText('List deleted')).toHaveCount(0);
 

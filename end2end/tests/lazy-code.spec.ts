@@ -2,32 +2,40 @@ import { test, expect, waitForLive, listsOf, recordRequestPaths, SPLIT_BUILD } f
 import type { Page } from '@playwright/test';
 
 // With `scripts/build.sh` (`--split --lib-features lazy-requests`), the code that sends
-// requests is split out of the first visit's wasm (app/src/notes/transport.rs) and
-// fetched on first use. A plain build has no split files, so there is nothing to test.
+// requests and keeps the outbox is split out of the first visit's wasm
+// (app/src/notes/transport.rs) and fetched once the page is idle, so that a change made
+// after the connection is gone can still be kept. A plain build has no split files, so
+// there is nothing to test.
 test.skip(!SPLIT_BUILD, 'built without --split');
 
+const MAIN_WASM = /^\/pkg\/async-streamer\.[\w-]+\.wasm$/;
 const SPLIT_WASM = /\/pkg\/(?!async-streamer\.)[\w.-]+\.wasm$/;
 
 function recordWasm(page: Page): string[] {
   return recordRequestPaths(page, (path) => path.endsWith('.wasm'));
 }
 
-test('a first visit fetches only the main wasm; the code for changes comes with the first change', async ({
+test('a first visit fetches the main wasm first; the code for changes follows when the page is idle, before any change', async ({
   page,
   startServer,
 }) => {
   const server = await startServer({ seed: 2 });
   const wasm = recordWasm(page);
+  const changes = recordRequestPaths(page, (path) => path.startsWith('/api/') && path !== '/api/lists/events');
   await page.goto(server.notesUrl);
   await waitForLive(page);
-  expect(wasm).toHaveLength(1);
-  expect(wasm[0]).toMatch(/^\/pkg\/async-streamer\.[\w-]+\.wasm$/);
+  expect(wasm[0]).toMatch(MAIN_WASM);
+  await expect.poll(() => wasm.length).toBeGreaterThan(1);
+  expect(wasm.slice(1).every((path) => SPLIT_WASM.test(path))).toBe(true);
+  expect(changes).toEqual([]);
 
+  // With the code already here, a change needs no more of it.
+  const fetched = wasm.length;
   await page.getByLabel('List name').fill('First change');
   await page.getByLabel('List name').press('Enter');
   await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/First change/);
-  await expect.poll(() => wasm.length).toBeGreaterThan(1);
-  expect(wasm.slice(1).every((path) => SPLIT_WASM.test(path))).toBe(true);
+  await expect.poll(() => server.sql("SELECT count(*) FROM lists WHERE name = 'First change'")).toBe('1');
+  expect(wasm).toHaveLength(fetched);
 });
 
 test('if the code for changes cannot be fetched, changes fail clearly and change nothing; later they work', async ({
@@ -35,9 +43,10 @@ test('if the code for changes cannot be fetched, changes fail clearly and change
   startServer,
 }) => {
   const server = await startServer({ seed: 2 });
+  // The connection is gone before the page is idle: its split code never arrives.
+  await page.route(SPLIT_WASM, (route) => route.abort('internetdisconnected'));
   await page.goto(server.notesUrl);
   await waitForLive(page);
-  await page.route(SPLIT_WASM, (route) => route.abort('internetdisconnected'));
   const unreachable = 'Could not reach the server. Check your connection and try again.';
 
   const input = page.getByLabel('List name');
@@ -65,4 +74,5 @@ test('if the code for changes cannot be fetched, changes fail clearly and change
   await input.press('Enter');
   await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/Not yet/);
   await expect.poll(() => server.sql("SELECT count(*) FROM lists WHERE name = 'Not yet'")).toBe('1');
+  await expect(page.locator('.list-name').filter({ hasText: /^Not yet$/ })).toHaveCount(1);
 });

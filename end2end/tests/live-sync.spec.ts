@@ -17,6 +17,7 @@ import { NetworkCut } from './network-cut';
 
 const LOAD_PATH = '/api/lists/load';
 const EVENTS_PATH = '/api/lists/events';
+const CHANGES_PATH = '/api/lists/changes';
 
 type Row = { id: string; name: string };
 
@@ -170,15 +171,26 @@ async function deleteIn(page: Page, name: string) {
   await expect(page.getByRole('status').filter({ hasText: 'List deleted' })).toBeVisible();
 }
 
+/** The `<li>`s of lists, leaving out the rows of creates still waiting for the server. */
+function listRows(changes: { added: string[]; removed: string[] }) {
+  const rows = (nodes: string[]) => nodes.filter((node) => !node.startsWith('LI#waiting-'));
+  return { added: rows(changes.added), removed: rows(changes.removed) };
+}
+
+/** How many rows of waiting creates were shown, and how many have gone again. */
+function waitingRows(changes: { added: string[]; removed: string[] }) {
+  const count = (nodes: string[]) => nodes.filter((node) => node.startsWith('LI#waiting-')).length;
+  return { shown: count(changes.added), gone: count(changes.removed) };
+}
+
 /**
- * Resolves once the user's page has sent `count` requests to `endpoint` and each has had
- * its response. Changes run in click order, so a request may not be sent yet when this
- * is called: wait for it to exist first.
+ * Resolves once the database holds `rows` and the user's page has nothing left waiting
+ * to be sent (its outbox sends changes in batches, so requests do not map to changes).
  */
-async function settled(user: User, endpoint: string, count = 1) {
-  const sent = () => user.requests.filter((request) => pathOf(request) === endpoint);
-  await expect.poll(() => sent().length).toBeGreaterThanOrEqual(count);
-  await Promise.all(sent().map((request) => request.response()));
+async function drained(user: User, server: AppServer, rows: Row[]) {
+  await expect.poll(() => rowsInDb(server)).toEqual(rows);
+  await expect(user.page.locator('.live-indicator')).toHaveAttribute('data-state', 'live');
+  await Promise.all(user.requests.filter((request) => pathOf(request) === CHANGES_PATH).map((r) => r.response()));
 }
 
 async function closeAll(...users: User[]) {
@@ -255,43 +267,47 @@ test.describe('live sync between two users', () => {
     await a.page.waitForTimeout(300); // A's own live event has arrived by now
     const mine = idInDb(server, 'Mine');
     await expect(a.page.locator('.list-name').filter({ hasText: /^Mine$/ })).toHaveCount(1);
-    expect(await mutations(a.page)).toEqual({ added: [`LI#${mine}`], removed: [] });
+    expect(listRows(await mutations(a.page))).toEqual({ added: [`LI#${mine}`], removed: [] });
 
-    // The other order: hold A's responses back so its own live events arrive first.
+    // The other order: hold A's answers back so its own live events arrive first.
     const held: string[] = [];
     const delivered: string[] = [];
-    await a.page.route(/\/api\/lists\/(create|rename|delete|restore)$/, async (route) => {
+    await a.page.route(/\/api\/lists\/changes$/, async (route) => {
       const response = await route.fetch();
-      const endpoint = new URL(route.request().url()).pathname;
-      held.push(endpoint);
+      const body = route.request().postData() ?? '';
+      held.push(body);
       await new Promise((resolve) => setTimeout(resolve, 800));
       await route.fulfill({ response });
-      delivered.push(endpoint);
+      delivered.push(body);
     });
 
     await createIn(a.page, 'Mine too');
-    // Shown from A's own feed while its response is still held back.
-    await expect(a.page.getByText('Mine too', { exact: true })).toBeVisible();
-    expect(delivered).toEqual([]);
-    await settled(a, '/api/lists/create', 2);
+    // Made by the server and shown from A's own feed while its answer is still held back:
+    // once, as the list's own row (the waiting row it showed at first is gone).
+    await expect.poll(() => server.sql("SELECT count(*) FROM lists WHERE name = 'Mine too'")).toBe('1');
     const mineToo = idInDb(server, 'Mine too');
+    await expect(a.page.locator(`#${mineToo}`)).toBeVisible();
+    await expect(a.page.locator('.list-name').filter({ hasText: /^Mine too$/ })).toHaveCount(1);
+    expect(delivered).toEqual([]);
     await renameIn(a.page, 'Mine', 'Mine, renamed');
     await deleteIn(a.page, seeded[0].name);
     await a.page.getByRole('button', { name: 'Undo', exact: true }).click();
-    await expect.poll(() => held.length).toBe(4);
-    await Promise.all([settled(a, '/api/lists/rename'), settled(a, '/api/lists/delete'), settled(a, '/api/lists/restore')]);
-    await a.page.waitForTimeout(300);
 
     const expected = [
       { id: mineToo, name: 'Mine too' },
       { id: mine, name: 'Mine, renamed' },
       ...seeded,
     ];
+    await drained(a, server, expected);
+    await expect.poll(() => delivered.length).toBe(held.length);
+    await a.page.waitForTimeout(300);
     expect(await rowsOf(a.page)).toEqual(expected);
-    expect(await mutations(a.page)).toEqual({
+    const changes = await mutations(a.page);
+    expect(listRows(changes)).toEqual({
       added: [`LI#${mine}`, `LI#${mineToo}`, `LI#${seeded[0].id}`],
       removed: [`LI#${seeded[0].id}`],
     });
+    expect(waitingRows(changes)).toEqual({ shown: 2, gone: 2 });
     expect(await replacedNodes(a.page)).toEqual([]);
     expect(rowsInDb(server)).toEqual(expected);
     await expect.poll(() => rowsOf(b.page)).toEqual(expected);
@@ -437,15 +453,15 @@ test.describe('live sync between two users', () => {
     await createIn(a.page, 'Made while B was away');
     await renameIn(a.page, seeded[1].name, 'Renamed while B was away');
     await deleteIn(a.page, seeded[3].name);
-    await settled(a, '/api/lists/delete');
+    await expect.poll(() => rowsInDb(server).length).toBe(4);
     const fresh = idInDb(server, 'Made while B was away');
-    const expected = rowsInDb(server);
-    expect(expected).toEqual([
+    const expected = [
       { id: fresh, name: 'Made while B was away' },
       seeded[0],
       { id: seeded[1].id, name: 'Renamed while B was away' },
       seeded[2],
-    ]);
+    ];
+    await drained(a, server, expected);
 
     // What the server's hourly prune does once these entries are older than the
     // retention window (see ListStore::prune_events): move the horizon past them, drop them.
@@ -507,8 +523,9 @@ test.describe('live sync between two users', () => {
     await expect(reconnecting(b.page)).toBeVisible();
     await createIn(a.page, 'Missed by B');
     await deleteIn(a.page, seeded[0].name);
-    await settled(a, '/api/lists/delete');
+    await expect.poll(() => server.sql("SELECT count(*) FROM lists WHERE name = 'Missed by B'")).toBe('1');
     const missed = idInDb(server, 'Missed by B');
+    await drained(a, server, [{ id: missed, name: 'Missed by B' }, ...seeded.slice(1)]);
     const latest = latestSeq(server);
 
     await a.page.waitForTimeout(1500); // older than the retention window

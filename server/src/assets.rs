@@ -1,10 +1,17 @@
 //! The front-end files cargo-leptos built: their URLs (hashed or not) and how to serve them.
 
 use crate::routes::refusal::refuse;
-use app::{language::Refusal, PageAssets};
-use axum::{handler::HandlerWithoutStateExt, response::Response, Router};
+use app::{language::Refusal, notes::SERVICE_WORKER_PATH, PageAssets};
+use axum::{
+    body::Bytes,
+    handler::HandlerWithoutStateExt,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
+use std::hash::{Hash, Hasher};
 use std::{collections::HashMap, path::Path};
 use tower::ServiceBuilder;
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
@@ -67,8 +74,13 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         .precompressed_br()
         .precompressed_gzip();
     let pkg_cache = HeaderValue::from_static(if hashed { IMMUTABLE } else { REVALIDATE });
+    let worker = ServiceWorker::build(site_root, pkg_dir, hashed);
     let other = ServeDir::new(site_root).not_found_service(not_found.into_service());
     Router::new()
+        .route(
+            SERVICE_WORKER_PATH,
+            get(move || async move { worker.response() }),
+        )
         .nest_service(
             &format!("/{pkg_dir}"),
             ServiceBuilder::new()
@@ -86,6 +98,54 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
                 ))
                 .service(other),
         )
+}
+
+/// The page's service worker (`service_worker.js`), written for this build: which files
+/// to keep, and a version that changes with them, so that a new release installs a new
+/// worker and drops the old one's cache.
+#[derive(Clone)]
+struct ServiceWorker(Bytes);
+
+impl ServiceWorker {
+    fn build(site_root: &Path, pkg_dir: &str, hashed: bool) -> Self {
+        let mut files: Vec<String> = std::fs::read_dir(site_root.join(pkg_dir))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            // Not the compressed copies (chosen by `Accept-Encoding`) or type declarations.
+            .filter(|name| ![".br", ".gz", ".ts"].iter().any(|end| name.ends_with(end)))
+            .map(|name| format!("/{pkg_dir}/{name}"))
+            .collect();
+        files.sort();
+        // Hashed names change with their content, so they are the version; unhashed ones
+        // (a dev build) do not, so every start is a new version.
+        let mut hasher = std::hash::DefaultHasher::new();
+        files.hash(&mut hasher);
+        if !hashed {
+            std::time::SystemTime::now().hash(&mut hasher);
+        }
+        let version = format!("{:016x}", hasher.finish());
+        let files = serde_json::to_string(&files).unwrap_or_else(|_| "[]".to_owned());
+        let script = include_str!("service_worker.js")
+            .replace("__VERSION__", &version)
+            .replace("__FILES__", &files)
+            .replace("__PAGE__", app::lists::NOTES_PATH);
+        Self(Bytes::from(script))
+    }
+
+    fn response(&self) -> Response {
+        (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, REVALIDATE),
+                // The worker's own policy: it fetches from this origin, and runs nothing
+                // else.
+                (header::CONTENT_SECURITY_POLICY, "default-src 'self'"),
+            ],
+            self.0.clone(),
+        )
+            .into_response()
+    }
 }
 
 async fn not_found(headers: HeaderMap) -> Response {

@@ -1,6 +1,6 @@
 use super::Notes;
 use crate::language::error_sentence;
-use crate::lists::{ChangeKey, CreateList, ListError, ListName, ListNameError};
+use crate::lists::{CreateList, ListError, ListName, ListNameError};
 use crate::word;
 use leptos::{ev::SubmitEvent, html, prelude::*, server_fn::ServerFn};
 
@@ -16,9 +16,6 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(form_error);
     let i18n = notes.i18n;
-    // The last attempt that did not get through, so that sending the same name again is
-    // the same attempt (the server may have created it before the connection dropped).
-    let unsent = StoredValue::new(None::<(String, ChangeKey)>);
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -31,15 +28,10 @@ pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoV
             Ok(name) => {
                 error.set(None);
                 field.set_value("");
-                let key = match unsent.try_update_value(Option::take).flatten() {
-                    Some((before, key)) if before == name.as_str() => key,
-                    _ => ChangeKey::random(),
-                };
-                let attempt = (name.as_str().to_owned(), key.clone());
+                // Should the change not even be kept (the outbox's code could not be
+                // fetched), the text comes back unless another name is being typed.
                 let field = field.clone();
-                notes.create(name, key, move |failed| {
-                    unsent.set_value(Some(attempt));
-                    // Give the text back unless the person has started typing another name.
+                notes.create(name, move |failed| {
                     if field.value().is_empty() {
                         field.set_value(&text);
                     }

@@ -1,4 +1,3 @@
-use super::window::ListWindow;
 use super::Notes;
 use crate::i18n::t_string;
 use crate::language::{error_sentence, Locale};
@@ -25,7 +24,7 @@ use leptos_i18n::I18nContext;
 /// Both buttons submit one of the page's [`RowForms`], so they work without JavaScript;
 /// with it, they act in place instead.
 #[component]
-pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> impl IntoView {
+pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
     let id = list.with_untracked(|list| list.id);
     // A Rename without JavaScript opens this row's editor when the page renders.
     let opened = notes
@@ -70,7 +69,7 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
     };
     let delete = move |event: MouseEvent| {
         event.prevent_default();
-        notes.delete(window, id);
+        notes.delete(id);
     };
 
     view! {
@@ -91,7 +90,7 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                             error
                             on_save=move |new_name: ListName| {
                                 if new_name.as_str() != current {
-                                    notes.rename(window, id, new_name);
+                                    notes.rename(id, new_name);
                                 }
                                 close_editor();
                             }
@@ -101,6 +100,9 @@ pub fn ListRow(list: ArcRwSignal<List>, window: ListWindow, notes: Notes) -> imp
                 } else {
                     Either::Right(view! {
                         <span class="list-name" dir="auto">{name.clone()}</span>
+                        <span class="waiting-mark" hidden=move || !notes.outbox.waits_for(id)>
+                            {notes.row_words.waiting}
+                        </span>
                         <span class="row-actions">
                             <button
                                 type="submit"

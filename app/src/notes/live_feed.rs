@@ -103,7 +103,11 @@ mod browser {
                 self.retry();
                 return;
             };
-            let on_open = self.listener(|feed, _| feed.notes.feed.set(FeedStatus::Live));
+            // Back in touch with the server: whatever waits in the outbox can go now.
+            let on_open = self.listener(|feed, _| {
+                feed.notes.feed.set(FeedStatus::Live);
+                feed.notes.outbox.send(feed.notes);
+            });
             let on_error = self.listener(|feed, message| {
                 feed.notes.feed.set(FeedStatus::Reconnecting);
                 // CONNECTING means the browser retries by itself; CLOSED means it gave up.
@@ -125,6 +129,7 @@ mod browser {
                             let mut state = feed.state.borrow_mut();
                             state.last_seen = state.last_seen.max(event.seq);
                         }
+                        feed.notes.outbox.seen(&event);
                         feed.window.receive(event);
                     }
                     Err(error) => leptos::logging::warn!("ignoring a list event: {error}"),

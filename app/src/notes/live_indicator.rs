@@ -1,7 +1,8 @@
-use crate::language::Locale;
+use super::Notes;
+use crate::i18n::t_string;
+use crate::language::numbers;
 use crate::word;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// Whether the live feed is connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,17 +12,40 @@ pub enum FeedStatus {
     Reconnecting,
 }
 
-/// Says "Reconnecting…" while the live feed is down; empty while it is live.
+/// The page's connection, in words, next to the heading: "Reconnecting…" while the live
+/// feed is down, "Offline · 3 changes waiting" while changes wait for a server that
+/// cannot be reached, "3 changes waiting" while they are on their way; empty when all is
+/// well.
 #[component]
-pub fn LiveIndicator(status: RwSignal<FeedStatus>, i18n: I18nContext<Locale>) -> impl IntoView {
-    let state = move || match status.get() {
-        FeedStatus::Connecting => "connecting",
-        FeedStatus::Live => "live",
-        FeedStatus::Reconnecting => "reconnecting",
+pub fn LiveIndicator(notes: Notes) -> impl IntoView {
+    let status = notes.feed;
+    let outbox = notes.outbox;
+    let i18n = notes.i18n;
+    let count = move || outbox.waiting.with(Vec::len);
+    let offline = move || outbox.offline.get() || status.get() == FeedStatus::Reconnecting;
+    let state = move || match (offline(), count() > 0, status.get()) {
+        (true, true, _) => "offline",
+        (false, true, _) => "waiting",
+        (_, false, FeedStatus::Connecting) => "connecting",
+        (_, false, FeedStatus::Live) => "live",
+        (_, false, FeedStatus::Reconnecting) => "reconnecting",
+    };
+    let waiting = move || {
+        (count() > 0).then(|| {
+            view! {
+                {move || offline().then(|| view! { {word!(i18n, offline)} " · " })}
+                {move || {
+                    let count = count();
+                    let number = numbers::count(i18n.get_locale(), count);
+                    t_string!(i18n, changes_waiting, count = count, number = number).to_string()
+                }}
+            }
+        })
     };
     view! {
         <p role="status" class="live-indicator" data-state=state>
-            {move || (status.get() == FeedStatus::Reconnecting).then(|| word!(i18n, reconnecting))}
+            {move || (count() == 0 && status.get() == FeedStatus::Reconnecting).then(|| word!(i18n, reconnecting))}
+            {waiting}
         </p>
     }
 }

@@ -28,6 +28,28 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
     let shows_nothing = move || rows.is_empty() && nothing_beyond() && !window.resetting.get();
     let searching = move || window.search.with(Option::is_some);
     let i18n = notes.i18n;
+    // Lists created here that the server has not made yet, newest first, above the rows
+    // while the window holds the newest ones. A few at most, and gone once made, so they
+    // are drawn again whenever one comes or goes rather than kept by key.
+    let waiting = notes.row_words.waiting;
+    let waiting_creates = move || {
+        if window.has_newer.get() {
+            return Vec::new();
+        }
+        notes
+            .outbox
+            .waiting_creates()
+            .into_iter()
+            .map(|(key, name)| {
+                view! {
+                    <li id=format!("waiting-{key}") class="list-row list-row-waiting">
+                        <span class="list-name" dir="auto">{name}</span>
+                        <span class="waiting-mark">{waiting}</span>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
     // Toggled with `hidden` rather than `<Show>`: the same for people and screen readers,
     // and less wasm (see BENCHMARKS.md).
     view! {
@@ -44,8 +66,9 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
         // placeholders (drawn by CSS) but stay in the DOM, so those that remain keep their
         // nodes.
         <ul class="lists" aria-label=word!(i18n, lists_heading) aria-busy=move || window.resetting.get().then_some("true")>
+            {waiting_creates}
             <For each=move || rows.rows() key=|row| *row.key() let:row>
-                <ListRow list=row.value() window notes />
+                <ListRow list=row.value() notes />
             </For>
         </ul>
         <OlderEdge notes window />

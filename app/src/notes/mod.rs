@@ -10,6 +10,7 @@ mod live_indicator;
 mod load_error;
 mod loaded_lists;
 mod notice_bar;
+mod outbox;
 mod requested_page;
 mod requests;
 mod search_box;
@@ -25,6 +26,10 @@ pub use requested_page::PostedForm;
 pub use requested_page::{AfterForm, PreloadedPage, Renaming, RequestedPage};
 pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
+/// Where the page's service worker is served (by the server, written for each build): at
+/// the root, so that its scope covers the page.
+pub const SERVICE_WORKER_PATH: &str = "/sw.js";
+
 use crate::language::{LanguageSwitch, Locale};
 use crate::lists::{ListsPage, ListsQuery};
 use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
@@ -37,7 +42,7 @@ use live_indicator::LiveIndicator;
 use load_error::LoadError;
 use loaded_lists::LoadedLists;
 use notice_bar::NoticeBar;
-use requests::RequestQueue;
+use outbox::Outbox;
 use search_box::SearchBox;
 use skeleton::LoadingSkeleton;
 
@@ -57,13 +62,15 @@ pub struct Notes {
     pub row_words: RowWords,
     /// The row a Rename without JavaScript opened (from the URL), until that row renders.
     pub renaming: StoredValue<Option<Renaming>>,
-    requests: RequestQueue,
+    /// The changes waiting for the server, in this browser.
+    pub outbox: Outbox,
 }
 
 #[derive(Clone, Copy)]
 pub struct RowWords {
     pub rename: Signal<&'static str>,
     pub delete: Signal<&'static str>,
+    pub waiting: Signal<&'static str>,
 }
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
@@ -91,21 +98,25 @@ pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
         row_words: RowWords {
             rename: word!(i18n, rename),
             delete: word!(i18n, delete),
+            waiting: word!(i18n, waiting_to_save),
         },
         renaming: StoredValue::new(rename),
-        requests: RequestQueue::new(),
+        outbox: Outbox::new(),
     };
     let preloaded = PreloadedPage::shared();
     // Effects only run in the browser, after hydration: a marker for tests and styles.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        hydrated.set(true);
+        notes.outbox.start(notes);
+    });
 
     view! {
         <main class="page" data-hydrated=move || hydrated.get().then_some("true")>
             <section class="card" aria-labelledby="lists-heading">
                 <header class="card-header">
                     <h1 id="lists-heading">{word!(i18n, lists_heading)}</h1>
-                    <LiveIndicator status=notes.feed i18n />
+                    <LiveIndicator notes />
                     <LanguageSwitch i18n query=notes.query />
                 </header>
                 <CreateListForm notes form_error=create_error />

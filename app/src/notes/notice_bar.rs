@@ -1,9 +1,10 @@
 use super::list_row::{RENAME_FORM, RESTORE_FORM};
 use super::Notes;
+use crate::i18n::t_string;
 use crate::language::error_sentence;
-use crate::lists::{ListError, ListId};
+use crate::lists::{ListError, ListId, ListName};
 use crate::word;
-use leptos::{either::Either, ev, html, prelude::*};
+use leptos::{ev, html, prelude::*};
 
 /// A message about the last change, shown under the list.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,6 +14,9 @@ pub enum Notice {
     Deleted(ListId),
     /// A change failed and was undone on the page; the error says why.
     Failed(ListError),
+    /// A rename waited in the outbox while someone deleted the list: the person chooses
+    /// between bringing it back with the new name and letting the rename go.
+    RenameOfDeleted { id: ListId, name: ListName },
 }
 
 /// "List deleted" with Undo, or the reason a change failed. Undo submits the page's
@@ -68,14 +72,45 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                     _ => None,
                 }}
             </div>
-            {move || match notes.notice.get() {
-                Some(Notice::Failed(error)) => Either::Left(view! {
+            {move || {
+                let notice = notes.notice.get();
+                // A rename of a list deleted elsewhere offers two choices; any other
+                // failure can only be dismissed. One alert for both keeps the wasm small.
+                let choice = match &notice {
+                    Some(Notice::RenameOfDeleted { id, name }) => Some((*id, name.clone())),
+                    Some(Notice::Failed(_)) => None,
+                    _ => return None,
+                };
+                let chosen = choice.clone();
+                let sentence = move || match &notice {
+                    Some(Notice::Failed(error)) => error_sentence(i18n, error),
+                    Some(Notice::RenameOfDeleted { name, .. }) => {
+                        t_string!(i18n, rename_of_deleted, name = name.as_str()).to_string()
+                    }
+                    _ => String::new(),
+                };
+                let choosing = choice.is_some();
+                Some(view! {
                     <div role="alert" class="notice notice-error">
-                        <span>{move || error_sentence(i18n, &error)}</span>
-                        {dismiss_button()}
+                        <span>{sentence}</span>
+                        <button
+                            type="button"
+                            class="button button-small"
+                            hidden=!choosing
+                            on:click=move |_| {
+                                if let Some((id, name)) = chosen.clone() {
+                                    notes.restore_and_rename(id, name);
+                                }
+                            }
+                        >
+                            {word!(i18n, restore_and_rename)}
+                        </button>
+                        <button type="button" class="button button-small" hidden=!choosing on:click=move |_| notes.notice.set(None)>
+                            {word!(i18n, discard)}
+                        </button>
+                        <span hidden=choosing>{dismiss_button()}</span>
                     </div>
-                }),
-                _ => Either::Right(()),
+                })
             }}
         </div>
     }

@@ -1,37 +1,22 @@
-//! Sending requests to the server, and nothing else: what a request does to the page is
-//! decided by its caller (`changes` for changes, `window` for pages).
+//! Talking to the server and to the browser's storage, and nothing else: what an answer
+//! does to the page is decided by the caller (`outbox` for changes, `window` for pages).
 //!
 //! A first visit never calls the server from the browser (the rows come inside the page
 //! and other people's changes over the live feed), so with the `lazy-requests` feature
-//! the request code is split into wasm files fetched on first use (`cargo leptos build
-//! --split --lib-features lazy-requests`, which `scripts/build.sh` runs). If that code
-//! cannot be fetched, the request fails like an unreachable server. Without the feature
-//! (plain `cargo leptos watch` or `build`), these are plain calls.
+//! this code (the requests, and reading and writing the outbox's JSON) is split into
+//! wasm files fetched when the page is idle or on first use (`cargo leptos build --split
+//! --lib-features lazy-requests`, which `scripts/build.sh` runs). If that code cannot be
+//! fetched, the call fails like an unreachable server. Without the feature (plain
+//! `cargo leptos watch` or `build`), these are plain calls.
 
-use crate::lists::{
-    create_list, delete_list, load_lists, rename_list, restore_list, ChangeKey, ChangedList,
-    ListError, ListId, ListName, ListsPage, ListsQuery,
-};
+#[cfg(feature = "hydrate")]
+use super::outbox::{Job, Outbox, Waiting};
+#[cfg(feature = "hydrate")]
+use super::Notes;
+#[cfg(feature = "hydrate")]
+use crate::lists::{apply_changes, BatchAnswers, SentChange};
+use crate::lists::{load_lists, ListError, ListsPage, ListsQuery};
 use std::future::Future;
-
-/// A change a person makes, as sent to the server.
-#[derive(Clone, Debug)]
-pub enum Change {
-    /// A new list, and the key that makes sending it twice create it once.
-    Create(ListName, ChangeKey),
-    Rename(ListId, ListName),
-    Delete(ListId),
-    Restore(ListId),
-}
-
-async fn send_now(change: Change) -> Result<ChangedList, ListError> {
-    match change {
-        Change::Create(name, key) => create_list(name.into(), Some(key.into())).await,
-        Change::Rename(id, name) => rename_list(id, name.into(), None).await,
-        Change::Delete(id) => delete_list(id, None).await,
-        Change::Restore(id) => restore_list(id, None).await,
-    }
-}
 
 async fn load_now(query: ListsQuery) -> Result<ListsPage, ListError> {
     load_lists(
@@ -43,23 +28,27 @@ async fn load_now(query: ListsQuery) -> Result<ListsPage, ListError> {
 }
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]
-pub use direct::{load, send};
+pub use direct::load;
+#[cfg(all(feature = "hydrate", not(feature = "lazy-requests")))]
+pub use direct::outbox_job;
 
 #[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
-pub use lazy::{load, send};
+pub use lazy::{load, outbox_job};
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]
 mod direct {
     use super::*;
 
-    /// Sends one change; the answer is the row as the server now has it.
-    pub fn send(change: Change) -> impl Future<Output = Result<ChangedList, ListError>> {
-        send_now(change)
-    }
-
     /// Loads one page of lists.
     pub fn load(query: ListsQuery) -> impl Future<Output = Result<ListsPage, ListError>> + Send {
         load_now(query)
+    }
+
+    /// Does one of the outbox's jobs.
+    #[cfg(feature = "hydrate")]
+    pub async fn outbox_job(outbox: Outbox, notes: Notes, job: Job) -> Result<(), ListError> {
+        outbox.work(notes, job);
+        Ok(())
     }
 }
 
@@ -72,14 +61,11 @@ mod lazy {
 
     type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
 
-    #[wasm_split(
-        list_changes,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        return_wrapper(let future = _; { future.await } -> Result<ChangedList, ListError>)
-    )]
-    fn send_split(change: Change) -> Boxed<Result<ChangedList, ListError>> {
-        Box::pin(send_now(change))
+    /// The outbox's code: keeping, sending, and applying answers (see `outbox`).
+    #[wasm_split(list_changes, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn outbox_split(outbox: Outbox, notes: Notes, job: Job) -> Result<(), ListError> {
+        outbox.work(notes, job);
+        Ok(())
     }
 
     #[wasm_split(
@@ -92,14 +78,61 @@ mod lazy {
         Box::pin(load_now(query))
     }
 
-    /// Sends one change; also fails if its code cannot be fetched.
-    pub fn send(change: Change) -> impl Future<Output = Result<ChangedList, ListError>> {
-        send_split(change)
+    /// Does one of the outbox's jobs; fails if its code cannot be fetched.
+    pub async fn outbox_job(outbox: Outbox, notes: Notes, job: Job) -> Result<(), ListError> {
+        outbox_split(outbox, notes, job).await
     }
 
     /// Loads one page of lists; also fails if the code for it cannot be fetched.
     pub fn load(query: ListsQuery) -> impl Future<Output = Result<ListsPage, ListError>> + Send {
         // Resources want `Send` futures; the browser has one thread, so this is sound.
         SendWrapper::new(load_split(query))
+    }
+}
+
+/// Sends changes in one request; the answers come in the same order. Called only from
+/// the outbox's code.
+#[cfg(feature = "hydrate")]
+pub async fn send_batch(changes: Vec<SentChange>) -> Result<BatchAnswers, ListError> {
+    let changes =
+        crate::wire::to_json(&changes).map_err(|error| ListError::BadRequest(error.to_string()))?;
+    apply_changes(changes).await
+}
+
+/// Keeps a change in the browser's storage until it is answered for.
+#[cfg(feature = "hydrate")]
+pub fn keep(waiting: &Waiting) -> Result<(), ListError> {
+    storage::keep(waiting)
+}
+
+/// Every change kept in this browser, oldest first.
+#[cfg(feature = "hydrate")]
+pub fn read_waiting() -> Vec<Waiting> {
+    storage::read()
+}
+
+/// The outbox in the browser's `localStorage`: one item per change, named by its key, so
+/// that tabs adding and removing their own changes never overwrite each other's, and the
+/// keys' order is the changes' order (see `outbox`).
+#[cfg(feature = "hydrate")]
+mod storage {
+    use super::Waiting;
+    use crate::lists::ListError;
+    use crate::notes::outbox::{item_name, items, local_storage};
+
+    pub fn keep(waiting: &Waiting) -> Result<(), ListError> {
+        let text = crate::wire::to_json(waiting).map_err(|_| ListError::Internal)?;
+        local_storage()
+            .and_then(|storage| storage.set_item(&item_name(waiting.key()), &text).ok())
+            .ok_or(ListError::Storage)
+    }
+
+    pub fn read() -> Vec<Waiting> {
+        let mut found: Vec<Waiting> = items()
+            .into_iter()
+            .filter_map(|text| crate::wire::from_json(&text).ok())
+            .collect();
+        found.sort_by(|a, b| a.key().cmp(b.key()));
+        found
     }
 }
