@@ -42,6 +42,8 @@ type Language = {
   noMatch: string;
   /** The "N new lists" button for 1, 2, 3, 11 and 100 new lists (German: and 1,000). */
   newLists: [number, string][];
+  /** The status while the connection is gone and N changes wait to be sent. */
+  waiting: [number, string][];
 };
 
 const GERMAN: Language = {
@@ -64,6 +66,10 @@ const GERMAN: Language = {
     // Numbers are written the German way, through the browser's Intl.
     [1000, '1.000 neue Listen'],
   ],
+  waiting: [
+    [1, 'Offline · 1 Änderung wartet'],
+    [2, 'Offline · 2 Änderungen warten'],
+  ],
 };
 
 // Arabic has six plural forms; five of them show here (zero never does: no button).
@@ -84,6 +90,12 @@ const ARABIC: Language = {
     [3, '3 قوائم جديدة'],
     [11, '11 قائمة جديدة'],
     [100, '100 قائمة جديدة'],
+  ],
+  waiting: [
+    [1, 'غير متصل · تغيير واحد بانتظار الحفظ'],
+    [2, 'غير متصل · تغييران بانتظار الحفظ'],
+    [3, 'غير متصل · 3 تغييرات بانتظار الحفظ'],
+    [11, 'غير متصل · 11 تغييرًا بانتظار الحفظ'],
   ],
 };
 
@@ -107,6 +119,31 @@ for (const language of [GERMAN, ARABIC]) {
       expect(first).not.toContain('Add list');
       // The rows are not there yet: this is the skeleton flush.
       expect(first).not.toMatch(/id="lists-\d+"/);
+    });
+
+    test('changes waiting while offline are counted in the language, with its plural forms', async ({
+      browser,
+      startServer,
+    }) => {
+      const server = await startServer({ seed: 1 });
+      const page = await pageIn(browser, language);
+      await page.goto(server.notesUrl);
+      await waitForLive(page);
+      // The outbox's code has come (it registers the service worker when it starts).
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.context().setOffline(true);
+      const input = page.getByRole('textbox').first();
+      let made = 0;
+      for (const [count, text] of language.waiting) {
+        while (made < count) {
+          made += 1;
+          await input.fill(`Liste ${made}`);
+          await input.press('Enter');
+        }
+        await expect(page.locator('.live-indicator')).toHaveText(text);
+      }
+      expect(server.sql('SELECT count(*) FROM lists')).toBe('1');
+      await page.context().close();
     });
 
     test('skeleton, rows and the empty and no-match states are translated, with no hydration warning', async ({

@@ -11,11 +11,13 @@ pub mod choice;
 mod context;
 mod messages;
 pub mod numbers;
+mod plural;
 mod switch;
 
 pub use crate::i18n::Locale;
 pub use context::provide_i18n;
 pub use messages::{error_sentence, name_sentence, search_sentence, Refusal};
+pub use plural::{counted, plural, Plural};
 pub use switch::LanguageSwitch;
 
 use leptos::prelude::Signal;
@@ -68,10 +70,20 @@ pub fn direction(locale: Locale) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::Locale;
-    use crate::i18n::td_string;
 
     fn new_lists(locale: Locale, count: usize) -> String {
-        td_string!(locale, new_lists, count = count, number = count).to_string()
+        super::counted(locale, count, |locale, form| {
+            use super::Plural;
+            use crate::i18n::td_string;
+            match form {
+                Plural::Zero => td_string!(locale, new_lists.zero),
+                Plural::One => td_string!(locale, new_lists.one),
+                Plural::Two => td_string!(locale, new_lists.two),
+                Plural::Few => td_string!(locale, new_lists.few),
+                Plural::Many => td_string!(locale, new_lists.many),
+                Plural::Other => td_string!(locale, new_lists.other),
+            }
+        })
     }
 
     #[test]
@@ -86,6 +98,8 @@ mod tests {
         assert_eq!(new_lists(Locale::ar, 3), "3 قوائم جديدة");
         assert_eq!(new_lists(Locale::ar, 11), "11 قائمة جديدة");
         assert_eq!(new_lists(Locale::ar, 100), "100 قائمة جديدة");
+        // Numbers in the language's own writing.
+        assert_eq!(new_lists(Locale::de, 1000), "1.000 neue Listen");
     }
 
     #[test]

@@ -5,10 +5,9 @@ use super::skeleton::PageSkeleton;
 use super::viewport::watch_nearness;
 use super::window::{EdgeLoad, Fetch, ListWindow};
 use super::Notes;
-use crate::i18n::t;
-use crate::language::{error_sentence, numbers};
+use crate::language::error_sentence;
 use crate::lists::{ListsQuery, PageStart};
-use crate::word;
+use crate::{counted, word};
 use leptos::{either::EitherOf4, ev::MouseEvent, html, prelude::*};
 
 /// How far outside the viewport an edge starts loading, so rows are there in time.
@@ -45,14 +44,7 @@ pub fn NewerEdge(notes: Notes, window: ListWindow) -> impl IntoView {
             hidden=move || window.arrived.with(Vec::is_empty)
             on:click=show_arrived
         >
-            {t!(
-                notes.i18n,
-                new_lists,
-                count = move || window.arrived.with(Vec::len),
-                number = move || {
-                    numbers::count(notes.i18n.get_locale(), window.arrived.with(Vec::len))
-                }
-            )}
+            {move || counted!(notes.i18n, new_lists, window.arrived.with(Vec::len))}
         </button>
         <div class="list-edge list-edge-top" node_ref=edge>
             <EdgeState notes window fetch=Fetch::Newer />

@@ -1,7 +1,5 @@
 use super::Notes;
-use crate::i18n::t_string;
-use crate::language::numbers;
-use crate::word;
+use crate::{counted, word};
 use leptos::prelude::*;
 
 /// Whether the live feed is connected.
@@ -34,11 +32,7 @@ pub fn LiveIndicator(notes: Notes) -> impl IntoView {
         (count() > 0).then(|| {
             view! {
                 {move || offline().then(|| view! { {word!(i18n, offline)} " · " })}
-                {move || {
-                    let count = count();
-                    let number = numbers::count(i18n.get_locale(), count);
-                    t_string!(i18n, changes_waiting, count = count, number = number).to_string()
-                }}
+                {move || counted!(i18n, changes_waiting, count())}
             }
         })
     };
