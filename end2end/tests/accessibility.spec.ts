@@ -105,3 +105,42 @@ test('empty, no match and a failed load have nothing for axe to flag', async ({ 
     await expect(page.locator('.load-error')).toBeVisible();
   });
 });
+
+test('changes waiting offline, and the choice after a rename of a list deleted elsewhere, have nothing for axe to flag', async ({
+  browser,
+  startServer,
+}) => {
+  test.setTimeout(120_000);
+  const server = await startServer({ seed: 20 });
+  /** Waits until the outbox has started (it registers the service worker), then cuts the network. */
+  const offline = async (page: Page) => {
+    await waitForLive(page);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.context().setOffline(true);
+  };
+  await everywhere(browser, server, 'changes waiting offline', async (page) => {
+    await offline(page);
+    const input = page.getByRole('textbox').first();
+    await input.fill('Made offline');
+    await input.press('Enter');
+    const row = page.locator('#lists-20');
+    await row.locator('.row-actions button').first().click();
+    await row.getByRole('textbox').fill('Renamed offline');
+    await row.getByRole('textbox').press('Enter');
+    await expect(page.locator('.waiting-mark:visible')).toHaveCount(2);
+    await expect(page.locator('.live-indicator')).toHaveAttribute('data-state', 'offline');
+  });
+  // Each language and scheme renames, and loses to a delete of, a list of its own.
+  let id = 20;
+  await everywhere(browser, server, 'a rename of a list deleted elsewhere', async (page) => {
+    await offline(page);
+    const row = page.locator(`#lists-${id}`);
+    await row.locator('.row-actions button').first().click();
+    await row.getByRole('textbox').fill('Renamed offline');
+    await row.getByRole('textbox').press('Enter');
+    expect((await server.call('delete', { id })).status).toBe(200);
+    id -= 1;
+    await page.context().setOffline(false);
+    await expect(page.getByRole('alert').getByRole('button')).toHaveCount(2);
+  });
+});
