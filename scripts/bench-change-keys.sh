@@ -2,8 +2,10 @@
 # What exactly-once costs the server (issue 17): creates per second without a change key,
 # with a fresh key each (the key is written in the create's transaction), and the same
 # key replayed (answered from its record, nothing written); then the time and requests to
-# drain 1,000 keyed changes in batches of 50, as the page's outbox sends them. On SQLite
-# and on a throwaway PostgreSQL cluster (fsync on), release binary over loopback.
+# drain 1,000 keyed changes in batches of 50, as the page's outbox sends them; then the
+# same from a real page (end2end/bench/offline-drain.bench.ts: 1,000 creates queued
+# offline in Chromium, then the connection back). On SQLite and on a throwaway
+# PostgreSQL cluster (fsync on), release binary over loopback.
 # Usage: scripts/bench-change-keys.sh [seconds per wrk run, default 10]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
@@ -43,3 +45,12 @@ for db in sqlite postgres; do
   printf '| %s | %s | %s | %s | %s |\n' "$db" "$plain" "$fresh" "$same" "$drained"
   stop_all
 done
+
+say "the same drain from a page: 1,000 creates queued offline in Chromium, then back online"
+for db in sqlite postgres; do
+  if [ "$db" = postgres ]; then export ASYNC_STREAMER_DATABASE=postgres; fi
+  (cd "$ROOT/end2end" && ASYNC_STREAMER_BIN="$BIN" \
+    npx playwright test --config bench.config.ts bench/offline-drain.bench.ts --reporter=line) |
+    grep '^|'
+done
+unset ASYNC_STREAMER_DATABASE

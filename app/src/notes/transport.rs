@@ -1,16 +1,16 @@
-//! Talking to the server and to the browser's storage, and nothing else: what an answer
-//! does to the page is decided by the caller (`outbox` for changes, `window` for pages).
+//! Talking to the server, and nothing else: what an answer does to the page is decided by
+//! the caller (`outbox` for changes, `window` for pages).
 //!
 //! A first visit never calls the server from the browser (the rows come inside the page
 //! and other people's changes over the live feed), so with the `lazy-requests` feature
-//! this code (the requests, and reading and writing the outbox's JSON) is split into
-//! wasm files fetched when the page is idle or on first use (`cargo leptos build --split
+//! this code (the requests, and the outbox's keeping and sending) is split into wasm
+//! files fetched when the page is idle or on first use (`cargo leptos build --split
 //! --lib-features lazy-requests`, which `scripts/build.sh` runs). If that code cannot be
 //! fetched, the call fails like an unreachable server. Without the feature (plain
 //! `cargo leptos watch` or `build`), these are plain calls.
 
 #[cfg(feature = "hydrate")]
-use super::outbox::{Job, Outbox, Waiting};
+use super::outbox::{Job, Outbox};
 #[cfg(feature = "hydrate")]
 use super::Notes;
 #[cfg(feature = "hydrate")]
@@ -97,42 +97,4 @@ pub async fn send_batch(changes: Vec<SentChange>) -> Result<BatchAnswers, ListEr
     let changes =
         crate::wire::to_json(&changes).map_err(|error| ListError::BadRequest(error.to_string()))?;
     apply_changes(changes).await
-}
-
-/// Keeps a change in the browser's storage until it is answered for.
-#[cfg(feature = "hydrate")]
-pub fn keep(waiting: &Waiting) -> Result<(), ListError> {
-    storage::keep(waiting)
-}
-
-/// Every change kept in this browser, oldest first.
-#[cfg(feature = "hydrate")]
-pub fn read_waiting() -> Vec<Waiting> {
-    storage::read()
-}
-
-/// The outbox in the browser's `localStorage`: one item per change, named by its key, so
-/// that tabs adding and removing their own changes never overwrite each other's, and the
-/// keys' order is the changes' order (see `outbox`).
-#[cfg(feature = "hydrate")]
-mod storage {
-    use super::Waiting;
-    use crate::lists::ListError;
-    use crate::notes::outbox::{item_name, items, local_storage};
-
-    pub fn keep(waiting: &Waiting) -> Result<(), ListError> {
-        let text = crate::wire::to_json(waiting).map_err(|_| ListError::Internal)?;
-        local_storage()
-            .and_then(|storage| storage.set_item(&item_name(waiting.key()), &text).ok())
-            .ok_or(ListError::Storage)
-    }
-
-    pub fn read() -> Vec<Waiting> {
-        let mut found: Vec<Waiting> = items()
-            .into_iter()
-            .filter_map(|text| crate::wire::from_json(&text).ok())
-            .collect();
-        found.sort_by(|a, b| a.key().cmp(b.key()));
-        found
-    }
 }
