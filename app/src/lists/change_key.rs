@@ -27,25 +27,11 @@ impl ChangeKey {
         valid.then(|| Self(text.to_owned())).ok_or(ChangeKeyError)
     }
 
-    /// A fresh key: 128 random bits as 32 hex digits (on the server), or the browser's
-    /// `crypto.randomUUID()` without its dashes.
+    /// A fresh key: 128 random bits as 32 hex digits (the server's, for the form each
+    /// page view carries; the browser's outbox makes its own, see `notes/outbox`).
+    #[cfg(feature = "ssr")]
     pub fn random() -> Self {
-        #[cfg(feature = "ssr")]
-        {
-            Self(format!("{:032x}", fastrand::u128(..)))
-        }
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        {
-            let uuid = leptos::prelude::window()
-                .crypto()
-                .map(|crypto| crypto.random_uuid())
-                .unwrap_or_default();
-            Self(uuid.replace('-', ""))
-        }
-        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-        {
-            Self("0".repeat(32))
-        }
+        Self(format!("{:032x}", fastrand::u128(..)))
     }
 
     pub fn as_str(&self) -> &str {

@@ -36,6 +36,15 @@ fn backoff(failures: u32) -> Duration {
     Duration::from_millis((base * (0.5 + js_sys::Math::random())) as u64)
 }
 
+/// This page's id in its changes' keys: 16 hex digits, so that two tabs making a change
+/// in the same millisecond with the same counter still differ. `Math.random` rather than
+/// `crypto.randomUUID`, which a page served over plain HTTP (not `localhost`) lacks; the
+/// id tells tabs apart, it guards nothing.
+fn client_id() -> String {
+    let draw = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("{:08x}{:08x}", draw(), draw())
+}
+
 impl Outbox {
     fn state<R>(&self, work: impl FnOnce(&mut SendState) -> R) -> Option<R> {
         self.state.try_update_value(work)
@@ -51,23 +60,20 @@ impl Outbox {
 
     /// [`push`](Self::push), in the outbox's code.
     fn keep(self, notes: Notes, change: &ListChange) {
-        let (before, shown) = on_page::show(self, notes, change);
         let Some(key) = self
             .state(|state| {
                 if state.client.is_empty() {
-                    let uuid = window()
-                        .crypto()
-                        .map(|crypto| crypto.random_uuid())
-                        .unwrap_or_default();
-                    state.client = uuid.replace('-', "").chars().take(16).collect();
+                    state.client = client_id();
                 }
                 state.counter += 1;
                 next_key(&state.client, state.counter, js_sys::Date::now())
             })
             .flatten()
         else {
+            leptos::logging::warn!("no key could be made for a change; it was not kept");
             return;
         };
+        let (before, shown) = on_page::show(self, notes, change);
         let waiting = Waiting {
             sent: SentChange::new(&key, change),
             before,
