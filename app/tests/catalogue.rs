@@ -1,49 +1,66 @@
 //! Every language has every key of the catalogue (English, the default), with the same
-//! placeholders, and every plural has its `other` form. `leptos_i18n` would fall back to
-//! English for a missing key and only warn; this makes it a failure.
+//! placeholders, and every counting text lists all six CLDR plural forms.
+//! `leptos_i18n` would fall back to English for a missing key and only warn; this makes
+//! it a failure.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-const PLURAL_FORMS: [&str; 6] = ["_zero", "_one", "_two", "_few", "_many", "_other"];
+/// The CLDR plural forms, each counting text's keys in every language (see
+/// `language/plural.rs`).
+const PLURAL_FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
-/// A language's keys (plural forms merged under their base key), each with the set of
-/// placeholders its sentences use, and the plural forms it has.
+/// A language's keys, each with the set of placeholders its sentences use, and its
+/// counting texts with the forms each lists.
 struct Catalogue {
     keys: BTreeMap<String, BTreeSet<String>>,
-    plural_forms: BTreeMap<String, BTreeSet<&'static str>>,
+    plural_forms: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn placeholders(sentence: &str) -> impl Iterator<Item = String> + '_ {
+    sentence
+        .split("{{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("}}"))
+        .map(|(name, _)| name.trim().to_owned())
 }
 
 fn read(path: &PathBuf) -> Catalogue {
     let text = std::fs::read_to_string(path).unwrap();
-    let entries: BTreeMap<String, String> =
+    let entries: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let mut catalogue = Catalogue {
         keys: BTreeMap::new(),
         plural_forms: BTreeMap::new(),
     };
-    for (key, sentence) in entries {
-        let (base, form) = PLURAL_FORMS
-            .iter()
-            .find_map(|form| {
-                key.strip_suffix(form)
-                    .map(|base| (base.to_owned(), Some(*form)))
-            })
-            .unwrap_or((key, None));
-        let placeholders = catalogue.keys.entry(base.clone()).or_default();
-        placeholders.extend(
-            sentence
-                .split("{{")
-                .skip(1)
-                .filter_map(|rest| rest.split_once("}}"))
-                .map(|(name, _)| name.trim().to_owned())
-                // `count` may be left out where a language spells the number as a word.
-                .filter(|name| name != "count"),
-        );
-        if let Some(form) = form {
-            catalogue.plural_forms.entry(base).or_default().insert(form);
+    for (key, value) in entries {
+        match value {
+            serde_json::Value::String(sentence) => {
+                catalogue
+                    .keys
+                    .insert(key, placeholders(&sentence).collect());
+            }
+            serde_json::Value::Object(forms) => {
+                for (form, sentence) in &forms {
+                    let sentence = sentence
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{}: {key}.{form} is not text", path.display()));
+                    // Counting texts are not interpolated: `#` is where the number goes.
+                    assert_eq!(
+                        placeholders(sentence).count(),
+                        0,
+                        "{}: {key}.{form} has a {{{{ placeholder }}}}; counting texts use #",
+                        path.display()
+                    );
+                }
+                catalogue.keys.insert(key.clone(), BTreeSet::new());
+                catalogue
+                    .plural_forms
+                    .insert(key, forms.keys().cloned().collect());
+            }
+            other => panic!("{}: {key} is {other}, not text", path.display()),
         }
     }
     catalogue
@@ -98,26 +115,28 @@ fn every_language_has_every_key_with_the_same_placeholders() {
 }
 
 #[test]
-fn every_plural_has_its_other_form_in_every_language() {
+fn every_counting_text_has_every_plural_form_in_every_language() {
+    let every: BTreeSet<String> = PLURAL_FORMS.iter().map(|form| form.to_string()).collect();
     for (name, catalogue) in locales() {
         for (key, forms) in &catalogue.plural_forms {
-            assert!(
-                forms.contains("_other"),
-                "{name}.json: {key}_other is missing"
-            );
+            assert_eq!(forms, &every, "{name}.json: the forms of {key}");
         }
     }
 }
 
 #[test]
-fn plurals_are_plurals_in_every_language() {
+fn counting_texts_count_in_every_language() {
     let all = locales();
     let (_, english) = all.iter().find(|(name, _)| name == "en").expect("en.json");
+    assert!(
+        !english.plural_forms.is_empty(),
+        "the catalogue has counting texts"
+    );
     for (name, catalogue) in &all {
         for key in english.plural_forms.keys() {
             assert!(
                 catalogue.plural_forms.contains_key(key),
-                "{name}.json: {key} must have plural forms"
+                "{name}.json: {key} must be a counting text"
             );
         }
     }

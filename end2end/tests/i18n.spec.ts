@@ -336,3 +336,26 @@ test('long names are whole and wrap at 320 px in every language, with no sideway
     await context.close();
   }
 });
+
+// The browser picks plural forms with its own Intl.PluralRules and the server with ICU4X
+// (app/src/language/plural.rs): both are held to CLDR's table for these counts, the one
+// the server's unit test (`AGREED`) checks too.
+test("the browser's plural forms are CLDR's, as the server's are", async ({ page, server }) => {
+  const agreed: Record<string, [number, string][]> = {
+    en: [[0, 'other'], [1, 'one'], [2, 'other'], [3, 'other'], [11, 'other'], [100, 'other'], [1000, 'other']],
+    de: [[0, 'other'], [1, 'one'], [2, 'other'], [3, 'other'], [11, 'other'], [100, 'other'], [1000, 'other']],
+    ar: [[0, 'zero'], [1, 'one'], [2, 'two'], [3, 'few'], [11, 'many'], [100, 'other'], [1000, 'other']],
+  };
+  await page.goto(server.notesUrl);
+  const picked = await page.evaluate(
+    (agreed) =>
+      Object.fromEntries(
+        Object.entries(agreed).map(([language, table]) => {
+          const rules = new Intl.PluralRules(language);
+          return [language, table.map(([count]) => [count, rules.select(count)])];
+        }),
+      ),
+    agreed,
+  );
+  expect(picked).toEqual(agreed);
+});
