@@ -1,44 +1,63 @@
 use super::Locale;
 use leptos::prelude::*;
-use leptos_i18n::{
-    context::{I18nContextOptions, UseLocalesOptions},
-    I18nContext, Locale as _,
-};
 
-/// Creates and provides the page's translation context, in the language the server
-/// chose: on the server from [`super::PageLanguage`], in the browser from `<html lang>`,
-/// which the server set to the same, so that hydration finds exactly the server's words.
+/// The page's language, as every text reads it: a signal the server sets to its choice
+/// and the switch changes. Texts come from the catalogue through `td_string!(locale, …)`
+/// (see [`crate::word!`] and [`crate::counted!`]).
 ///
-/// The crate's own cookie is off: it would store the first language it saw as if the
-/// person had picked it. The `lang` cookie is only ever set by the language switch.
-pub fn provide_i18n() -> I18nContext<Locale> {
+/// `leptos_i18n`'s own context is not used: in the browser it negotiates the language
+/// again from `navigator.languages` (through `leptos-use` and `icu_locale_core`) before
+/// settling on `<html lang>`, and on the server it keeps a cookie in step with an
+/// isomorphic effect. Here the server has already chosen ([`super::choice`]) and written
+/// its choice in `<html lang>`, so the browser only reads it back.
+#[derive(Clone, Copy, Debug)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    fn new(locale: Locale) -> Self {
+        Self {
+            locale: RwSignal::new(locale),
+        }
+    }
+
+    /// The language, followed: a reactive closure that reads it is run again when it
+    /// changes.
+    pub fn get_locale(self) -> Locale {
+        self.locale.get()
+    }
+
+    pub fn get_locale_untracked(self) -> Locale {
+        self.locale.get_untracked()
+    }
+
+    /// Switches the page's words to `locale`, in place.
+    pub fn set_locale(self, locale: Locale) {
+        self.locale.set(locale);
+    }
+}
+
+/// The page's language: on the server the one it chose ([`super::PageLanguage`]), in the
+/// browser the one the server wrote in `<html lang>`, so that hydration finds exactly the
+/// server's words.
+pub fn provide_i18n() -> I18n {
     #[cfg(feature = "ssr")]
     let chosen = use_context::<super::PageLanguage>().unwrap_or_default().0;
     #[cfg(not(feature = "ssr"))]
-    let chosen = Locale::default();
-    // On the server the crate asks for an `Accept-Language` header: it gets the choice.
-    let asked = UseLocalesOptions::default()
-        .ssr_lang_header_getter(move || Some(chosen.as_str().to_owned()));
-    let options = I18nContextOptions::default()
-        .enable_cookie(false)
-        .ssr_lang_header_getter(asked);
-    #[cfg(feature = "ssr")]
-    let i18n = {
-        // The crate keeps its language cookie in step with an isomorphic effect, which
-        // on the server is a task spawned on tokio. Under load that task first ran after
-        // the response had ended and the request's owner was cleaned up, and panicked
-        // reading a disposed signal (BENCHMARKS.md, issue 20). The cookie is off and the
-        // server has nothing for the effect to do, so its owner is paused: the effect
-        // never runs here. The owner lives as long as the request's.
-        let owner = Owner::new();
-        let i18n =
-            owner.with(|| leptos_i18n::context::init_i18n_context_with_options::<Locale>(options));
-        owner.pause();
-        on_cleanup(move || drop(owner));
-        i18n
-    };
-    #[cfg(not(feature = "ssr"))]
-    let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(options);
+    let chosen = written_in_html().unwrap_or_default();
+    let i18n = I18n::new(chosen);
     provide_context(i18n);
     i18n
+}
+
+/// The language the server wrote in `<html lang>`: one of the catalogue's, by name.
+#[cfg(not(feature = "ssr"))]
+fn written_in_html() -> Option<Locale> {
+    use leptos_i18n::Locale as _;
+    let lang = document().document_element()?.get_attribute("lang")?;
+    Locale::get_all()
+        .iter()
+        .copied()
+        .find(|locale| locale.as_str() == lang)
 }

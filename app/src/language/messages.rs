@@ -2,45 +2,51 @@
 //! here, so a message is always one of the catalogue's, never text from a request.
 
 use super::Locale;
-use crate::i18n::{t_string, td_string};
+use crate::i18n::td_string;
+use crate::language::I18n;
 use crate::lists::{ListError, ListNameError, SearchTermError};
-use leptos_i18n::I18nContext;
 
 /// Why a change or a load failed. Reads the locale, so call it inside a reactive closure.
-pub fn error_sentence(i18n: I18nContext<Locale>, error: &ListError) -> String {
+pub fn error_sentence(i18n: I18n, error: &ListError) -> String {
     match error {
         ListError::InvalidName(refused) => name_sentence(i18n, refused),
         ListError::InvalidSearch(refused) => search_sentence(i18n, refused),
-        ListError::NotFound(id) => t_string!(i18n, error_not_found, id = id.get()).to_string(),
-        ListError::LoadFailed => t_string!(i18n, load_error_title).to_owned(),
-        ListError::Storage => t_string!(i18n, error_storage).to_owned(),
-        ListError::Busy => t_string!(i18n, error_busy).to_owned(),
-        ListError::BadRequest(_) => t_string!(i18n, error_bad_request).to_owned(),
-        ListError::KeyReused => t_string!(i18n, error_key_reused).to_owned(),
-        ListError::Unreachable => t_string!(i18n, error_unreachable).to_owned(),
-        ListError::Internal => t_string!(i18n, error_internal).to_owned(),
+        ListError::NotFound(id) => {
+            td_string!(i18n.get_locale(), error_not_found, id = id.get()).to_string()
+        }
+        ListError::LoadFailed => td_string!(i18n.get_locale(), load_error_title).to_owned(),
+        ListError::Storage => td_string!(i18n.get_locale(), error_storage).to_owned(),
+        ListError::Busy => td_string!(i18n.get_locale(), error_busy).to_owned(),
+        ListError::BadRequest(_) => td_string!(i18n.get_locale(), error_bad_request).to_owned(),
+        ListError::KeyReused => td_string!(i18n.get_locale(), error_key_reused).to_owned(),
+        ListError::Unreachable => td_string!(i18n.get_locale(), error_unreachable).to_owned(),
+        ListError::Internal => td_string!(i18n.get_locale(), error_internal).to_owned(),
     }
 }
 
 /// Why some text is not a list name.
-pub fn name_sentence(i18n: I18nContext<Locale>, refused: &ListNameError) -> String {
+pub fn name_sentence(i18n: I18n, refused: &ListNameError) -> String {
     match *refused {
-        ListNameError::Empty => t_string!(i18n, name_empty).to_owned(),
+        ListNameError::Empty => td_string!(i18n.get_locale(), name_empty).to_owned(),
         ListNameError::TooLong { max, actual } => {
-            t_string!(i18n, name_too_long, max, actual).to_string()
+            td_string!(i18n.get_locale(), name_too_long, max, actual).to_string()
         }
-        ListNameError::ControlCharacter => t_string!(i18n, name_control).to_owned(),
-        ListNameError::DirectionControl => t_string!(i18n, name_direction).to_owned(),
-        ListNameError::NothingVisible => t_string!(i18n, name_invisible).to_owned(),
+        ListNameError::ControlCharacter => td_string!(i18n.get_locale(), name_control).to_owned(),
+        ListNameError::DirectionControl => td_string!(i18n.get_locale(), name_direction).to_owned(),
+        ListNameError::NothingVisible => td_string!(i18n.get_locale(), name_invisible).to_owned(),
     }
 }
 
 /// Why some text cannot be searched for.
-pub fn search_sentence(i18n: I18nContext<Locale>, refused: &SearchTermError) -> String {
+pub fn search_sentence(i18n: I18n, refused: &SearchTermError) -> String {
     match *refused {
-        SearchTermError::Blank => t_string!(i18n, search_blank).to_owned(),
-        SearchTermError::TooLong { max } => t_string!(i18n, search_too_long, max).to_string(),
-        SearchTermError::ControlCharacter => t_string!(i18n, search_control).to_owned(),
+        SearchTermError::Blank => td_string!(i18n.get_locale(), search_blank).to_owned(),
+        SearchTermError::TooLong { max } => {
+            td_string!(i18n.get_locale(), search_too_long, max).to_string()
+        }
+        SearchTermError::ControlCharacter => {
+            td_string!(i18n.get_locale(), search_control).to_owned()
+        }
     }
 }
 

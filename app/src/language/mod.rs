@@ -15,13 +15,13 @@ mod plural;
 mod switch;
 
 pub use crate::i18n::Locale;
-pub use context::provide_i18n;
+pub use context::{provide_i18n, I18n};
 pub use messages::{error_sentence, name_sentence, search_sentence, Refusal};
 pub use plural::{counted, plural, Plural};
 pub use switch::LanguageSwitch;
 
 use leptos::prelude::Signal;
-use leptos_i18n::{I18nContext, Locale as _};
+use leptos_i18n::Locale as _;
 
 /// The cookie that remembers the language a person picked.
 pub const LANGUAGE_COOKIE: &str = "lang";
@@ -55,10 +55,7 @@ macro_rules! word {
 }
 
 /// See [`word!`]: `pick` is the sentence in one language.
-pub fn sentence(
-    i18n: I18nContext<Locale>,
-    pick: fn(Locale) -> &'static str,
-) -> Signal<&'static str> {
+pub fn sentence(i18n: I18n, pick: fn(Locale) -> &'static str) -> Signal<&'static str> {
     Signal::derive(move || pick(i18n.get_locale()))
 }
 

@@ -101,60 +101,60 @@ macro_rules! counted {
     };
 }
 
-/// What CLDR says for the counts issue 19 names, per language: the server (ICU4X, the
-/// test below) and the browser (`Intl.PluralRules`, `end2end/tests/i18n.spec.ts`) are
-/// both held to this table, so they agree.
-#[cfg(test)]
-pub const AGREED: [(&str, [(usize, Plural); 7]); 3] = {
-    use Plural::{Few, Many, One, Other, Two, Zero};
-    [
-        (
-            "en",
-            [
-                (0, Other),
-                (1, One),
-                (2, Other),
-                (3, Other),
-                (11, Other),
-                (100, Other),
-                (1000, Other),
-            ],
-        ),
-        (
-            "de",
-            [
-                (0, Other),
-                (1, One),
-                (2, Other),
-                (3, Other),
-                (11, Other),
-                (100, Other),
-                (1000, Other),
-            ],
-        ),
-        (
-            "ar",
-            [
-                (0, Zero),
-                (1, One),
-                (2, Two),
-                (3, Few),
-                (11, Many),
-                (100, Other),
-                (1000, Other),
-            ],
-        ),
-    ]
-};
-
 #[cfg(test)]
 mod tests {
     use super::Plural;
 
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    /// What CLDR says for the counts issue 19 names, per language: the server (ICU4X, the
+    /// test below) and the browser (`Intl.PluralRules`, `end2end/tests/i18n.spec.ts`) are
+    /// both held to this table, so they agree.
+    const AGREED: [(&str, [(usize, Plural); 7]); 3] = {
+        use super::Plural::{Few, Many, One, Other, Two, Zero};
+        [
+            (
+                "en",
+                [
+                    (0, Other),
+                    (1, One),
+                    (2, Other),
+                    (3, Other),
+                    (11, Other),
+                    (100, Other),
+                    (1000, Other),
+                ],
+            ),
+            (
+                "de",
+                [
+                    (0, Other),
+                    (1, One),
+                    (2, Other),
+                    (3, Other),
+                    (11, Other),
+                    (100, Other),
+                    (1000, Other),
+                ],
+            ),
+            (
+                "ar",
+                [
+                    (0, Zero),
+                    (1, One),
+                    (2, Two),
+                    (3, Few),
+                    (11, Many),
+                    (100, Other),
+                    (1000, Other),
+                ],
+            ),
+        ]
+    };
+
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     #[test]
     fn the_server_picks_cldr_s_forms() {
-        use super::{plural, Locale, AGREED};
+        use super::{plural, Locale};
         use leptos_i18n::Locale as _;
         for (language, table) in AGREED {
             let locale = Locale::get_all()

@@ -1,15 +1,15 @@
-use super::{Locale, LANGUAGE_PATH};
-use crate::i18n::{t_string, td_string};
+use super::{I18n, Locale, LANGUAGE_PATH};
+use crate::i18n::td_string;
 use crate::lists::ListsQuery;
 use crate::word;
 use leptos::{ev::MouseEvent, prelude::*};
-use leptos_i18n::{I18nContext, Locale as _};
+use leptos_i18n::Locale as _;
 
 /// The languages, each by its own name ("English", "Deutsch", "العربية"). Without
 /// JavaScript each is a link that sets the cookie and comes back to the same page; once
 /// hydrated, a click switches the words in place, keeping the rows and the live feed.
 #[component]
-pub fn LanguageSwitch(i18n: I18nContext<Locale>, query: RwSignal<ListsQuery>) -> impl IntoView {
+pub fn LanguageSwitch(i18n: I18n, query: RwSignal<ListsQuery>) -> impl IntoView {
     follow_the_language(i18n);
     let links = Locale::get_all()
         .iter()
@@ -51,7 +51,7 @@ pub fn LanguageSwitch(i18n: I18nContext<Locale>, query: RwSignal<ListsQuery>) ->
 
 /// Keeps `<html lang dir>` and the title in step with the language once it changes in
 /// the page (the server wrote them for the first one).
-fn follow_the_language(i18n: I18nContext<Locale>) {
+fn follow_the_language(i18n: I18n) {
     Effect::new(move |previous: Option<Locale>| {
         let locale = i18n.get_locale();
         if previous.is_some_and(|previous| previous != locale) {
@@ -60,7 +60,7 @@ fn follow_the_language(i18n: I18nContext<Locale>) {
                 let _ = root.set_attribute("lang", locale.as_str());
                 let _ = root.set_attribute("dir", super::direction(locale));
             }
-            document.set_title(t_string!(i18n, page_title));
+            document.set_title(td_string!(i18n.get_locale(), page_title));
         }
         locale
     });

@@ -1,6 +1,7 @@
 use super::Notes;
-use crate::i18n::t_string;
-use crate::language::{error_sentence, Locale};
+use crate::i18n::td_string;
+use crate::language::error_sentence;
+use crate::language::I18n;
 use crate::lists::{
     DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, RestoreList, NOTES_PATH,
 };
@@ -12,7 +13,6 @@ use leptos::{
     prelude::*,
     server_fn::ServerFn,
 };
-use leptos_i18n::I18nContext;
 
 /// One list. Reads only its own signal, so a change to another row never touches it.
 ///
@@ -52,13 +52,17 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
     let rename_label = {
         let list = list.clone();
         move || {
-            list.with(|list| t_string!(i18n, rename_named, name = list.name.as_str()).to_string())
+            list.with(|list| {
+                td_string!(i18n.get_locale(), rename_named, name = list.name.as_str()).to_string()
+            })
         }
     };
     let delete_label = {
         let list = list.clone();
         move || {
-            list.with(|list| t_string!(i18n, delete_named, name = list.name.as_str()).to_string())
+            list.with(|list| {
+                td_string!(i18n.get_locale(), delete_named, name = list.name.as_str()).to_string()
+            })
         }
     };
     let name = move || list.with(|list| list.name.to_string());
@@ -148,7 +152,7 @@ fn RenameForm(
     on_save: impl Fn(ListName) + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n: I18nContext<Locale> = notes.i18n;
+    let i18n: I18n = notes.i18n;
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(error);
     let error_id = format!("rename-error-{id}");

@@ -1,14 +1,10 @@
-use crate::language::Locale;
+use crate::language::I18n;
 use crate::word;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// Shown when loading the lists failed; Retry loads them again without a page reload.
 #[component]
-pub fn LoadError(
-    i18n: I18nContext<Locale>,
-    on_retry: impl Fn() + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn LoadError(i18n: I18n, on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     view! {
         <div class="load-error" role="alert">
             <p class="load-error-title">{word!(i18n, load_error_title)}</p>

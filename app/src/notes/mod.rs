@@ -30,13 +30,13 @@ pub use window::{ListWindow, PageInfo, MAX_ROWS};
 /// the root, so that its scope covers the page.
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
-use crate::language::{LanguageSwitch, Locale};
+use crate::language::I18n;
+use crate::language::LanguageSwitch;
 use crate::lists::{ListsPage, ListsQuery};
 use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
 use crate::word;
 use create_form::CreateListForm;
 use leptos::{either::Either, prelude::*};
-use leptos_i18n::I18nContext;
 use list_row::RowForms;
 use live_indicator::LiveIndicator;
 use load_error::LoadError;
@@ -57,7 +57,7 @@ pub struct Notes {
     pub notice: RwSignal<Option<Notice>>,
     pub feed: RwSignal<FeedStatus>,
     /// The page's language: every word shown goes through it.
-    pub i18n: I18nContext<Locale>,
+    pub i18n: I18n,
     /// The words on every row, made once per page: a page renders fifty rows.
     pub row_words: RowWords,
     /// The row a Rename without JavaScript opened (from the URL), until that row renders.
@@ -76,7 +76,7 @@ pub struct RowWords {
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
 /// later in the same response. In the browser the rows then change one at a time.
 #[component]
-pub fn NotesPage(i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn NotesPage(i18n: I18n) -> impl IntoView {
     let RequestedPage { query, after_form } = RequestedPage::shared();
     let AfterForm {
         create_error,

@@ -1,6 +1,6 @@
 use super::list_row::{RENAME_FORM, RESTORE_FORM};
 use super::Notes;
-use crate::i18n::t_string;
+use crate::i18n::td_string;
 use crate::language::error_sentence;
 use crate::lists::{ListError, ListId, ListName};
 use crate::word;
@@ -85,7 +85,7 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 let sentence = move || match &notice {
                     Some(Notice::Failed(error)) => error_sentence(i18n, error),
                     Some(Notice::RenameOfDeleted { name, .. }) => {
-                        t_string!(i18n, rename_of_deleted, name = name.as_str()).to_string()
+                        td_string!(i18n.get_locale(), rename_of_deleted, name = name.as_str()).to_string()
                     }
                     _ => String::new(),
                 };

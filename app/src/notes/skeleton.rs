@@ -1,11 +1,10 @@
-use crate::language::Locale;
+use crate::language::I18n;
 use crate::word;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// Ten pulsing placeholder rows, shown while the lists load.
 #[component]
-pub fn LoadingSkeleton(i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn LoadingSkeleton(i18n: I18n) -> impl IntoView {
     // Written out rather than generated: fixed markup costs next to nothing in the wasm.
     view! {
         <ul class="skeleton" aria-busy="true" aria-label=word!(i18n, loading_lists)>
