@@ -268,3 +268,32 @@ test('far down the list, "1 new list" jumps to the newest rows and leaves the wh
     await page.waitForTimeout(300);
   }
 });
+
+test('far down the list, "1 new list" brings the newest rows back in order, the new one on top', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 600 });
+  await page.goto(server.notesUrl);
+  await waitForLive(page);
+  // Far enough down that the newest rows have left the window (it holds 200 at most).
+  await scrollUntil(page, 'bottom', async () => {
+    const ids = await rowIds(page);
+    return ids.length > 0 && ids[0] <= 450;
+  });
+  const made = await server.createList('Made elsewhere');
+  const button = page.getByRole('button', { name: '1 new list' });
+  await expect(button).toBeVisible();
+  await button.click();
+  await expect(listsOf(page).locator(':scope > li').first()).toHaveId(`lists-${made.id}`);
+  // Give every load the jump started time to land, then check the whole window.
+  await page.waitForTimeout(1000);
+  const ids = await rowIds(page);
+  expect(ids[0]).toBe(made.id);
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  expect(new Set(ids).size).toBe(ids.length);
+  // Scrolling down from there still meets each list once, in order.
+  await scrollUntil(page, 'bottom', async () => (await rowIds(page)).at(-1)! <= 400);
+  const after = await rowIds(page);
+  expect(after).toEqual([...after].sort((a, b) => b - a));
+});
