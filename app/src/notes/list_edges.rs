@@ -86,9 +86,8 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
     };
     let href = move || {
         let search = window.search.get();
-        // Read for tracking: the link follows the rows at the window's ends.
-        let _ = window.rows.len();
-        let start = match window.rows.ends() {
+        // The link follows the rows at the window's ends.
+        let start = match window.ends() {
             None => PageStart::Newest,
             Some((_, last)) if older => PageStart::Before(last.id),
             Some((first, _)) => PageStart::After(first.id),
@@ -113,7 +112,7 @@ fn EdgeState(notes: Notes, window: ListWindow, fetch: Fetch) -> impl IntoView {
             <a class="page-link" href=href on:click=follow_in_place>{label}</a>
         }),
         EdgeLoad::Idle => EitherOf4::D(
-            (older && !window.rows.is_empty())
+            (older && !window.is_empty())
                 .then(|| view! { <p class="end-of-lists">{word!(i18n, no_more_lists)}</p> }),
         ),
     }

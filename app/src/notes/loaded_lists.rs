@@ -25,7 +25,7 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
     address_bar::follow_scrolling(window);
 
     let nothing_beyond = move || !window.has_older.get() && !window.has_newer.get();
-    let shows_nothing = move || rows.is_empty() && nothing_beyond() && !window.resetting.get();
+    let shows_nothing = move || window.is_empty() && nothing_beyond() && !window.resetting.get();
     let searching = move || window.search.with(Option::is_some);
     let i18n = notes.i18n;
     // Lists created here that the server has not made yet, newest first, above the rows
@@ -67,7 +67,7 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
         // nodes.
         <ul class="lists" aria-label=word!(i18n, lists_heading) aria-busy=move || window.resetting.get().then_some("true")>
             {waiting_creates}
-            <For each=move || rows.rows() key=|row| *row.key() let:row>
+            <For each=move || window.shown() key=|row| *row.key() let:row>
                 <ListRow list=row.value() notes />
             </For>
         </ul>

@@ -7,10 +7,10 @@
 //! events land only where they belong: inside the window, or (above it) as "N new lists".
 
 use crate::lists::{
-    ChangeKind, ChangedList, EventSeq, List, ListError, ListEvent, ListId, ListsPage, ListsQuery,
-    PageStart, SearchTerm,
+    ChangeKind, ChangedList, EventSeq, List, ListError, ListEvent, ListId, ListName, ListsPage,
+    ListsQuery, PageStart, SearchTerm,
 };
-use crate::stream::{At, Edge, Keyed, KeyedStream, Limit, Snapshot, Trimmed};
+use crate::stream::{At, Edge, Keyed, KeyedStream, Limit, Snapshot, StreamRow, Trimmed};
 use leptos::prelude::*;
 use std::cmp::Ordering;
 
@@ -74,7 +74,9 @@ pub enum Fetch {
 /// The lists on the page and what the page knows about them. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct ListWindow {
-    pub rows: KeyedStream<List>,
+    /// Private: every change to the rows goes through a method here, so that the row
+    /// limit, the trim bookkeeping and the freshness rule always run.
+    rows: KeyedStream<List>,
     pub search: RwSignal<Option<SearchTerm>>,
     pub has_older: RwSignal<bool>,
     pub has_newer: RwSignal<bool>,
@@ -222,6 +224,61 @@ impl ListWindow {
     /// belongs; rows it pushes past the limit mean there is more beyond that edge again.
     pub fn put_back(&self, list: List) {
         self.note_trim(self.rows.insert(list, At::Sorted(newest_first)));
+    }
+
+    /// The rows, for the keyed `<For>` that draws them (tracked).
+    pub fn shown(&self) -> Vec<StreamRow<List>> {
+        self.rows.rows()
+    }
+
+    /// Whether the window holds no row (tracked).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The first and the last row, read when the rows change (the rows' count is
+    /// tracked, so a reactive closure that calls this follows the edges).
+    pub fn ends(&self) -> Option<(List, List)> {
+        let _ = self.rows.len();
+        self.rows.ends()
+    }
+
+    /// Shows a new name on a row ahead of the server (see [`begin`](Self::begin));
+    /// returns the name it had, or `None` if the window does not hold the row.
+    pub fn rename_ahead(&self, id: ListId, name: ListName) -> Option<ListName> {
+        let before = self.rows.modify(&id, |list| list.name = name)?;
+        self.begin(id);
+        Some(before.name)
+    }
+
+    /// Takes a row out ahead of the server; returns it, or `None` if the window does not
+    /// hold it.
+    pub fn remove_ahead(&self, id: ListId) -> Option<List> {
+        let (_, list) = self.rows.delete(&id)?;
+        self.begin(id);
+        Some(list)
+    }
+
+    /// Brings a deleted row back ahead of the server, where it belongs.
+    pub fn restore_ahead(&self, list: List) {
+        let id = list.id;
+        self.put_back(list);
+        self.begin(id);
+    }
+
+    /// Takes back a rename shown ahead of the server that will not land: the old name
+    /// returns, unless the row has changed since (a newer change is shown).
+    pub fn undo_rename(&self, id: ListId, shown: &ListName, before: ListName) {
+        self.rows.modify(&id, |list| {
+            if list.name == *shown {
+                list.name = before;
+            }
+        });
+    }
+
+    /// Takes back a restore shown ahead of the server that will not land.
+    pub fn undo_restore(&self, id: ListId) {
+        self.rows.delete(&id);
     }
 
     /// Shows the lists the "new lists" button counts. If the window holds the newest rows

@@ -18,20 +18,13 @@ pub fn show(outbox: Outbox, notes: Notes, change: &ListChange) -> (Option<String
     };
     match change {
         ListChange::Create(_) => (None, false),
-        ListChange::Rename(id, name) => {
-            let shown = name.clone();
-            match window.rows.modify(id, |list| list.name = shown) {
-                Some(before) => {
-                    window.begin(*id);
-                    (Some(before.name.as_str().to_owned()), true)
-                }
-                None => (None, false),
-            }
-        }
-        ListChange::Delete(id) => match window.rows.delete(id) {
-            Some((_, list)) => {
+        ListChange::Rename(id, name) => match window.rename_ahead(*id, name.clone()) {
+            Some(before) => (Some(before.as_str().to_owned()), true),
+            None => (None, false),
+        },
+        ListChange::Delete(id) => match window.remove_ahead(*id) {
+            Some(list) => {
                 notes.notice.set(Some(Notice::Deleted(*id)));
-                window.begin(*id);
                 (Some(list.name.as_str().to_owned()), true)
             }
             None => (None, false),
@@ -49,11 +42,10 @@ pub fn show(outbox: Outbox, notes: Notes, change: &ListChange) -> (Option<String
             });
             match name.as_deref().map(ListName::parse) {
                 Some(Ok(shown)) => {
-                    window.put_back(List {
+                    window.restore_ahead(List {
                         id: *id,
                         name: shown,
                     });
-                    window.begin(*id);
                     (name, true)
                 }
                 _ => (name, false),
@@ -69,14 +61,13 @@ pub fn show_kept(window: ListWindow, waiting: &Waiting) -> Option<ListId> {
     match waiting.sent.kind {
         ChangeKind::Renamed => {
             let name = ListName::parse(waiting.sent.name.as_deref()?).ok()?;
-            window.rows.modify(&id, |list| list.name = name)?;
+            window.rename_ahead(id, name)?;
         }
         ChangeKind::Deleted => {
-            window.rows.delete(&id)?;
+            window.remove_ahead(id)?;
         }
         ChangeKind::Created | ChangeKind::Restored => return None,
     }
-    window.begin(id);
     Some(id)
 }
 
@@ -85,17 +76,9 @@ pub fn show_kept(window: ListWindow, waiting: &Waiting) -> Option<ListId> {
 pub fn undo(window: ListWindow, change: &ListChange, before: Option<&str>) {
     let before = before.and_then(|name| ListName::parse(name).ok());
     match (change, before) {
-        (ListChange::Rename(id, shown), Some(before)) => {
-            window.rows.modify(id, |list| {
-                if list.name == *shown {
-                    list.name = before;
-                }
-            });
-        }
+        (ListChange::Rename(id, shown), Some(before)) => window.undo_rename(*id, shown, before),
         (ListChange::Delete(id), Some(name)) => window.put_back(List { id: *id, name }),
-        (ListChange::Restore(id), _) => {
-            window.rows.delete(id);
-        }
+        (ListChange::Restore(id), _) => window.undo_restore(*id),
         _ => {}
     }
 }
