@@ -1,5 +1,5 @@
-//! The SQLite database: two pools (many readers, one writer) and every SQLite query on
-//! `lists` and its change log.
+//! The SQLite database: three pools (readers for pages, a few for the short searches that
+//! may scan, one writer) and every SQLite query on `lists` and its change log.
 //!
 //! SQLite lets one connection write at a time, and in WAL mode readers never wait for
 //! it. Giving writes their own single connection makes them queue in the application,
