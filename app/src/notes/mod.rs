@@ -30,8 +30,7 @@ pub use window::{ListWindow, PageInfo, MAX_ROWS};
 /// the root, so that its scope covers the page.
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
-use crate::language::I18n;
-use crate::language::LanguageSwitch;
+use crate::language::{I18n, LanguageSwitch};
 use crate::lists::{ListsPage, ListsQuery};
 use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
 use crate::word;

@@ -100,3 +100,64 @@ async fn missing_files_are_404() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The `const NAME = …;` line of the service worker, as written for a build.
+fn worker_line(script: &str, name: &str) -> String {
+    let start = format!("const {name} = ");
+    script
+        .lines()
+        .find_map(|line| line.strip_prefix(&start))
+        .unwrap_or_else(|| panic!("no {name} in the worker"))
+        .trim_end_matches(';')
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_service_worker_is_written_for_the_build_and_versioned_by_its_files() {
+    let dir = site();
+    let (status, headers, body) = get(
+        server::assets::routes(dir.path(), "pkg", true),
+        "/sw.js",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'self'"
+    );
+    let script = String::from_utf8(body).unwrap();
+    // Every file of the build, once: not the compressed copies.
+    assert_eq!(worker_line(&script, "FILES"), r#"["/pkg/app.abc123.wasm"]"#);
+    assert_eq!(worker_line(&script, "PAGE"), "'/notes'");
+    let version = worker_line(&script, "VERSION");
+    assert!(!script.contains("__"), "every placeholder is filled");
+
+    // The same build, the same worker; a new build (new hashed names), a new version.
+    let (_, _, again) = get(
+        server::assets::routes(dir.path(), "pkg", true),
+        "/sw.js",
+        None,
+    )
+    .await;
+    assert_eq!(
+        worker_line(&String::from_utf8(again).unwrap(), "VERSION"),
+        version
+    );
+    std::fs::remove_file(dir.path().join("pkg/app.abc123.wasm")).unwrap();
+    std::fs::write(dir.path().join("pkg/app.def456.wasm"), b"new wasm").unwrap();
+    let (_, _, next) = get(
+        server::assets::routes(dir.path(), "pkg", true),
+        "/sw.js",
+        None,
+    )
+    .await;
+    let next = String::from_utf8(next).unwrap();
+    assert_ne!(worker_line(&next, "VERSION"), version);
+    assert_eq!(worker_line(&next, "FILES"), r#"["/pkg/app.def456.wasm"]"#);
+}
