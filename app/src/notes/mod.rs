@@ -153,12 +153,16 @@ fn StreamedLists(notes: Notes) -> impl IntoView {
     view! {
         <SearchBox notes on_search_without_window=Callback::new(move |()| lists.retry()) />
         <Suspense fallback=move || view! { <LoadingSkeleton i18n=notes.i18n /> }>
-            {move || Suspend::new(async move {
-                match lists.stream().await {
-                    Ok((rows, info)) => Either::Left(view! { <LoadedLists notes rows info /> }),
-                    Err(_) => Either::Right(view! { <LoadError i18n=notes.i18n on_retry=move || lists.retry() /> }),
-                }
-            })}
+            // A failed load is an error the boundary catches: its fallback says so and
+            // offers Retry; the boundary clears when the retried load brings rows.
+            <ErrorBoundary fallback=move |_| view! { <LoadError i18n=notes.i18n on_retry=move || lists.retry() /> }>
+                {move || Suspend::new(async move {
+                    lists
+                        .stream()
+                        .await
+                        .map(|(rows, info)| view! { <LoadedLists notes rows info /> })
+                })}
+            </ErrorBoundary>
         </Suspense>
     }
 }
