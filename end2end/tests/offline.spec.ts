@@ -245,3 +245,37 @@ test('a rename that waited while the list was deleted elsewhere offers Restore a
   expect(server.sql('SELECT name FROM lists WHERE id = 3')).toBe(name);
   await relay.close();
 });
+
+test('a change that storage refuses is still sent, and no other tab\'s writes make this tab forget it', async ({
+  browser,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 1, allowedHosts: '127.0.0.1' });
+  const relay = await NetworkCut.start(server.url);
+  const context = await browser.newContext();
+  const full = await context.newPage();
+  // This tab's storage is full: every write is refused, as a quota would.
+  await full.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  const other = await context.newPage();
+  await openNotes(full, relay.url);
+  await openNotes(other, relay.url);
+
+  await goOffline(context, relay);
+  await create(full, 'Only in memory');
+  await expect(status(full)).toHaveText('Offline · 1 change waiting');
+  // The other tab writes to storage; this tab hears of it and reads storage again.
+  await create(other, 'In storage');
+  await expect(status(full)).toHaveText('Offline · 2 changes waiting');
+  await expect(named(full, 'Only in memory')).toHaveCount(1);
+
+  await goOnline(context, relay);
+  for (const page of [full, other]) await drained(page);
+  await expect.poll(() => countInDb(server, 'Only in memory')).toBe('1');
+  expect(countInDb(server, 'In storage')).toBe('1');
+  await context.close();
+  await relay.close();
+});

@@ -26,6 +26,9 @@ pub struct SendState {
     /// The changes this page shows on its rows ahead of the server (see
     /// `ListWindow::begin`), by key: each gets its answer, or its end, once.
     begun: Vec<(String, ListId, ChangeKind)>,
+    /// This page's changes that storage refused (full, or switched off): they live only
+    /// in this page's memory, so no other tab's view of storage may drop them.
+    unkept: Vec<String>,
 }
 
 /// Waits this long after the `failures`-th failure in a row: one second doubling up
@@ -85,6 +88,7 @@ impl Outbox {
         if let Err(error) = storage::keep(&waiting) {
             // Still sent from memory; only a reload before it lands would lose it.
             leptos::logging::warn!("a change could not be kept in storage: {error}");
+            self.state(|state| state.unkept.push(key.to_string()));
         }
         // After a failed attempt, the change waits for the next one (the timer, the
         // browser coming online, the feed reconnecting) rather than knocking on a
@@ -301,6 +305,7 @@ impl Outbox {
             .update(|all| all.retain(|waiting| waiting.key() != key));
         self.landed
             .update(|landed| landed.retain(|known| known != key));
+        self.state(|state| state.unkept.retain(|known| known != key));
     }
 
     /// Shows the changes kept before a reload (or in other tabs) on their rows, and
@@ -332,14 +337,19 @@ impl Outbox {
 
     /// Reads the outbox again after another tab changed it. Changes this page showed
     /// ahead of the server that another tab has since sent end here; the live feed
-    /// brings their outcome.
+    /// brings their outcome. This page's changes that storage refused stay: no other tab
+    /// knows of them.
     fn refresh(self, notes: Notes) {
         let stored = storage::read();
         let gone = self
             .state(|state| {
-                let (gone, stay) = std::mem::take(&mut state.begun)
-                    .into_iter()
-                    .partition(|(key, ..)| stored.iter().all(|waiting| waiting.key() != key));
+                let (gone, stay) =
+                    std::mem::take(&mut state.begun)
+                        .into_iter()
+                        .partition(|(key, ..)| {
+                            stored.iter().all(|waiting| waiting.key() != key)
+                                && !state.unkept.contains(key)
+                        });
                 state.begun = stay;
                 gone
             })
@@ -349,7 +359,17 @@ impl Outbox {
                 window.finish_change(id, kind, None);
             }
         }
-        self.waiting.set(stored);
+        let unkept = self.state(|state| state.unkept.clone()).unwrap_or_default();
+        let mut all = stored;
+        self.waiting.with_untracked(|mine| {
+            all.extend(
+                mine.iter()
+                    .filter(|waiting| unkept.iter().any(|key| key == waiting.key()))
+                    .cloned(),
+            );
+        });
+        all.sort_by(|a, b| a.key().cmp(b.key()));
+        self.waiting.set(all);
     }
 
     /// What storage holds, with this page's changes that storage could not keep.
