@@ -128,7 +128,7 @@ pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
             Err(refused) => Err(refused),
         };
         // A change that may pass later ends the batch, so none overtakes it.
-        let stop = matches!(answer, Err(ListError::Busy | ListError::Storage));
+        let stop = answer.as_ref().is_err_and(ListError::may_pass);
         answers.push(answer);
         if stop {
             break;

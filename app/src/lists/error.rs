@@ -38,6 +38,16 @@ pub enum ListError {
     Internal,
 }
 
+impl ListError {
+    /// Whether sending the same change again later may succeed: the server was busy or
+    /// could not be reached. The page's outbox keeps such a change and tries again, and a
+    /// batch ends at it, so that no later change overtakes it. Any other error is the
+    /// change's answer (a storage failure too: nobody knows when a broken disk returns).
+    pub fn may_pass(&self) -> bool {
+        matches!(self, Self::Busy | Self::Unreachable)
+    }
+}
+
 /// A key that is not a change key is the caller's mistake, like any malformed argument.
 impl From<super::ChangeKeyError> for ListError {
     fn from(error: super::ChangeKeyError) -> Self {
@@ -105,6 +115,21 @@ mod tests {
     fn missing_arguments_are_the_callers_fault() {
         let error = ListError::from_server_fn_error(ServerFnErrorErr::MissingArg("name".into()));
         assert_eq!(error, ListError::BadRequest("name".into()));
+    }
+
+    #[test]
+    fn only_a_busy_server_or_no_connection_may_pass() {
+        assert!(ListError::Busy.may_pass());
+        assert!(ListError::Unreachable.may_pass());
+        for answer in [
+            ListError::Storage,
+            ListError::NotFound(ListId::new(1)),
+            ListError::KeyReused,
+            ListError::BadRequest("x".into()),
+            ListError::Internal,
+        ] {
+            assert!(!answer.may_pass(), "{answer:?}");
+        }
     }
 
     #[test]

@@ -254,10 +254,7 @@ impl Outbox {
         waiting: &Waiting,
         answer: Result<ChangedList, ListError>,
     ) -> bool {
-        // A busy server or a lost connection passes; a storage failure is reported
-        // (the change is undone and the person told, as without an outbox), since
-        // nobody knows when a broken disk comes back.
-        if matches!(answer, Err(ListError::Busy | ListError::Unreachable)) {
+        if answer.as_ref().is_err_and(ListError::may_pass) {
             return false;
         }
         self.done(waiting.key());
