@@ -1,7 +1,7 @@
 // Offline changes (issue 17): every change is kept in the browser's outbox until the
 // server has answered for it, shown as waiting meanwhile, and sent again until it lands,
 // exactly once, even across a lost answer, a reload without a server, and two tabs.
-import { test, expect, waitForHydration, waitForLive, listsOf, type AppServer } from './app-server';
+import { test, expect, waitForHydration, waitForLive, listsOf, type AppServer, type ServerOptions } from './app-server';
 import { NetworkCut } from './network-cut';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 
@@ -25,6 +25,15 @@ async function openTab(browser: Browser, url: string): Promise<Tab> {
   const page = await context.newPage();
   await openNotes(page, url);
   return { context, page };
+}
+
+/**
+ * A server with `seed` lists and a relay in front of it whose connections a test can cut.
+ * The relay is a proxy on another port of 127.0.0.1: the server must answer to it.
+ */
+async function behindRelay(startServer: (options?: ServerOptions) => Promise<AppServer>, seed: number) {
+  const server = await startServer({ seed, allowedHosts: '127.0.0.1' });
+  return { server, relay: await NetworkCut.start(server.url) };
 }
 
 /** Cuts the connection as a real network loss would: new requests and the open feed. */
@@ -66,9 +75,7 @@ test('changes made offline wait on the page, then land exactly once and reach an
   browser,
   startServer,
 }) => {
-  // The relay is a proxy on another port of 127.0.0.1: the server must answer to it.
-  const server = await startServer({ seed: 3, allowedHosts: '127.0.0.1' });
-  const relay = await NetworkCut.start(server.url);
+  const { server, relay } = await behindRelay(startServer, 3);
   const me = await openTab(browser, relay.url);
   const other = await openTab(browser, server.url);
   const before = events(server);
@@ -171,8 +178,7 @@ test('two tabs offline: each shows the other tab\'s waiting change, and each cha
   browser,
   startServer,
 }) => {
-  const server = await startServer({ seed: 1, allowedHosts: '127.0.0.1' });
-  const relay = await NetworkCut.start(server.url);
+  const { server, relay } = await behindRelay(startServer, 1);
   const context = await browser.newContext();
   const one = await context.newPage();
   const two = await context.newPage();
@@ -207,8 +213,7 @@ test('a rename that waited while the list was deleted elsewhere offers Restore a
   browser,
   startServer,
 }) => {
-  const server = await startServer({ seed: 3, allowedHosts: '127.0.0.1' });
-  const relay = await NetworkCut.start(server.url);
+  const { server, relay } = await behindRelay(startServer, 3);
   const me = await openTab(browser, relay.url);
   const deleted = (id: number) => server.sql(`SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = ${id}`);
 
@@ -250,8 +255,7 @@ test('a change that storage refuses is still sent, and no other tab\'s writes ma
   browser,
   startServer,
 }) => {
-  const server = await startServer({ seed: 1, allowedHosts: '127.0.0.1' });
-  const relay = await NetworkCut.start(server.url);
+  const { server, relay } = await behindRelay(startServer, 1);
   const context = await browser.newContext();
   const full = await context.newPage();
   // This tab's storage is full: every write is refused, as a quota would.

@@ -356,27 +356,19 @@ impl Outbox {
                 window.finish_change(id, kind, None);
             }
         }
+        self.waiting.set(self.merged(stored));
+    }
+
+    /// What storage holds, with this page's changes that storage refused (no other tab
+    /// knows of them), oldest first.
+    fn merged(self, mut stored: Vec<Waiting>) -> Vec<Waiting> {
         let unkept = self.state(|state| state.unkept.clone()).unwrap_or_default();
-        let mut all = stored;
         self.waiting.with_untracked(|mine| {
-            all.extend(
+            stored.extend(
                 mine.iter()
                     .filter(|waiting| unkept.iter().any(|key| key == waiting.key()))
                     .cloned(),
             );
-        });
-        all.sort_by(|a, b| a.key().cmp(b.key()));
-        self.waiting.set(all);
-    }
-
-    /// What storage holds, with this page's changes that storage could not keep.
-    fn merged(self, mut stored: Vec<Waiting>) -> Vec<Waiting> {
-        self.waiting.with_untracked(|mine| {
-            for waiting in mine {
-                if stored.iter().all(|kept| kept.key() != waiting.key()) {
-                    stored.push(waiting.clone());
-                }
-            }
         });
         stored.sort_by(|a, b| a.key().cmp(b.key()));
         stored
