@@ -17,9 +17,6 @@ pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres"
 
 /// SQLite connections that read at once; in WAL mode they all read while one writes.
 const SQLITE_READERS: u32 = 8;
-/// Connections for searches that scan (see `SqliteDb::scanner`): at most six run at once,
-/// whatever the number of clients asking, and the eight readers stay free for pages.
-const SQLITE_SCANNERS: u32 = 6;
 /// PostgreSQL connections per instance when the settings do not say (reads and writes).
 const POSTGRES_CONNECTIONS: u32 = 16;
 
@@ -141,17 +138,11 @@ async fn open_sqlite(
     let reader = SqlitePoolOptions::new()
         .max_connections(SQLITE_READERS)
         .min_connections(1)
-        .connect_with(options.clone().read_only(true))
-        .await
-        .map_err(DatabaseError::Open)?;
-    let scanner = SqlitePoolOptions::new()
-        .max_connections(SQLITE_SCANNERS)
         .connect_with(options.read_only(true))
         .await
         .map_err(DatabaseError::Open)?;
     Ok(Database::Sqlite(SqliteDb {
         reader,
-        scanner,
         writer,
         write_wait,
     }))

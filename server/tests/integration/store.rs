@@ -363,6 +363,116 @@ async fn short_terms_and_non_ascii_terms_match_too(backend) {
     );
 }
 
+// Every term of one or two characters, paged both ways through 2,400 lists (more than
+// PostgreSQL's first step reads) after renames, deletes and restores, finds exactly the
+// active lists whose folded name contains it, newest first, and says truthfully what
+// lies beyond each page: the index of pieces agrees with the names.
+async fn every_short_term_finds_exactly_the_lists_that_contain_it(backend) {
+    let (store, _dir) = store(backend).await;
+    // Letters that fold (É, Σ and its final form, İ to two characters), a space, a dash,
+    // and a rare letter, so that terms match most lists, few, or none.
+    const LETTERS: [char; 9] = ['a', 'b', 'É', 'Σ', 'ς', ' ', '-', 'İ', 'z'];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % below as u64).unwrap()
+    };
+    let random_name = |next: &mut dyn FnMut(usize) -> usize| loop {
+        let length = 1 + next(8);
+        let text: String = (0..length)
+            .map(|_| {
+                // 'z' is one draw in 200, so that it is rare.
+                if next(200) == 0 {
+                    'z'
+                } else {
+                    LETTERS[next(LETTERS.len() - 1)]
+                }
+            })
+            .collect();
+        if let Ok(name) = ListName::parse(&text) {
+            return name;
+        }
+    };
+    let names: Vec<ListName> = (0..2400).map(|_| random_name(&mut next)).collect();
+    store.insert_many(&names).await.unwrap();
+    // (id, name, active), ids 1 to 2400.
+    let mut lists: Vec<(i64, ListName, bool)> = names
+        .into_iter()
+        .zip(1..)
+        .map(|(name, id)| (id, name, true))
+        .collect();
+    for _ in 0..300 {
+        let index = next(lists.len());
+        let id = ListId::new(lists[index].0);
+        let change = match next(3) {
+            0 => ListChange::Rename(id, random_name(&mut next)),
+            1 => ListChange::Delete(id),
+            _ => ListChange::Restore(id),
+        };
+        if store.apply(&change, None).await.is_ok() {
+            match change {
+                ListChange::Rename(_, name) => lists[index].1 = name,
+                ListChange::Delete(_) => lists[index].2 = false,
+                _ => lists[index].2 = true,
+            }
+        }
+    }
+    let mut terms: Vec<String> = LETTERS.iter().map(char::to_string).collect();
+    for first in LETTERS {
+        for second in LETTERS {
+            terms.push(format!("{first}{second}"));
+        }
+    }
+    for text in terms {
+        let Some(term) = SearchTerm::parse(&text).unwrap() else {
+            continue;
+        };
+        let expected: Vec<i64> = lists
+            .iter()
+            .rev()
+            .filter(|(_, name, active)| *active && app::lists::fold(name.as_str()).contains(term.folded()))
+            .map(|(id, _, _)| *id)
+            .collect();
+        // Older pages from the newest, then newer pages back up from the oldest.
+        let mut found = Vec::new();
+        let mut page = store.page(&search(&text, PageStart::Newest)).await.unwrap();
+        loop {
+            found.extend(ids(&page));
+            assert_eq!(page.has_older, found.len() < expected.len(), "{text:?}: older after {found:?}");
+            match found.last() {
+                Some(&last) if page.has_older => {
+                    page = store
+                        .page(&search(&text, PageStart::Before(ListId::new(last))))
+                        .await
+                        .unwrap();
+                    assert!(page.has_newer, "{text:?}: newer before {last}");
+                }
+                _ => break,
+            }
+        }
+        assert_eq!(found, expected, "{text:?} paging older");
+        let mut back = Vec::new();
+        let mut bound = 0;
+        loop {
+            let page = store
+                .page(&search(&text, PageStart::After(ListId::new(bound))))
+                .await
+                .unwrap();
+            let mut rows = ids(&page);
+            rows.reverse();
+            back.extend(&rows);
+            match back.last() {
+                Some(&last) if page.has_newer => bound = last,
+                _ => break,
+            }
+        }
+        back.reverse();
+        assert_eq!(back, expected, "{text:?} paging newer");
+    }
+}
+
 async fn search_follows_renames_deletes_and_restores(backend) {
     let (store, _dir) = store(backend).await;
     let id = store

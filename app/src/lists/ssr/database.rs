@@ -22,8 +22,8 @@ pub(super) enum Side {
 }
 
 /// The lists a page may show: all active ones, or those whose folded name contains a
-/// term. Terms of three characters or more can use a trigram index; shorter ones walk
-/// the active lists newest first.
+/// term. Terms of three characters or more can use a trigram index; shorter ones an index
+/// of each name's one- and two-character pieces.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Search<'a> {
     All,

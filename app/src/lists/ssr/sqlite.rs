@@ -1,5 +1,5 @@
-//! The SQLite database: three pools (readers for pages, a few for the short searches that
-//! may scan, one writer) and every SQLite query on `lists` and its change log.
+//! The SQLite database: two pools (readers, one writer) and every SQLite query on `lists`
+//! and its change log.
 //!
 //! SQLite lets one connection write at a time, and in WAL mode readers never wait for
 //! it. Giving writes their own single connection makes them queue in the application,
@@ -20,13 +20,6 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 pub struct SqliteDb {
     /// Read-only connections, for pages, the change log and checks.
     pub reader: SqlitePool,
-    /// Read-only connections for searches too short for the trigram index, which walk
-    /// the active lists and, for a rare pair of letters, the whole table. Their own few
-    /// connections bound how many run at once even when their callers stop waiting (a
-    /// statement SQLite runs cannot be called back; its connection is busy until it
-    /// ends), and leave every `reader` free: a flood of them once held all of those and
-    /// stalled every page (BENCHMARKS.md).
-    pub scanner: SqlitePool,
     /// The one connection that writes.
     pub writer: SqlitePool,
     /// How long a write waits for its turn before the caller is told the server is busy.
@@ -49,7 +42,6 @@ impl SqliteDb {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
-        self.scanner.close().await;
     }
 
     /// One page as a single statement: its rows, its existence check and the change-log
@@ -75,11 +67,7 @@ impl SqliteDb {
             }
             Search::Short(term) => statement = statement.bind(*term),
         }
-        let pool = match search {
-            Search::Short(_) => &self.scanner,
-            Search::All | Search::Long(_) => &self.reader,
-        };
-        let rows = statement.fetch_all(pool).await?;
+        let rows = statement.fetch_all(&self.reader).await?;
         Ok(PageRows {
             cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
             beyond: rows.first().is_some_and(|row| row.1),
@@ -394,7 +382,8 @@ type PageRow = (Option<i64>, bool, Option<i64>, Option<String>);
 
 /// Ids of matching lists on one side of `bound`, `?2` at most, in `order`. Searches of
 /// three characters or more use the trigram index; shorter ones (which a trigram index
-/// cannot answer) walk the active lists newest first and stop once a page is full.
+/// cannot answer) the index of one- and two-character pieces, whose token is the term's
+/// UTF-8 bytes in hex (see its migration). Either reads a page of ids in id order.
 fn ids(search: &Search<'_>, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
     match search {
         Search::All => format!(
@@ -402,8 +391,10 @@ fn ids(search: &Search<'_>, comparison: &str, bound: &str, order: &str, limit: &
              ORDER BY id {order}{limit}"
         ),
         Search::Short(_) => format!(
-            "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
-             AND instr(search_key, ?3) > 0 ORDER BY id {order}{limit}"
+            "SELECT id, name FROM lists WHERE id IN ( \
+               SELECT rowid FROM lists_short_search WHERE lists_short_search MATCH hex(?3) \
+               AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
+             ORDER BY id {order}"
         ),
         Search::Long(_) => format!(
             "SELECT id, name FROM lists WHERE id IN ( \
