@@ -3,7 +3,8 @@
 #  1. /notes with 1,000 and with 1,000,000 lists: bytes and time per page;
 #  2. server RSS after 300 requests mixing first pages, older pages and searches (1M);
 #  3. search time with 1M lists for a term that matches nothing and one that matches many,
-#     and /notes while 8 clients flood the server with two-letter searches (which scan);
+#     and /notes while 8 clients flood the server with two-letter searches (which once
+#     scanned; scripts/bench-search.sh times every term of one or two letters);
 #  4. /notes?q=e rendered per request (500 lists, a full page of 50) against nginx serving
 #     the same bytes (`worker_processes 1; access_log off;`), wrk -t1 -c16.
 # Usage: scripts/bench-windowed.sh [seconds per wrk run, default 10]
@@ -80,7 +81,7 @@ for term in zzzqx lorem dolor ipsum "sit am" e zq; do
   printf '| %s (%s on the first page) | %s ms |\n' "$term" "$found" "$ms"
 done
 
-# Two-letter searches scan; a flood of them must not stall everyone else's pages.
+# A flood of two-letter searches (which once scanned) must not stall anyone else's pages.
 say "/notes while 8 clients keep searching for a pair of letters that matches nothing"
 idle_pages="$(pages 40)"
 wrk -t2 -c8 -d20s --timeout 30s "http://127.0.0.1:3200/notes?q=zq" >"$work/flood" 2>&1 &
