@@ -29,8 +29,9 @@ impl fmt::Display for EventSeq {
 
 /// The four things that can happen to a list.
 ///
-/// Its names on the wire and in the change log's `kind` column are serde's, from the
-/// variant names (snake case), so they are written nowhere else.
+/// Its names on the wire are serde's, from the variant names (snake case); the change
+/// log's `kind` column stores the same names ([`ChangeKind::log_name`], a test keeps the
+/// two the same).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -46,13 +47,49 @@ impl ChangeKind {
         matches!(self, Self::Deleted)
     }
 
-    /// The name the change log stores: serde's.
-    #[cfg(feature = "ssr")]
-    pub fn log_name(self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::String(name)) => name,
-            _ => String::new(),
+    /// The name the change log stores.
+    pub const fn log_name(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Renamed => "renamed",
+            Self::Deleted => "deleted",
+            Self::Restored => "restored",
         }
+    }
+
+    /// The kind a name in the change log stands for, if any.
+    pub fn from_log_name(name: &str) -> Option<Self> {
+        [Self::Created, Self::Renamed, Self::Deleted, Self::Restored]
+            .into_iter()
+            .find(|kind| kind.log_name() == name)
+    }
+}
+
+/// Bound into SQL as its log name, on either database.
+#[cfg(feature = "ssr")]
+impl<DB: sqlx::Database> sqlx::Type<DB> for ChangeKind
+where
+    str: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <str as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <str as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for ChangeKind
+where
+    &'q str: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut DB::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&'q str as sqlx::Encode<'q, DB>>::encode(self.log_name(), buf)
     }
 }
 
@@ -181,6 +218,21 @@ mod tests {
             let back: SentChange = serde_json::from_str(&json).unwrap();
             assert_eq!(back.parse().unwrap(), (key.clone(), change));
         }
+    }
+
+    #[test]
+    fn the_log_names_each_kind_as_the_wire_does() {
+        for kind in [
+            ChangeKind::Created,
+            ChangeKind::Renamed,
+            ChangeKind::Deleted,
+            ChangeKind::Restored,
+        ] {
+            let wire = serde_json::to_value(kind).unwrap();
+            assert_eq!(wire.as_str(), Some(kind.log_name()));
+            assert_eq!(ChangeKind::from_log_name(kind.log_name()), Some(kind));
+        }
+        assert_eq!(ChangeKind::from_log_name("exploded"), None);
     }
 
     #[test]

@@ -2,67 +2,11 @@
 //! default) or PostgreSQL (several instances sharing one database). Each backend module
 //! owns every query for its database; the store above them does not know which runs.
 
-use super::{postgres::PostgresDb, sqlite::SqliteDb, StoreError};
+use super::rows::{Applied, PageRows, Search, Side, StoredEvent, StoredList};
+use super::{error::StoreError, postgres::PostgresDb, sqlite::SqliteDb};
 use crate::lists::{ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use std::time::Duration;
-
-/// A list as stored: its id and its name, not yet parsed.
-pub(super) type Row = (i64, String);
-
-/// A change-log entry as stored: position, kind, list id, name.
-pub(super) type LogRow = (i64, String, i64, String);
-
-/// Which side of a list id a page reads: `Older` is ids below it, newest first; `Newer`
-/// is ids above it, oldest first (the page reverses them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Side {
-    Older,
-    Newer,
-}
-
-/// The lists a page may show: all active ones, or those whose folded name contains a
-/// term. Terms of three characters or more can use a trigram index; shorter ones an index
-/// of each name's one- and two-character pieces.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Search<'a> {
-    All,
-    Long(&'a str),
-    Short(&'a str),
-}
-
-/// A page query's answer: up to one row more than a page, in the side's order, whether
-/// matching lists lie beyond the page on the other side, and the log position.
-#[derive(Debug)]
-pub(super) struct PageRows {
-    pub rows: Vec<Row>,
-    pub beyond: bool,
-    pub cursor: i64,
-}
-
-/// What a change with a key did the first time (the key's record): the log's name for
-/// its kind, the list, the name it asked for (a delete's or restore's: the list's name
-/// then), and the log position its answer carried.
-#[derive(Debug)]
-pub(super) struct KeyRecord {
-    pub kind: String,
-    pub list_id: i64,
-    pub name: String,
-    pub seq: i64,
-}
-
-/// What a write did.
-#[derive(Debug)]
-pub(super) enum Applied {
-    /// Done now: the list as it is after it, the log position that includes it, and
-    /// whether it wrote a log entry (a rename to the same name or a second delete does
-    /// not; with a key, the key is still recorded).
-    Now { row: Row, seq: i64, wrote: bool },
-    /// Nothing: the key had been used before, and did this.
-    Before(KeyRecord),
-    /// No such list (for a rename, no such active list): nothing written.
-    Missing,
-}
 
 /// The store's database.
 #[derive(Clone, Debug)]
@@ -131,7 +75,7 @@ impl Database {
         id: ListId,
         kind: ChangeKind,
         key: Option<&str>,
-        readable: impl Fn(&Row) -> bool,
+        readable: impl Fn(&StoredList) -> bool,
     ) -> Result<Applied, StoreError> {
         match self {
             Self::Sqlite(db) => db.set_deleted(id, kind, key, readable).await,
@@ -152,7 +96,7 @@ impl Database {
         &self,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<LogRow>, StoreError> {
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         match self {
             Self::Sqlite(db) => db.events_after(after, limit).await,
             Self::Postgres(db) => db.events_after(after, limit).await,
@@ -180,7 +124,7 @@ impl Database {
         }
     }
 
-    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<StoredList, sqlx::Error>> {
         match self {
             Self::Sqlite(db) => db.all_rows(),
             Self::Postgres(db) => db.all_rows(),

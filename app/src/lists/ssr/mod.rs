@@ -3,16 +3,19 @@
 //! read them from.
 
 mod database;
+mod error;
 mod postgres;
+mod rows;
 mod simulation;
 mod sqlite;
 mod store;
 
 pub use database::Database;
+pub use error::StoreError;
 pub use postgres::PostgresDb;
 pub use simulation::{Simulation, SimulationError};
 pub use sqlite::SqliteDb;
-pub use store::{FirstPage, ListStore, LogBounds, LogRead, StoreError};
+pub use store::{FirstPage, ListStore, LogBounds, LogRead};
 
 use super::{ListError, ListsPage, ListsQuery};
 use leptos::prelude::use_context;

@@ -17,8 +17,10 @@
 //! numbered anyway (so does the next write's sequencer run). Each run of the sequencer
 //! that numbered something sends `NOTIFY list_events`, which every instance hears.
 
-use super::database::{Applied, KeyRecord, LogRow, PageRows, Row, Search, Side};
-use super::StoreError;
+use super::error::StoreError;
+use super::rows::{
+    Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredKind, StoredList,
+};
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use sqlx::{postgres::PgListener, PgConnection, PgPool, Postgres, Transaction};
@@ -91,8 +93,17 @@ fn lock_wait(error: sqlx::Error) -> StoreError {
     }
 }
 
-/// A key's record as stored: kind, list id, name, its event, its position if known.
-type StoredKey = (String, i64, String, Option<i64>, Option<i64>);
+/// A key's record as stored: what the change did, and its event and position as far as
+/// they are known (a change that wrote nothing has no event; an event has no position
+/// until the sequencer has run).
+#[derive(Debug, sqlx::FromRow)]
+struct StoredKey {
+    kind: StoredKind,
+    list_id: i64,
+    name: String,
+    event_id: Option<i64>,
+    seq: Option<i64>,
+}
 
 /// What a delete or restore wrote: an event, or nothing (the log's end as it was).
 enum Written {
@@ -292,7 +303,12 @@ impl PostgresDb {
             beyond: rows.first().is_some_and(|row| row.1.unwrap_or(false)),
             rows: rows
                 .into_iter()
-                .filter_map(|(_, _, id, name)| Some((id?, name?)))
+                .filter_map(|(_, _, id, name)| {
+                    Some(StoredList {
+                        id: id?,
+                        name: name?,
+                    })
+                })
                 .collect(),
         })
     }
@@ -315,7 +331,10 @@ impl PostgresDb {
                 .await?;
         let kind = ChangeKind::Created;
         let event = append_event(&mut tx, kind, id, name.as_str()).await?;
-        let row = (id, name.as_str().to_owned());
+        let row = StoredList {
+            id,
+            name: name.as_str().to_owned(),
+        };
         self.commit_keyed(tx, key, kind, row, Written::Event(event))
             .await
     }
@@ -359,7 +378,10 @@ impl PostgresDb {
         } else {
             Written::Event(append_event(&mut tx, kind, id.get(), name.as_str()).await?)
         };
-        let row = (id.get(), name.as_str().to_owned());
+        let row = StoredList {
+            id: id.get(),
+            name: name.as_str().to_owned(),
+        };
         self.commit_keyed(tx, key, kind, row, written).await
     }
 
@@ -370,7 +392,7 @@ impl PostgresDb {
         id: ListId,
         kind: ChangeKind,
         key: Option<&str>,
-        readable: impl Fn(&Row) -> bool,
+        readable: impl Fn(&StoredList) -> bool,
     ) -> Result<Applied, StoreError> {
         let deleted = kind.leaves_deleted();
         let mut tx = self.begin_write().await?;
@@ -378,7 +400,7 @@ impl PostgresDb {
             tx.rollback().await?;
             return Ok(Applied::Before(self.key_record(before).await?));
         }
-        let changed: Option<Row> = sqlx::query_as(
+        let changed: Option<StoredList> = sqlx::query_as(
             "UPDATE lists SET is_deleted = $1, updated_at = now() \
              WHERE id = $2 AND is_deleted = $3 RETURNING id, name",
         )
@@ -390,15 +412,16 @@ impl PostgresDb {
         .map_err(lock_wait)?;
         let outcome = match changed {
             Some(row) if readable(&row) => {
-                let event = append_event(&mut tx, kind, row.0, &row.1).await?;
+                let event = append_event(&mut tx, kind, row.id, &row.name).await?;
                 Some((row, Written::Event(event)))
             }
             Some(_) => None,
             None => {
-                let row: Option<Row> = sqlx::query_as("SELECT id, name FROM lists WHERE id = $1")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let row: Option<StoredList> =
+                    sqlx::query_as("SELECT id, name FROM lists WHERE id = $1")
+                        .bind(id.get())
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 match row {
                     Some(row) => Some((row, Written::Nothing(bounds(&mut tx).await?.1))),
                     None => None,
@@ -421,7 +444,7 @@ impl PostgresDb {
         mut tx: Transaction<'static, Postgres>,
         key: Option<&str>,
         kind: ChangeKind,
-        row: Row,
+        row: StoredList,
         written: Written,
     ) -> Result<Applied, StoreError> {
         if let Some(key) = key {
@@ -434,9 +457,9 @@ impl PostgresDb {
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING key",
             )
             .bind(key)
-            .bind(kind.log_name())
-            .bind(row.0)
-            .bind(&row.1)
+            .bind(kind)
+            .bind(row.id)
+            .bind(&row.name)
             .bind(event)
             .bind(seq)
             .fetch_optional(&mut *tx)
@@ -470,7 +493,7 @@ impl PostgresDb {
             return Ok(None);
         };
         Ok(sqlx::query_as(
-            "SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) \
+            "SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) AS seq \
              FROM change_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
              WHERE k.key = $1",
         )
@@ -482,8 +505,14 @@ impl PostgresDb {
     /// A key's record with its position, read from the log (numbered now if its writer
     /// died before the sequencer ran). Called holding no connection: numbering takes one.
     async fn key_record(&self, stored: StoredKey) -> Result<KeyRecord, StoreError> {
-        let (kind, list_id, name, event, seq) = stored;
-        let seq = match (seq, event) {
+        let StoredKey {
+            kind,
+            list_id,
+            name,
+            event_id,
+            seq,
+        } = stored;
+        let seq = match (seq, event_id) {
             (Some(seq), _) => seq,
             (None, Some(event)) => self.position_of(event).await?,
             (None, None) => {
@@ -503,7 +532,7 @@ impl PostgresDb {
         &self,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<LogRow>, StoreError> {
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT seq, kind, list_id, name FROM list_events \
              WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -555,7 +584,7 @@ impl PostgresDb {
         let mut tx = self.begin_write().await?;
         let texts: Vec<&str> = names.iter().map(ListName::as_str).collect();
         let keys: Vec<String> = texts.iter().map(|name| fold(name)).collect();
-        let mut rows: Vec<Row> = sqlx::query_as(
+        let mut rows: Vec<StoredList> = sqlx::query_as(
             "INSERT INTO lists (name, search_key) \
              SELECT * FROM UNNEST($1::text[], $2::text[]) RETURNING id, name",
         )
@@ -563,14 +592,15 @@ impl PostgresDb {
         .bind(&keys)
         .fetch_all(&mut *tx)
         .await?;
-        rows.sort_unstable_by_key(|row| row.0);
-        let (ids, names): (Vec<i64>, Vec<String>) = rows.into_iter().unzip();
+        rows.sort_unstable_by_key(|row| row.id);
+        let (ids, names): (Vec<i64>, Vec<String>) =
+            rows.into_iter().map(|row| (row.id, row.name)).unzip();
         sqlx::query(
             "INSERT INTO list_events (list_id, kind, name, is_deleted) \
              SELECT id, $1, name, FALSE FROM UNNEST($2::bigint[], $3::text[]) \
              WITH ORDINALITY AS new (id, name, ordinality) ORDER BY ordinality",
         )
-        .bind(ChangeKind::Created.log_name())
+        .bind(ChangeKind::Created)
         .bind(&ids)
         .bind(&names)
         .execute(&mut *tx)
@@ -582,8 +612,8 @@ impl PostgresDb {
     }
 
     /// Every list, for the `check` command.
-    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
-        sqlx::query_as::<_, Row>("SELECT id, name FROM lists").fetch(&self.pool)
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<StoredList, sqlx::Error>> {
+        sqlx::query_as::<_, StoredList>("SELECT id, name FROM lists").fetch(&self.pool)
     }
 }
 
@@ -603,7 +633,7 @@ async fn append_event(
          VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(id)
-    .bind(kind.log_name())
+    .bind(kind)
     .bind(name)
     .bind(kind.leaves_deleted())
     .fetch_one(&mut *conn)

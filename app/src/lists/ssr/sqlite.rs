@@ -6,8 +6,8 @@
 //! in order, with a bounded wait, and keeps every read connection free for reads: a long
 //! write (or another process holding the write lock) never delays a page.
 
-use super::database::{Applied, KeyRecord, LogRow, PageRows, Row, Search, Side};
-use super::StoreError;
+use super::error::StoreError;
+use super::rows::{Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredList};
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -93,7 +93,10 @@ impl SqliteDb {
                 .await?;
         let kind = ChangeKind::Created;
         let seq = append_event(&mut tx, kind, id, name.as_str()).await?;
-        let row = (id, name.as_str().to_owned());
+        let row = StoredList {
+            id,
+            name: name.as_str().to_owned(),
+        };
         record_key(&mut tx, key, kind, &row, seq).await?;
         tx.commit().await?;
         Ok(Applied::Now {
@@ -127,7 +130,10 @@ impl SqliteDb {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let row = (id.get(), name.as_str().to_owned());
+        let row = StoredList {
+            id: id.get(),
+            name: name.as_str().to_owned(),
+        };
         let kind = ChangeKind::Renamed;
         let (seq, wrote) = if renamed == 0 {
             let unchanged: Option<i64> =
@@ -158,7 +164,7 @@ impl SqliteDb {
         id: ListId,
         kind: ChangeKind,
         key: Option<&str>,
-        readable: impl Fn(&Row) -> bool,
+        readable: impl Fn(&StoredList) -> bool,
     ) -> Result<Applied, StoreError> {
         let deleted = kind.leaves_deleted();
         let mut tx = self.begin_write().await?;
@@ -166,7 +172,7 @@ impl SqliteDb {
             tx.rollback().await?;
             return Ok(Applied::Before(before));
         }
-        let changed: Option<Row> = sqlx::query_as(&format!(
+        let changed: Option<StoredList> = sqlx::query_as(&format!(
             "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
              WHERE id = ? AND is_deleted = ? RETURNING id, name"
         ))
@@ -177,15 +183,16 @@ impl SqliteDb {
         .await?;
         let outcome = match changed {
             Some(row) if readable(&row) => {
-                let seq = append_event(&mut tx, kind, row.0, &row.1).await?;
+                let seq = append_event(&mut tx, kind, row.id, &row.name).await?;
                 Some((row, seq, true))
             }
             Some(_) => None,
             None => {
-                let row: Option<Row> = sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let row: Option<StoredList> =
+                    sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
+                        .bind(id.get())
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 match row {
                     Some(row) => Some((row, latest_seq(&mut tx).await?, false)),
                     None => None,
@@ -205,7 +212,7 @@ impl SqliteDb {
         &self,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<LogRow>, StoreError> {
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?",
         )
@@ -277,7 +284,7 @@ impl SqliteDb {
                 "INSERT INTO list_events (list_id, kind, name, is_deleted) \
                  SELECT id, ?, name, 0 FROM lists WHERE id BETWEEN ? AND ? ORDER BY id",
             )
-            .bind(ChangeKind::Created.log_name())
+            .bind(ChangeKind::Created)
             .bind(first)
             .bind(last)
             .execute(&mut *tx)
@@ -289,8 +296,8 @@ impl SqliteDb {
     }
 
     /// Every list, for the `check` command.
-    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<Row, sqlx::Error>> {
-        sqlx::query_as::<_, Row>("SELECT id, name FROM lists").fetch(&self.reader)
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<StoredList, sqlx::Error>> {
+        sqlx::query_as::<_, StoredList>("SELECT id, name FROM lists").fetch(&self.reader)
     }
 }
 
@@ -302,17 +309,12 @@ async fn key_record(
     let Some(key) = key else {
         return Ok(None);
     };
-    let record: Option<(String, i64, String, i64)> =
+    Ok(
         sqlx::query_as("SELECT kind, list_id, name, seq FROM change_keys WHERE key = ?")
             .bind(key)
             .fetch_optional(conn)
-            .await?;
-    Ok(record.map(|(kind, list_id, name, seq)| KeyRecord {
-        kind,
-        list_id,
-        name,
-        seq,
-    }))
+            .await?,
+    )
 }
 
 /// Remembers what the change with `key` did, in the change's own transaction.
@@ -320,7 +322,7 @@ async fn record_key(
     conn: &mut SqliteConnection,
     key: Option<&str>,
     kind: ChangeKind,
-    (id, name): &Row,
+    row: &StoredList,
     seq: i64,
 ) -> Result<(), StoreError> {
     if let Some(key) = key {
@@ -328,9 +330,9 @@ async fn record_key(
             "INSERT INTO change_keys (key, kind, list_id, name, seq) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(key)
-        .bind(kind.log_name())
-        .bind(id)
-        .bind(name)
+        .bind(kind)
+        .bind(row.id)
+        .bind(&row.name)
         .bind(seq)
         .execute(conn)
         .await?;
@@ -357,7 +359,7 @@ async fn append_event(
         "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) RETURNING seq",
     )
     .bind(id)
-    .bind(kind.log_name())
+    .bind(kind)
     .bind(name)
     .bind(kind.leaves_deleted())
     .fetch_one(conn)

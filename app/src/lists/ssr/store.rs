@@ -6,7 +6,9 @@
 //! turns their rows into the domain's types, keeps the newest page, and reports rows it
 //! cannot read.
 
-use super::database::{Applied, Database, KeyRecord, Row, Search, Side};
+use super::database::Database;
+use super::error::StoreError;
+use super::rows::{Applied, KeyRecord, Search, Side, StoredKind, StoredList};
 use crate::lists::{
     ChangeKey, ChangeKind, ChangedList, EventSeq, List, ListChange, ListEvent, ListId, ListName,
     ListsPage, ListsQuery, PageStart, PAGE_SIZE,
@@ -17,18 +19,6 @@ use std::{
     time::Duration,
 };
 use tokio::sync::Notify;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("list {0} not found")]
-    NotFound(ListId),
-    #[error("the database is busy with other writes")]
-    Busy,
-    #[error("the change key was used before for another change")]
-    KeyReused,
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
 
 /// Where the change log starts and ends. Events up to `pruned_through` are gone;
 /// `latest` is the newest event ever written (0 for none).
@@ -75,7 +65,14 @@ struct SharedState {
     known: EventSeq,
     first_page: Option<Arc<ListsPage>>,
     /// Rows already reported as unreadable, so each is logged once, not on every read.
-    reported: HashSet<i64>,
+    reported: HashSet<Unreadable>,
+}
+
+/// A stored row the store could not read, reported once: a list, or a log entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Unreadable {
+    List(i64),
+    Event(i64),
 }
 
 /// How many unreadable rows are remembered as reported; past that they are logged again.
@@ -190,7 +187,7 @@ impl ListStore {
     ) -> Result<ChangedList, StoreError> {
         let key_text = key.map(ChangeKey::as_str);
         // A row another tool left unreadable cannot be shown, so to the caller it is gone.
-        let readable = |row: &Row| ListName::parse(&row.1).is_ok();
+        let readable = |row: &StoredList| ListName::parse(&row.name).is_ok();
         let applied = match change {
             ListChange::Create(name) => self.db.create(name, key_text).await?,
             ListChange::Rename(id, name) => self.db.rename(*id, name, key_text).await?,
@@ -213,7 +210,10 @@ impl ListStore {
             Applied::Before(record) if record.made(change) => {
                 let id = record.list_id;
                 let list = self
-                    .readable((id, record.name))
+                    .readable(StoredList {
+                        id,
+                        name: record.name,
+                    })
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
                 Ok(ChangedList {
                     list,
@@ -235,15 +235,18 @@ impl ListStore {
     pub async fn events_after(&self, after: EventSeq, limit: u32) -> Result<LogRead, StoreError> {
         let rows = self.db.events_after(after.get(), i64::from(limit)).await?;
         let full = rows.len() == limit as usize;
-        let through = rows.last().map_or(after, |row| EventSeq::new(row.0));
+        let through = rows.last().map_or(after, |row| EventSeq::new(row.seq));
         let events = rows
             .into_iter()
-            .filter_map(|(seq, kind, id, name)| {
-                let kind = self.readable_kind(seq, &kind)?;
+            .filter_map(|event| {
+                let kind = self.readable_kind(event.seq, event.kind)?;
                 Some(ListEvent {
-                    seq: EventSeq::new(seq),
+                    seq: EventSeq::new(event.seq),
                     kind,
-                    list: self.readable((id, name))?,
+                    list: self.readable(StoredList {
+                        id: event.list_id,
+                        name: event.name,
+                    })?,
                 })
             })
             .collect();
@@ -283,9 +286,9 @@ impl ListStore {
         use futures::TryStreamExt;
         let mut rows = self.db.all_rows();
         let mut bad = Vec::new();
-        while let Some((id, name)) = rows.try_next().await? {
-            if let Err(error) = ListName::parse(&name) {
-                bad.push((id, error.to_string()));
+        while let Some(row) = rows.try_next().await? {
+            if let Err(error) = ListName::parse(&row.name) {
+                bad.push((row.id, error.to_string()));
             }
         }
         Ok(bad)
@@ -315,14 +318,14 @@ impl ListStore {
     }
 
     /// The row as a [`List`], or `None` (logged once) if its name is not a valid name.
-    fn readable(&self, (id, name): Row) -> Option<List> {
+    fn readable(&self, StoredList { id, name }: StoredList) -> Option<List> {
         match ListName::parse(&name) {
             Ok(name) => Some(List {
                 id: ListId::new(id),
                 name,
             }),
             Err(error) => {
-                self.report(id, || {
+                self.report(Unreadable::List(id), || {
                     tracing::warn!(list = id, %error, "skipping a list whose stored name is not valid");
                 });
                 None
@@ -330,26 +333,24 @@ impl ListStore {
         }
     }
 
-    fn readable_kind(&self, seq: i64, kind: &str) -> Option<ChangeKind> {
-        use serde::{de::IntoDeserializer, Deserialize};
-        let parsed = ChangeKind::deserialize(
-            IntoDeserializer::<serde::de::value::Error>::into_deserializer(kind),
-        )
-        .ok();
-        if parsed.is_none() {
-            self.report(-seq, || {
-                tracing::warn!(seq, kind, "skipping a change-log entry of an unknown kind");
-            });
+    fn readable_kind(&self, seq: i64, kind: StoredKind) -> Option<ChangeKind> {
+        match kind {
+            StoredKind::Known(kind) => Some(kind),
+            StoredKind::Unknown(kind) => {
+                self.report(Unreadable::Event(seq), || {
+                    tracing::warn!(seq, kind, "skipping a change-log entry of an unknown kind");
+                });
+                None
+            }
         }
-        parsed
     }
 
-    fn report(&self, key: i64, log: impl FnOnce()) {
+    fn report(&self, row: Unreadable, log: impl FnOnce()) {
         let mut state = self.lock();
         if state.reported.len() >= REPORTED_LIMIT {
             state.reported.clear();
         }
-        if state.reported.insert(key) {
+        if state.reported.insert(row) {
             log();
         }
     }
@@ -366,7 +367,7 @@ impl KeyRecord {
     /// Whether this is the record of `change`: the same kind, for the same list (a
     /// create's list is the one it made), with the same name (a create's or a rename's).
     fn made(&self, change: &ListChange) -> bool {
-        self.kind == change.kind().log_name()
+        self.kind == StoredKind::Known(change.kind())
             && change.list().is_none_or(|id| id.get() == self.list_id)
             && change.name().is_none_or(|name| name.as_str() == self.name)
     }
