@@ -11,6 +11,9 @@ const DEFAULT_LOCALE: &str = "en";
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=locales");
+    // `sqlx::migrate!` compiles the migrations into the crate but does not tell Cargo to
+    // watch them; a build script that does makes a new migration rebuild the crate.
+    println!("cargo::rerun-if-changed=../migrations");
     let mut others: Vec<String> = std::fs::read_dir("locales")?
         .filter_map(Result::ok)
         .filter_map(|entry| {

@@ -1,7 +1,7 @@
 //! The command line: `serve` (the default), `seed --count N`, `migrate`, `check`.
 
-use crate::{config::SettingsArgs, database, seed, shutdown, startup::Application};
-use app::lists::ssr::{ListStore, StoreError};
+use crate::{config::SettingsArgs, seed, shutdown, startup::Application};
+use app::lists::ssr::{Database, ListStore, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -38,7 +38,7 @@ pub enum CliError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
-    Database(#[from] database::DatabaseError),
+    Database(#[from] app::lists::ssr::OpenError),
     #[error(transparent)]
     Startup(#[from] crate::startup::StartupError),
     #[error("the store failed: {0}")]
@@ -56,21 +56,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             application.run_until_stopped().await?;
         }
         Command::Seed { count } => {
-            let db = database::open(&settings.database_url, settings.write_wait).await?;
+            let db = Database::open(&settings.database_url, settings.database()).await?;
             let store = ListStore::new(db.clone());
             seed::insert_fake_lists(&store, count).await?;
             db.close().await;
             tracing::info!(count, "seeded");
         }
         Command::Migrate => {
-            database::open(&settings.database_url, settings.write_wait)
+            Database::open(&settings.database_url, settings.database())
                 .await?
                 .close()
                 .await;
             tracing::info!("migrated");
         }
         Command::Check => {
-            let db = database::open(&settings.database_url, settings.write_wait).await?;
+            let db = Database::open(&settings.database_url, settings.database()).await?;
             let unreadable = ListStore::new(db.clone()).unreadable_rows().await?;
             db.close().await;
             for (id, reason) in &unreadable {

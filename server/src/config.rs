@@ -2,7 +2,7 @@
 //! start-up. Every one has a default, so the binary runs from the repository root with
 //! no environment at all.
 
-use app::lists::ssr::{Simulation, SimulationError};
+use app::lists::ssr::{DatabaseSettings, Simulation, SimulationError};
 use clap::Parser;
 use leptos::config::LeptosOptions;
 use std::time::Duration;
@@ -113,6 +113,16 @@ pub struct Settings {
     pub event_stream_stall: Duration,
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
+}
+
+impl Settings {
+    /// How to open the database.
+    pub fn database(&self) -> DatabaseSettings {
+        DatabaseSettings {
+            write_wait: self.write_wait,
+            postgres_connections: self.database_connections,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

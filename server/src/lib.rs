@@ -1,7 +1,7 @@
 //! The async-streamer server: wires the `app` crate into axum.
 //!
 //! `cli` dispatches the commands; `config` reads the environment; `capacity` sizes the
-//! connection caps from the machine; `database` opens the pool and migrates; `startup`
+//! connection caps from the machine (the database opens and migrates itself: `app::lists::ssr::Database::open`); `startup`
 //! builds the application; `routes` maps URLs to handlers; `live` fans the change log
 //! out to browsers; `shutdown` ends it all on a signal.
 
@@ -9,7 +9,6 @@ pub mod assets;
 pub mod capacity;
 pub mod cli;
 pub mod config;
-pub mod database;
 pub mod live;
 pub mod routes;
 pub mod seed;

@@ -5,11 +5,10 @@ use crate::{
     assets,
     capacity::{Capacity, Machine},
     config::Settings,
-    database::{self, DatabaseError},
     live::{ChangeFeed, FeedLimits},
     routes::{self, AppState},
 };
-use app::lists::ssr::Database;
+use app::lists::ssr::{Database, OpenError};
 use app::lists::ssr::{ListStore, ListsContext, StoreError};
 use axum::Router;
 use std::{net::SocketAddr, time::Duration};
@@ -22,7 +21,7 @@ const DRAIN: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
-    Database(#[from] DatabaseError),
+    Database(#[from] OpenError),
     #[error("could not read the change log: {0}")]
     ChangeLog(#[from] StoreError),
     #[error("could not listen on {addr}: {source}")]
@@ -55,12 +54,7 @@ impl Application {
         // (`generate_route_list` would do it) nobody else sets it to tokio. Setting it
         // twice (tests build several apps per process) is harmless, hence the `let _`.
         let _ = any_spawner::Executor::init_tokio();
-        let db = database::open_with(
-            &settings.database_url,
-            settings.write_wait,
-            settings.database_connections,
-        )
-        .await?;
+        let db = Database::open(&settings.database_url, settings.database()).await?;
         let store = ListStore::new(db.clone());
         let shutdown = CancellationToken::new();
         // Connections stay well below the open-file limit, so that a flood of them can

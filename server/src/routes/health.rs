@@ -2,7 +2,6 @@
 //! answers and has every migration this build knows), for a proxy or an orchestrator.
 
 use super::AppState;
-use crate::database;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -16,7 +15,7 @@ pub async fn live() -> Response {
 }
 
 pub async fn ready(State(state): State<AppState>) -> Response {
-    match database::check_ready(state.lists.store.database()).await {
+    match state.lists.store.database().check_ready().await {
         Ok(()) => ([TEXT], "ready\n").into_response(),
         Err(reason) => {
             tracing::warn!(%reason, "not ready");

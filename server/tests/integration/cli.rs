@@ -53,7 +53,7 @@ fn migrate_is_idempotent() {
     for _ in 0..2 {
         assert!(binary(&dir).arg("migrate").status().unwrap().success());
     }
-    let migrations = server::database::MIGRATOR.iter().count() as i64;
+    let migrations = app::lists::ssr::SQLITE_MIGRATIONS.iter().count() as i64;
     assert_eq!(
         count(&dir, "SELECT COUNT(*) FROM _sqlx_migrations"),
         migrations

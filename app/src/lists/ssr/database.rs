@@ -2,10 +2,16 @@
 //! default) or PostgreSQL (several instances sharing one database). Each backend module
 //! owns every query for its database; the store above them does not know which runs.
 
+use super::error::{NotReady, OpenError, StoreError};
 use super::rows::{Applied, PageRows, Search, Side, StoredEvent, StoredList};
-use super::{error::StoreError, postgres::PostgresDb, sqlite::SqliteDb};
+use super::{
+    postgres::{self, PostgresDb},
+    sqlite::{self, SqliteDb},
+};
 use crate::lists::{ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
+use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The store's database.
@@ -15,7 +21,75 @@ pub enum Database {
     Postgres(PostgresDb),
 }
 
+/// How to open a database.
+#[derive(Clone, Copy, Debug)]
+pub struct DatabaseSettings {
+    /// How long a write waits for its turn before the caller is told the server is busy.
+    pub write_wait: Duration,
+    /// Connections per instance on PostgreSQL (SQLite's are fixed: eight readers, one
+    /// writer).
+    pub postgres_connections: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            write_wait: Duration::from_secs(5),
+            postgres_connections: 16,
+        }
+    }
+}
+
 impl Database {
+    /// Opens (creating if missing) the database `url` names, SQLite (`sqlite://PATH`) or
+    /// PostgreSQL (`postgres://…`), and applies pending migrations.
+    pub async fn open(url: &str, settings: DatabaseSettings) -> Result<Self, OpenError> {
+        let bad_url = |source| OpenError::BadUrl {
+            url: url.to_owned(),
+            source,
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url).map_err(bad_url)?;
+            Ok(Self::Sqlite(
+                SqliteDb::open(options, settings.write_wait).await?,
+            ))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
+            Ok(Self::Postgres(
+                PostgresDb::open(
+                    url,
+                    options,
+                    settings.write_wait,
+                    settings.postgres_connections,
+                )
+                .await?,
+            ))
+        } else {
+            Err(OpenError::UnknownScheme {
+                url: url.to_owned(),
+            })
+        }
+    }
+
+    /// Whether the database answers and has every migration this build knows (another
+    /// instance of an older build may share it, or it may have been replaced).
+    pub async fn check_ready(&self) -> Result<(), NotReady> {
+        let (applied, expected) = match self {
+            Self::Sqlite(db) => (
+                db.applied_migrations().await?,
+                sqlite::MIGRATIONS.iter().count(),
+            ),
+            Self::Postgres(db) => (
+                db.applied_migrations().await?,
+                postgres::MIGRATIONS.iter().count(),
+            ),
+        };
+        match usize::try_from(applied).is_ok_and(|applied| applied >= expected) {
+            true => Ok(()),
+            false => Err(NotReady::Unmigrated { applied, expected }),
+        }
+    }
+
     /// How often the log is read without being told of a commit: another SQLite process
     /// can only be noticed by looking; PostgreSQL tells every instance (NOTIFY), so its
     /// poll is only a safety net.

@@ -10,11 +10,13 @@ mod simulation;
 mod sqlite;
 mod store;
 
-pub use database::Database;
-pub use error::StoreError;
+pub use database::{Database, DatabaseSettings};
+pub use error::{NotReady, OpenError, StoreError};
 pub use postgres::PostgresDb;
+pub use postgres::MIGRATIONS as POSTGRES_MIGRATIONS;
 pub use simulation::{Simulation, SimulationError};
 pub use sqlite::SqliteDb;
+pub use sqlite::MIGRATIONS as SQLITE_MIGRATIONS;
 pub use store::{FirstPage, ListStore, LogBounds, LogRead};
 
 use super::{ListError, ListsPage, ListsQuery};

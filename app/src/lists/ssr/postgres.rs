@@ -17,19 +17,26 @@
 //! numbered anyway (so does the next write's sequencer run). Each run of the sequencer
 //! that numbered something sends `NOTIFY list_events`, which every instance hears.
 
-use super::error::StoreError;
+use super::error::{OpenError, StoreError};
 use super::rows::{
     Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredKind, StoredList,
 };
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
-use sqlx::{postgres::PgListener, PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{
+    migrate::{MigrateDatabase, Migrator},
+    postgres::{PgConnectOptions, PgListener, PgPoolOptions},
+    PgConnection, PgPool, Postgres, Transaction,
+};
 use std::{
     sync::{Arc, OnceLock},
     time::Duration,
 };
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio_util::sync::CancellationToken;
+
+/// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
+pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The channel commits are announced on.
 const CHANNEL: &str = "list_events";
@@ -131,17 +138,49 @@ struct Numbering {
 }
 
 impl PostgresDb {
-    pub fn new(pool: PgPool, write_wait: Duration) -> Self {
-        Self {
+    /// Opens the database `url` names (creating it if missing) with `connections`
+    /// connections, and migrates it. One pool: PostgreSQL readers never wait for writers
+    /// (MVCC), and writers wait for nothing shared (see above), a row lock at most
+    /// `write_wait`.
+    pub(super) async fn open(
+        url: &str,
+        options: PgConnectOptions,
+        write_wait: Duration,
+        connections: u32,
+    ) -> Result<Self, OpenError> {
+        if !Postgres::database_exists(url)
+            .await
+            .map_err(OpenError::Create)?
+        {
+            Postgres::create_database(url)
+                .await
+                .map_err(OpenError::Create)?;
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(connections)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(OpenError::Open)?;
+        MIGRATIONS.run(&pool).await?;
+        Ok(Self {
             pool,
             write_wait,
             numbering: Arc::default(),
-        }
+        })
     }
 
-    /// The connections, for start-up and readiness checks.
+    /// The connections, for tools and tests that change the database behind the store's
+    /// back.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// How many of this build's migrations the database has applied.
+    pub(super) async fn applied_migrations(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Starts a write transaction, waiting at most `write_wait` for a connection; its row

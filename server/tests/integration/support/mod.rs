@@ -2,8 +2,8 @@
 //! temporary SQLite file, or a new database in the throwaway PostgreSQL cluster that
 //! `scripts/test.sh` starts (`POSTGRES_URL`).
 
-use app::lists::ssr::{Database, ListStore, Simulation};
-use server::{config::Settings, database, startup::Application};
+use app::lists::ssr::{Database, DatabaseSettings, ListStore, Simulation};
+use server::{config::Settings, startup::Application};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
@@ -81,7 +81,7 @@ impl TestDatabase {
 
     /// Opens it (creating and migrating it), as another process would.
     pub async fn open(&self) -> Database {
-        database::open(&self.url, Duration::from_secs(5))
+        Database::open(&self.url, DatabaseSettings::default())
             .await
             .expect("test database opens")
     }
@@ -196,7 +196,10 @@ async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
 pub async fn execute(store: &ListStore, sqlite: &str, postgres: &str) {
     match store.database() {
         Database::Sqlite(db) => {
-            sqlx::query(sqlite).execute(&db.writer).await.expect(sqlite);
+            sqlx::query(sqlite)
+                .execute(db.writer())
+                .await
+                .expect(sqlite);
         }
         Database::Postgres(db) => {
             sqlx::query(postgres)
@@ -210,7 +213,7 @@ pub async fn execute(store: &ListStore, sqlite: &str, postgres: &str) {
 /// A count (or any single integer) the same SQL gives on both databases.
 pub async fn count(store: &ListStore, sql: &str) -> i64 {
     match store.database() {
-        Database::Sqlite(db) => sqlx::query_scalar(sql).fetch_one(&db.writer).await,
+        Database::Sqlite(db) => sqlx::query_scalar(sql).fetch_one(db.writer()).await,
         Database::Postgres(db) => sqlx::query_scalar(sql).fetch_one(db.pool()).await,
     }
     .expect(sql)
@@ -220,7 +223,7 @@ impl TestApp {
     /// The SQLite pool that can write, for arranging state behind the app's back.
     pub fn db(&self) -> &sqlx::SqlitePool {
         match self.store.database() {
-            Database::Sqlite(db) => &db.writer,
+            Database::Sqlite(db) => db.writer(),
             Database::Postgres(_) => panic!("a SQLite-only test ran on PostgreSQL"),
         }
     }
