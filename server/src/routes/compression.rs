@@ -7,10 +7,31 @@
 //! and flate2 encoders that layer uses underneath. The cached first page is compressed
 //! once per generation instead (see `page_cache`).
 
-use axum::body::Bytes;
+use axum::{
+    body::{Body, Bytes},
+    response::Response,
+};
 use futures::{Stream, StreamExt};
-use http::{header, HeaderMap, HeaderValue};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::io::Write;
+
+/// A rendered page compressed as it streams, in `encoding` (what the client prefers),
+/// unless it is not a whole page or already encoded.
+pub fn compress_page(response: Response, encoding: Encoding) -> Response {
+    let Some(value) = encoding.header() else {
+        return response;
+    };
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::CONTENT_ENCODING)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    parts.headers.insert(header::CONTENT_ENCODING, value);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = Body::from_stream(encoding.compress_stream(body.into_data_stream()));
+    Response::from_parts(parts, body)
+}
 
 /// Brotli quality for pages rendered per request: fast, most of the gain.
 const STREAM_QUALITY: u32 = 5;

@@ -25,7 +25,7 @@ use axum::{
     Router,
 };
 use leptos::config::LeptosOptions;
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
     classify::ServerErrorsFailureClass, limit::RequestBodyLimitLayer,
@@ -64,7 +64,17 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
     let pkg_dir = state.leptos.site_pkg_dir.to_string();
     Router::new()
         .route("/", get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }))
-        .route(app::lists::NOTES_PATH, get(pages::notes))
+        .route(
+            app::lists::NOTES_PATH,
+            get(pages::notes).layer(middleware::from_fn_with_state(
+                Arc::new(page_cache::KeptPages {
+                    cache: state.page_cache.clone(),
+                    store: state.lists.store.clone(),
+                    simulated: state.lists.simulation.is_active(),
+                }),
+                page_cache::serve,
+            )),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route(app::language::LANGUAGE_PATH, get(language::switch))

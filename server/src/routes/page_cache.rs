@@ -7,9 +7,17 @@
 //! invalidate it at once; another process's commits within the log tailer's poll
 //! interval.
 
-use super::compression::Encoding;
-use app::language::Locale;
-use axum::body::{BodyDataStream, Bytes};
+use super::compression::{self, Encoding};
+use super::pages::{self, Keepable, Scripts};
+use app::language::{choice, Locale};
+use app::lists::ssr::ListStore;
+use axum::{
+    body::{Body, BodyDataStream, Bytes},
+    extract::{Request, State},
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::Response,
+};
 use futures::Stream;
 use std::{
     pin::Pin,
@@ -32,11 +40,11 @@ pub struct PageCache {
 /// every visitor, public, and worth nothing. Its inline scripts are allowed by their
 /// hashes instead (CSP Level 3's `'sha256-…'`): the policy then allows exactly those
 /// scripts, whatever anyone sees, and the bytes stay shared and precompressed.
-pub struct CachedPage {
+struct CachedPage {
     generation: u64,
     language: Locale,
     /// The policy's script sources: one `'sha256-…'` per inline script of the page.
-    pub script_hashes: String,
+    script_hashes: String,
     html: Bytes,
     brotli: OnceLock<Bytes>,
     gzip: OnceLock<Bytes>,
@@ -44,7 +52,7 @@ pub struct CachedPage {
 
 impl CachedPage {
     /// The page's bytes in `encoding`.
-    pub fn body(&self, encoding: Encoding) -> Bytes {
+    fn body(&self, encoding: Encoding) -> Bytes {
         match encoding {
             Encoding::Identity => self.html.clone(),
             Encoding::Brotli => self
@@ -61,7 +69,7 @@ impl CachedPage {
 
 impl PageCache {
     /// The page rendered at `generation` in `language`, if it is held.
-    pub fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedPage>> {
+    fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedPage>> {
         let held = self
             .pages
             .read()
@@ -71,7 +79,7 @@ impl PageCache {
             .cloned()
     }
 
-    pub fn put(&self, generation: u64, language: Locale, html: Bytes) {
+    fn put(&self, generation: u64, language: Locale, html: Bytes) {
         let mut held = self
             .pages
             .write()
@@ -85,6 +93,84 @@ impl PageCache {
             brotli: OnceLock::new(),
             gzip: OnceLock::new(),
         }));
+    }
+}
+
+/// Around `/notes`: serves the kept page while the lists have not changed; otherwise
+/// lets the handler render, keeps a page it marked [`Keepable`] once sent whole, and
+/// compresses the render as it streams. Either way tells caches what of the request the
+/// page depends on: the encoding, and the language (`Accept-Language` or the `lang`
+/// cookie).
+pub async fn serve(State(pages): State<Arc<KeptPages>>, request: Request, next: Next) -> Response {
+    let encoding = Encoding::preferred(request.headers());
+    let generation = pages.store.generation();
+    let mut response = match pages::cacheable(&request, pages.simulated)
+        .then(|| {
+            pages
+                .cache
+                .get(generation, choice::choose(request.headers()))
+        })
+        .flatten()
+    {
+        Some(page) => page.response(encoding),
+        None => {
+            let rendered = next.run(request).await;
+            compression::compress_page(pages.keep(rendered), encoding)
+        }
+    };
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding, accept-language, cookie"),
+    );
+    response
+}
+
+/// What [`serve`] needs, in one allocation: the cached path is the fastest the server
+/// has, and cloning the whole `AppState` per request (a dozen reference counts) cost it
+/// several percent.
+pub struct KeptPages {
+    pub cache: PageCache,
+    pub store: ListStore,
+    /// The simulation's knobs make every load different: nothing is kept.
+    pub simulated: bool,
+}
+
+impl KeptPages {
+    /// The response, passing through a copy into the cache when the handler marked it
+    /// [`Keepable`]: kept once sent whole, if nothing changed while it was rendered.
+    fn keep(&self, response: Response) -> Response {
+        let Some(&Keepable {
+            generation,
+            language,
+        }) = response.extensions().get::<Keepable>()
+        else {
+            return response;
+        };
+        let (parts, body) = response.into_parts();
+        let store = self.store.clone();
+        let cache = self.cache.clone();
+        let tee = Tee::new(body.into_data_stream(), move |page| {
+            if store.generation() == generation {
+                cache.put(generation, language, page);
+            }
+        });
+        Response::from_parts(parts, Body::from_stream(tee))
+    }
+}
+
+impl CachedPage {
+    /// The kept page as a response in `encoding`, its scripts allowed by their hashes.
+    fn response(&self, encoding: Encoding) -> Response {
+        let mut response = Response::new(Body::from(self.body(encoding)));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        if let Some(value) = encoding.header() {
+            headers.insert(header::CONTENT_ENCODING, value);
+        }
+        pages::with_page_headers(response, Scripts::Hashes(&self.script_hashes))
     }
 }
 
@@ -120,14 +206,14 @@ pub fn inline_script_hashes(html: &[u8]) -> String {
 
 /// Passes a body through unchanged while keeping a copy, handed to `on_end` when the
 /// body is complete (never if it failed or grew past [`MAX_CACHED_PAGE`]).
-pub struct Tee<F: FnOnce(Bytes)> {
+struct Tee<F: FnOnce(Bytes)> {
     inner: BodyDataStream,
     copy: Option<Vec<u8>>,
     on_end: Option<F>,
 }
 
 impl<F: FnOnce(Bytes)> Tee<F> {
-    pub fn new(inner: BodyDataStream, on_end: F) -> Self {
+    fn new(inner: BodyDataStream, on_end: F) -> Self {
         Self {
             inner,
             copy: Some(Vec::new()),

@@ -1,10 +1,13 @@
 //! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response;
 //! pages with a query (cursor, search, form error) in order, rows in place.
 
-use super::{compression::Encoding, page_cache::Tee, refusal::refuse, AppState};
+use super::{refusal::refuse, AppState};
 use app::{
-    language::{choice, PageLanguage, Refusal},
-    lists::{ChangeKey, CreateList, CREATE_KEY_COOKIE},
+    language::{choice, Locale, PageLanguage, Refusal},
+    lists::{
+        ssr::{ListsContext, LoadedPage},
+        ChangeKey, CreateList, ListError, CREATE_KEY_COOKIE,
+    },
     notes::{PreloadedPage, RequestedPage},
 };
 use axum::{
@@ -28,64 +31,27 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         Ok(requested) => requested,
         Err(refused) => {
             tracing::debug!(%refused, "a /notes query was refused");
-            return refuse(
-                request.headers(),
-                StatusCode::BAD_REQUEST,
-                Refusal::NotUnderstood,
-            );
+            let headers = request.headers();
+            return refuse(headers, StatusCode::BAD_REQUEST, Refusal::NotUnderstood);
         }
     };
-    // Only the newest page, with no search and no form error, is the same for everyone;
-    // the knobs make every load different.
-    let simulated = state.lists.simulation.is_active();
-    let plain = requested == RequestedPage::default();
-    let cacheable = plain && !simulated;
-    // A page with a query is where the paging links, the search form and the form's error
-    // lead when the browser runs no JavaScript (with it, the page loads rows itself and
-    // never navigates there). Such a browser cannot swap in rows streamed out of order, so
-    // these pages wait for their rows and are rendered in order, rows in place.
-    let in_order = !plain;
-    let encoding = Encoding::preferred(request.headers());
-    let store = state.lists.store.clone();
-    let generation = store.generation();
-    if cacheable {
-        if let Some(page) = state.page_cache.get(generation, language) {
-            let mut response = Response::new(Body::from(page.body(encoding)));
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            return page_headers(
-                encoded(response, encoding),
-                Scripts::Hashes(&page.script_hashes),
-            );
-        }
-    }
-
+    let plan = Plan::new(&requested, state.lists.simulation.is_active());
+    let generation = state.lists.store.generation();
+    let preloaded = preload(&state.lists, &requested, plan.rows).await;
+    // The rendered page may be kept only if it shows the newest page of this generation.
+    let keepable = plan.cacheable
+        && matches!(&preloaded, Some(Ok(loaded)) if loaded.generation == Some(generation));
+    // A failed load is left to the render, which shows the error state with Retry.
+    let preloaded = preloaded
+        .and_then(Result::ok)
+        .map(|loaded| PreloadedPage(loaded.page));
+    let nonce = Nonce::new();
     let AppState {
         leptos,
         lists,
         assets,
-        page_cache,
         ..
     } = state;
-    // The knobs exist to show the skeleton and the error state, so they are not waited on.
-    let preloaded = match (simulated, in_order) {
-        (true, _) => None,
-        (false, true) => Some(lists.load(&requested.query).await),
-        (false, false) => tokio::time::timeout(PRELOAD_WAIT, lists.load(&requested.query))
-            .await
-            .ok(),
-    };
-    // The rendered page may be kept only if it shows the newest page of this generation.
-    let shows_generation =
-        matches!(&preloaded, Some(Ok(loaded)) if loaded.generation == Some(generation));
-    // A failed load is left to the render, which shows the error state with Retry.
-    let preloaded = match preloaded {
-        Some(Ok(loaded)) => Some(PreloadedPage(loaded.page)),
-        _ => None,
-    };
-    let nonce = Nonce::new();
     let context = {
         let nonce = nonce.clone();
         move || {
@@ -99,45 +65,122 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         }
     };
     let page = move || app::shell(leptos.clone(), assets.clone(), language);
-    let response = if in_order {
+    let mut response = if plan.in_order {
         leptos_axum::render_app_to_stream_in_order_with_context(context, page)(request).await
     } else {
         leptos_axum::render_app_to_stream_with_context(context, page)(request).await
     };
-    if response.status() != StatusCode::OK {
-        return page_headers(response, Scripts::Nonce(&nonce));
+    if keepable && response.status() == StatusCode::OK {
+        let keepable = Keepable {
+            generation,
+            language,
+        };
+        response.extensions_mut().insert(keepable);
     }
-    let (parts, body) = response.into_parts();
-    let body = body.into_data_stream();
-    let body = if cacheable && shows_generation {
-        let tee = Tee::new(body, move |page| {
-            // Nothing may have changed while it was rendered.
-            if store.generation() == generation {
-                page_cache.put(generation, language, page);
-            }
-        });
-        Body::from_stream(encoding.compress_stream(tee))
-    } else {
-        Body::from_stream(encoding.compress_stream(body))
-    };
-    page_headers(
-        encoded(Response::from_parts(parts, body), encoding),
-        Scripts::Nonce(&nonce),
-    )
+    with_page_headers(response, Scripts::Nonce(&nonce))
+}
+
+/// The page's rows loaded before the render starts, as the plan says: waited for, waited
+/// for a moment ([`PRELOAD_WAIT`]; `None` if they take longer), or not loaded here.
+async fn preload(
+    lists: &ListsContext,
+    requested: &RequestedPage,
+    rows: Rows,
+) -> Option<Result<LoadedPage, ListError>> {
+    let load = lists.load(&requested.query);
+    match rows {
+        Rows::Streamed => None,
+        Rows::InPlace => Some(load.await),
+        Rows::InPlaceIfQuick => tokio::time::timeout(PRELOAD_WAIT, load).await.ok(),
+    }
+}
+
+/// What a `/notes` request gets, decided from what it asks for alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plan {
+    /// Only the newest page with no search and no form error is the same for everyone,
+    /// so only it may be kept and served again (see `page_cache`).
+    cacheable: bool,
+    /// A page with a query is where the paging links, the search form and the form's
+    /// error lead when the browser runs no JavaScript (with it, the page loads rows
+    /// itself and never navigates there). Such a browser cannot swap in rows streamed
+    /// out of order, so these pages are rendered in order.
+    in_order: bool,
+    /// Where the rows are drawn.
+    rows: Rows,
+}
+
+/// Where a page's rows are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rows {
+    /// In place, in the first bytes, however long the load takes.
+    InPlace,
+    /// In place if they load within [`PRELOAD_WAIT`]; else the skeleton goes out first
+    /// and the rows follow in the same response.
+    InPlaceIfQuick,
+    /// After the skeleton, always: the simulation's knobs exist to show the skeleton and
+    /// the error state, so their loads are not waited for.
+    Streamed,
+}
+
+impl Plan {
+    fn new(requested: &RequestedPage, simulated: bool) -> Self {
+        let plain = *requested == RequestedPage::default();
+        Self {
+            cacheable: plain && !simulated,
+            in_order: !plain,
+            rows: match (simulated, plain) {
+                (true, _) => Rows::Streamed,
+                (false, true) => Rows::InPlaceIfQuick,
+                (false, false) => Rows::InPlace,
+            },
+        }
+    }
+}
+
+/// Whether `request` asks for the page everyone shares (the page cache's to answer).
+pub fn cacheable(request: &Request<Body>, simulated: bool) -> bool {
+    RequestedPage::from_query(request.uri().query())
+        .is_ok_and(|requested| Plan::new(&requested, simulated).cacheable)
+}
+
+/// Marks a rendered page that shows the newest page of `generation`, for the page cache
+/// to keep (see `page_cache::serve`).
+#[derive(Clone, Copy, Debug)]
+pub struct Keepable {
+    pub generation: u64,
+    pub language: Locale,
 }
 
 /// How a page's inline scripts are allowed: by the nonce of this response (a page
 /// rendered for it), or by their hashes (the cached page, the same bytes for everyone).
-enum Scripts<'a> {
+pub enum Scripts<'a> {
     Nonce(&'a Nonce),
     Hashes(&'a str),
 }
 
-/// What a page may run and keep: its own files, its inline scripts by nonce (Leptos
+/// A page's own headers, each concern in its function: what it may run, how long it is
+/// kept, and the create form's key.
+pub fn with_page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(scripts)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    // Browsers revalidate it every time: it changes with every change to the lists.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&create_key_cookie()) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// What a page may run and reach: its own files, its inline scripts by nonce (Leptos
 /// marks the ones it streams) or by hash, WebAssembly, requests to its own origin,
-/// nothing framed. Browsers revalidate it every time: it changes with every change to
-/// the lists.
-fn page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
+/// nothing framed.
+fn content_security_policy(scripts: Scripts<'_>) -> String {
     // Under `cargo leptos watch`, the reload script talks to the watcher's websocket.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
         " ws:"
@@ -148,43 +191,69 @@ fn page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
         Scripts::Nonce(nonce) => format!("'nonce-{nonce}'"),
         Scripts::Hashes(hashes) => hashes.to_owned(),
     };
-    let policy = format!(
+    format!(
         "default-src 'self'; script-src 'self' {inline} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    // The form without JavaScript sends this back: posting the same page's form twice
-    // (a double click, a resent POST) creates one list. Each page view gets its own.
-    let cookie = format!(
+    )
+}
+
+/// The form without JavaScript sends this back: posting the same page's form twice (a
+/// double click, a resent POST) creates one list. Each page view gets its own.
+fn create_key_cookie() -> String {
+    format!(
         "{CREATE_KEY_COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age=86400",
         ChangeKey::random(),
         CreateList::PATH,
-    );
-    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-        headers.append(header::SET_COOKIE, cookie);
-    }
-    response
+    )
 }
 
-/// Labels a response with its encoding, and tells caches what of the request it depends
-/// on: the encoding, and the language (from `Accept-Language` or the `lang` cookie).
-fn encoded(mut response: Response, encoding: Encoding) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("accept-encoding, accept-language, cookie"),
-    );
-    if let Some(value) = encoding.header() {
-        headers.insert(header::CONTENT_ENCODING, value);
-        headers.remove(header::CONTENT_LENGTH);
+#[cfg(test)]
+mod tests {
+    use super::{Plan, Rows};
+    use app::lists::{ListsQuery, SearchTerm};
+    use app::notes::RequestedPage;
+
+    fn searching() -> RequestedPage {
+        RequestedPage {
+            query: ListsQuery::newest(SearchTerm::parse("milk").unwrap()),
+            ..RequestedPage::default()
+        }
     }
-    response
+
+    #[test]
+    fn the_plain_page_is_kept_and_waits_a_moment_for_its_rows() {
+        let plan = Plan::new(&RequestedPage::default(), false);
+        assert_eq!(
+            plan,
+            Plan {
+                cacheable: true,
+                in_order: false,
+                rows: Rows::InPlaceIfQuick
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_with_a_query_is_rendered_in_order_with_its_rows_and_not_kept() {
+        let plan = Plan::new(&searching(), false);
+        assert_eq!(
+            plan,
+            Plan {
+                cacheable: false,
+                in_order: true,
+                rows: Rows::InPlace
+            }
+        );
+    }
+
+    #[test]
+    fn the_simulation_always_streams_the_skeleton_and_is_never_kept() {
+        for requested in [RequestedPage::default(), searching()] {
+            let plan = Plan::new(&requested, true);
+            assert!(!plan.cacheable);
+            assert_eq!(plan.rows, Rows::Streamed);
+        }
+        assert!(Plan::new(&searching(), true).in_order);
+    }
 }
