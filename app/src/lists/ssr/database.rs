@@ -4,6 +4,7 @@
 
 use super::error::{NotReady, OpenError, StoreError};
 use super::rows::{Applied, PageRows, Search, Side, StoredEvent, StoredList};
+use super::writes;
 use super::{
     postgres::{self, PostgresDb},
     sqlite::{self, SqliteDb},
@@ -127,8 +128,8 @@ impl Database {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => db.create(name, key).await,
-            Self::Postgres(db) => db.create(name, key).await,
+            Self::Sqlite(db) => writes::create(db, name, key).await,
+            Self::Postgres(db) => writes::create(db, name, key).await,
         }
     }
 
@@ -139,8 +140,8 @@ impl Database {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => db.rename(id, name, key).await,
-            Self::Postgres(db) => db.rename(id, name, key).await,
+            Self::Sqlite(db) => writes::rename(db, id, name, key).await,
+            Self::Postgres(db) => writes::rename(db, id, name, key).await,
         }
     }
 
@@ -152,8 +153,8 @@ impl Database {
         readable: impl Fn(&StoredList) -> bool,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => db.set_deleted(id, kind, key, readable).await,
-            Self::Postgres(db) => db.set_deleted(id, kind, key, readable).await,
+            Self::Sqlite(db) => writes::set_deleted(db, id, kind, key, readable).await,
+            Self::Postgres(db) => writes::set_deleted(db, id, kind, key, readable).await,
         }
     }
 

@@ -9,6 +9,7 @@ mod rows;
 mod simulation;
 mod sqlite;
 mod store;
+mod writes;
 
 pub use database::{Database, DatabaseSettings};
 pub use error::{NotReady, OpenError, StoreError};

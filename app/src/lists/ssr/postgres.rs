@@ -21,6 +21,7 @@ use super::error::{OpenError, StoreError};
 use super::rows::{
     Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredKind, StoredList,
 };
+use super::writes::{WriteSteps, Written};
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
@@ -104,18 +105,12 @@ fn lock_wait(error: sqlx::Error) -> StoreError {
 /// they are known (a change that wrote nothing has no event; an event has no position
 /// until the sequencer has run).
 #[derive(Debug, sqlx::FromRow)]
-struct StoredKey {
+pub(super) struct StoredKey {
     kind: StoredKind,
     list_id: i64,
     name: String,
     event_id: Option<i64>,
     seq: Option<i64>,
-}
-
-/// What a delete or restore wrote: an event, or nothing (the log's end as it was).
-enum Written {
-    Event(i64),
-    Nothing(i64),
 }
 
 /// The store's PostgreSQL connections.
@@ -352,128 +347,6 @@ impl PostgresDb {
         })
     }
 
-    pub(super) async fn create(
-        &self,
-        name: &ListName,
-        key: Option<&str>,
-    ) -> Result<Applied, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = Self::stored_key(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(self.key_record(before).await?));
-        }
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id")
-                .bind(name.as_str())
-                .bind(fold(name.as_str()))
-                .fetch_one(&mut *tx)
-                .await?;
-        let kind = ChangeKind::Created;
-        let event = append_event(&mut tx, kind, id, name.as_str()).await?;
-        let row = StoredList {
-            id,
-            name: name.as_str().to_owned(),
-        };
-        self.commit_keyed(tx, key, kind, row, Written::Event(event))
-            .await
-    }
-
-    /// Renames an active list. A rename to the name it has writes no log entry (its key
-    /// is still recorded).
-    pub(super) async fn rename(
-        &self,
-        id: ListId,
-        name: &ListName,
-        key: Option<&str>,
-    ) -> Result<Applied, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = Self::stored_key(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(self.key_record(before).await?));
-        }
-        let renamed = sqlx::query(
-            "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
-             WHERE id = $3 AND NOT is_deleted AND name <> $1",
-        )
-        .bind(name.as_str())
-        .bind(fold(name.as_str()))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await
-        .map_err(lock_wait)?
-        .rows_affected();
-        let kind = ChangeKind::Renamed;
-        let written = if renamed == 0 {
-            let unchanged: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM lists WHERE id = $1 AND NOT is_deleted")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if unchanged.is_none() {
-                tx.rollback().await?;
-                return Ok(Applied::Missing);
-            }
-            Written::Nothing(bounds(&mut tx).await?.1)
-        } else {
-            Written::Event(append_event(&mut tx, kind, id.get(), name.as_str()).await?)
-        };
-        let row = StoredList {
-            id: id.get(),
-            name: name.as_str().to_owned(),
-        };
-        self.commit_keyed(tx, key, kind, row, written).await
-    }
-
-    /// Deletes or restores. Deleting a deleted list (or restoring an active one) writes no
-    /// log entry (its key is still recorded).
-    pub(super) async fn set_deleted(
-        &self,
-        id: ListId,
-        kind: ChangeKind,
-        key: Option<&str>,
-        readable: impl Fn(&StoredList) -> bool,
-    ) -> Result<Applied, StoreError> {
-        let deleted = kind.leaves_deleted();
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = Self::stored_key(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(self.key_record(before).await?));
-        }
-        let changed: Option<StoredList> = sqlx::query_as(
-            "UPDATE lists SET is_deleted = $1, updated_at = now() \
-             WHERE id = $2 AND is_deleted = $3 RETURNING id, name",
-        )
-        .bind(deleted)
-        .bind(id.get())
-        .bind(!deleted)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(lock_wait)?;
-        let outcome = match changed {
-            Some(row) if readable(&row) => {
-                let event = append_event(&mut tx, kind, row.id, &row.name).await?;
-                Some((row, Written::Event(event)))
-            }
-            Some(_) => None,
-            None => {
-                let row: Option<StoredList> =
-                    sqlx::query_as("SELECT id, name FROM lists WHERE id = $1")
-                        .bind(id.get())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                match row {
-                    Some(row) => Some((row, Written::Nothing(bounds(&mut tx).await?.1))),
-                    None => None,
-                }
-            }
-        };
-        let Some((row, written)) = outcome else {
-            tx.rollback().await?;
-            return Ok(Applied::Missing);
-        };
-        self.commit_keyed(tx, key, kind, row, written).await
-    }
-
     /// Ends a write: records its key and commits. Two requests with one key at once both
     /// get here (neither saw the other's uncommitted key at its start); the second waits
     /// on the first's key row, then writes nothing, rolls its change back, and answers
@@ -512,7 +385,7 @@ impl PostgresDb {
                 };
                 // Gone only if pruned in this very moment: the caller may try again.
                 let before = stored.ok_or(StoreError::Busy)?;
-                return Ok(Applied::Before(self.key_record(before).await?));
+                return Ok(Applied::Before(self.record_of(before).await?));
             }
         }
         tx.commit().await?;
@@ -543,7 +416,7 @@ impl PostgresDb {
 
     /// A key's record with its position, read from the log (numbered now if its writer
     /// died before the sequencer ran). Called holding no connection: numbering takes one.
-    async fn key_record(&self, stored: StoredKey) -> Result<KeyRecord, StoreError> {
+    async fn record_of(&self, stored: StoredKey) -> Result<KeyRecord, StoreError> {
         let StoredKey {
             kind,
             list_id,
@@ -656,28 +529,128 @@ impl PostgresDb {
     }
 }
 
-/// Appends an event to the log, without a position yet (the sequencer gives it one once
-/// this transaction has committed). Returns the event's id. Nothing is announced here:
-/// readers see an event once it is numbered, and the sequencer announces that. (A
-/// `NOTIFY` in the write would also make every writing transaction queue at commit on
-/// PostgreSQL's one notification lock.)
-async fn append_event(
-    conn: &mut PgConnection,
-    kind: ChangeKind,
-    id: i64,
-    name: &str,
-) -> Result<i64, StoreError> {
-    let event: i64 = sqlx::query_scalar(
-        "INSERT INTO list_events (list_id, kind, name, is_deleted) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(id)
-    .bind(kind)
-    .bind(name)
-    .bind(kind.leaves_deleted())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(event)
+/// PostgreSQL's steps of a write. A write takes no lock of the log's: its event commits
+/// without a position, and the sequencer numbers it after (see the module's comment).
+impl WriteSteps for PostgresDb {
+    type Tx = Transaction<'static, Postgres>;
+    type FoundKey = StoredKey;
+
+    async fn begin_write(&self) -> Result<Self::Tx, StoreError> {
+        self.begin_write().await
+    }
+
+    async fn rollback(tx: Self::Tx) -> Result<(), StoreError> {
+        Ok(tx.rollback().await?)
+    }
+
+    async fn find_key(tx: &mut Self::Tx, key: &str) -> Result<Option<StoredKey>, StoreError> {
+        Self::stored_key(tx, Some(key)).await
+    }
+
+    async fn key_record(&self, found: StoredKey) -> Result<KeyRecord, StoreError> {
+        self.record_of(found).await
+    }
+
+    async fn insert_list(tx: &mut Self::Tx, name: &ListName) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id")
+                .bind(name.as_str())
+                .bind(fold(name.as_str()))
+                .fetch_one(&mut **tx)
+                .await?,
+        )
+    }
+
+    async fn rename_list(
+        tx: &mut Self::Tx,
+        id: ListId,
+        name: &ListName,
+    ) -> Result<bool, StoreError> {
+        let renamed = sqlx::query(
+            "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
+             WHERE id = $3 AND NOT is_deleted AND name <> $1",
+        )
+        .bind(name.as_str())
+        .bind(fold(name.as_str()))
+        .bind(id.get())
+        .execute(&mut **tx)
+        .await
+        .map_err(lock_wait)?
+        .rows_affected();
+        Ok(renamed > 0)
+    }
+
+    async fn is_active(tx: &mut Self::Tx, id: ListId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM lists WHERE id = $1 AND NOT is_deleted")
+                .bind(id.get())
+                .fetch_optional(&mut **tx)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    async fn set_deleted(
+        tx: &mut Self::Tx,
+        id: ListId,
+        deleted: bool,
+    ) -> Result<Option<StoredList>, StoreError> {
+        sqlx::query_as(
+            "UPDATE lists SET is_deleted = $1, updated_at = now() \
+             WHERE id = $2 AND is_deleted = $3 RETURNING id, name",
+        )
+        .bind(deleted)
+        .bind(id.get())
+        .bind(!deleted)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(lock_wait)
+    }
+
+    async fn find_list(tx: &mut Self::Tx, id: ListId) -> Result<Option<StoredList>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name FROM lists WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+
+    /// Appends an event to the log, without a position yet (the sequencer gives it one once
+    /// this transaction has committed). Returns the event's id. Nothing is announced here:
+    /// readers see an event once it is numbered, and the sequencer announces that. (A
+    /// `NOTIFY` in the write would also make every writing transaction queue at commit on
+    /// PostgreSQL's one notification lock.)
+    async fn append_event(
+        tx: &mut Self::Tx,
+        kind: ChangeKind,
+        id: i64,
+        name: &str,
+    ) -> Result<Written, StoreError> {
+        let event: i64 = sqlx::query_scalar(
+            "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(name)
+        .bind(kind.leaves_deleted())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(Written::Event(event))
+    }
+
+    async fn log_end(tx: &mut Self::Tx) -> Result<i64, StoreError> {
+        Ok(bounds(tx).await?.1)
+    }
+
+    async fn finish(
+        &self,
+        tx: Self::Tx,
+        key: Option<&str>,
+        kind: ChangeKind,
+        row: StoredList,
+        written: Written,
+    ) -> Result<Applied, StoreError> {
+        self.commit_keyed(tx, key, kind, row, written).await
+    }
 }
 
 /// Numbers every event this transaction can see without a position (those committed,

@@ -8,6 +8,7 @@
 
 use super::error::{OpenError, StoreError};
 use super::rows::{Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredList};
+use super::writes::{WriteSteps, Written};
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
@@ -151,139 +152,6 @@ impl SqliteDb {
         })
     }
 
-    pub(super) async fn create(
-        &self,
-        name: &ListName,
-        key: Option<&str>,
-    ) -> Result<Applied, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = key_record(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(before));
-        }
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
-                .bind(name.as_str())
-                .bind(fold(name.as_str()))
-                .fetch_one(&mut *tx)
-                .await?;
-        let kind = ChangeKind::Created;
-        let seq = append_event(&mut tx, kind, id, name.as_str()).await?;
-        let row = StoredList {
-            id,
-            name: name.as_str().to_owned(),
-        };
-        record_key(&mut tx, key, kind, &row, seq).await?;
-        tx.commit().await?;
-        Ok(Applied::Now {
-            row,
-            seq,
-            wrote: true,
-        })
-    }
-
-    /// Renames an active list. A rename to the name it has writes no log entry (its key
-    /// is still recorded). The one writer serialises writes, so a key checked at the
-    /// start of the transaction cannot be taken before its end.
-    pub(super) async fn rename(
-        &self,
-        id: ListId,
-        name: &ListName,
-        key: Option<&str>,
-    ) -> Result<Applied, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = key_record(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(before));
-        }
-        let renamed = sqlx::query(&format!(
-            "UPDATE lists SET name = ?1, search_key = ?2, updated_at = {NOW} \
-             WHERE id = ?3 AND is_deleted = 0 AND name <> ?1"
-        ))
-        .bind(name.as_str())
-        .bind(fold(name.as_str()))
-        .bind(id.get())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let row = StoredList {
-            id: id.get(),
-            name: name.as_str().to_owned(),
-        };
-        let kind = ChangeKind::Renamed;
-        let (seq, wrote) = if renamed == 0 {
-            let unchanged: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM lists WHERE id = ? AND is_deleted = 0")
-                    .bind(id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if unchanged.is_none() {
-                tx.rollback().await?;
-                return Ok(Applied::Missing);
-            }
-            (latest_seq(&mut tx).await?, false)
-        } else {
-            (
-                append_event(&mut tx, kind, id.get(), name.as_str()).await?,
-                true,
-            )
-        };
-        record_key(&mut tx, key, kind, &row, seq).await?;
-        tx.commit().await?;
-        Ok(Applied::Now { row, seq, wrote })
-    }
-
-    /// Deletes or restores. Deleting a deleted list (or restoring an active one) writes no
-    /// log entry (its key is still recorded).
-    pub(super) async fn set_deleted(
-        &self,
-        id: ListId,
-        kind: ChangeKind,
-        key: Option<&str>,
-        readable: impl Fn(&StoredList) -> bool,
-    ) -> Result<Applied, StoreError> {
-        let deleted = kind.leaves_deleted();
-        let mut tx = self.begin_write().await?;
-        if let Some(before) = key_record(&mut tx, key).await? {
-            tx.rollback().await?;
-            return Ok(Applied::Before(before));
-        }
-        let changed: Option<StoredList> = sqlx::query_as(&format!(
-            "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
-             WHERE id = ? AND is_deleted = ? RETURNING id, name"
-        ))
-        .bind(deleted)
-        .bind(id.get())
-        .bind(!deleted)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let outcome = match changed {
-            Some(row) if readable(&row) => {
-                let seq = append_event(&mut tx, kind, row.id, &row.name).await?;
-                Some((row, seq, true))
-            }
-            Some(_) => None,
-            None => {
-                let row: Option<StoredList> =
-                    sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
-                        .bind(id.get())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                match row {
-                    Some(row) => Some((row, latest_seq(&mut tx).await?, false)),
-                    None => None,
-                }
-            }
-        };
-        let Some((row, seq, wrote)) = outcome else {
-            tx.rollback().await?;
-            return Ok(Applied::Missing);
-        };
-        record_key(&mut tx, key, kind, &row, seq).await?;
-        tx.commit().await?;
-        Ok(Applied::Now { row, seq, wrote })
-    }
-
     pub(super) async fn events_after(
         &self,
         after: i64,
@@ -377,43 +245,144 @@ impl SqliteDb {
     }
 }
 
-/// What the change with `key` did, if the key has been used.
-async fn key_record(
-    conn: &mut SqliteConnection,
-    key: Option<&str>,
-) -> Result<Option<KeyRecord>, StoreError> {
-    let Some(key) = key else {
-        return Ok(None);
-    };
-    Ok(
-        sqlx::query_as("SELECT kind, list_id, name, seq FROM change_keys WHERE key = ?")
-            .bind(key)
-            .fetch_optional(conn)
-            .await?,
-    )
-}
+/// SQLite's steps of a write. The one writer serialises writes, so a key checked at the
+/// start of a write cannot be taken by another before its end.
+impl WriteSteps for SqliteDb {
+    type Tx = Transaction<'static, Sqlite>;
+    type FoundKey = KeyRecord;
 
-/// Remembers what the change with `key` did, in the change's own transaction.
-async fn record_key(
-    conn: &mut SqliteConnection,
-    key: Option<&str>,
-    kind: ChangeKind,
-    row: &StoredList,
-    seq: i64,
-) -> Result<(), StoreError> {
-    if let Some(key) = key {
-        sqlx::query(
-            "INSERT INTO change_keys (key, kind, list_id, name, seq) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(key)
-        .bind(kind)
-        .bind(row.id)
-        .bind(&row.name)
-        .bind(seq)
-        .execute(conn)
-        .await?;
+    async fn begin_write(&self) -> Result<Self::Tx, StoreError> {
+        self.begin_write().await
     }
-    Ok(())
+
+    async fn rollback(tx: Self::Tx) -> Result<(), StoreError> {
+        Ok(tx.rollback().await?)
+    }
+
+    async fn find_key(tx: &mut Self::Tx, key: &str) -> Result<Option<KeyRecord>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT kind, list_id, name, seq FROM change_keys WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&mut **tx)
+                .await?,
+        )
+    }
+
+    async fn key_record(&self, found: KeyRecord) -> Result<KeyRecord, StoreError> {
+        Ok(found)
+    }
+
+    async fn insert_list(tx: &mut Self::Tx, name: &ListName) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
+                .bind(name.as_str())
+                .bind(fold(name.as_str()))
+                .fetch_one(&mut **tx)
+                .await?,
+        )
+    }
+
+    async fn rename_list(
+        tx: &mut Self::Tx,
+        id: ListId,
+        name: &ListName,
+    ) -> Result<bool, StoreError> {
+        let renamed = sqlx::query(&format!(
+            "UPDATE lists SET name = ?1, search_key = ?2, updated_at = {NOW} \
+             WHERE id = ?3 AND is_deleted = 0 AND name <> ?1"
+        ))
+        .bind(name.as_str())
+        .bind(fold(name.as_str()))
+        .bind(id.get())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        Ok(renamed > 0)
+    }
+
+    async fn is_active(tx: &mut Self::Tx, id: ListId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM lists WHERE id = ? AND is_deleted = 0")
+                .bind(id.get())
+                .fetch_optional(&mut **tx)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    async fn set_deleted(
+        tx: &mut Self::Tx,
+        id: ListId,
+        deleted: bool,
+    ) -> Result<Option<StoredList>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
+             WHERE id = ? AND is_deleted = ? RETURNING id, name"
+        ))
+        .bind(deleted)
+        .bind(id.get())
+        .bind(!deleted)
+        .fetch_optional(&mut **tx)
+        .await?)
+    }
+
+    async fn find_list(tx: &mut Self::Tx, id: ListId) -> Result<Option<StoredList>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+
+    async fn append_event(
+        tx: &mut Self::Tx,
+        kind: ChangeKind,
+        id: i64,
+        name: &str,
+    ) -> Result<Written, StoreError> {
+        let seq = sqlx::query_scalar(
+            "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) \
+             RETURNING seq",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(name)
+        .bind(kind.leaves_deleted())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(Written::Event(seq))
+    }
+
+    async fn log_end(tx: &mut Self::Tx) -> Result<i64, StoreError> {
+        latest_seq(tx).await
+    }
+
+    async fn finish(
+        &self,
+        mut tx: Self::Tx,
+        key: Option<&str>,
+        kind: ChangeKind,
+        row: StoredList,
+        written: Written,
+    ) -> Result<Applied, StoreError> {
+        // SQLite numbers an event as it is written.
+        let (seq, wrote) = match written {
+            Written::Event(seq) => (seq, true),
+            Written::Nothing(latest) => (latest, false),
+        };
+        if let Some(key) = key {
+            sqlx::query(
+                "INSERT INTO change_keys (key, kind, list_id, name, seq) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(key)
+            .bind(kind)
+            .bind(row.id)
+            .bind(&row.name)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Applied::Now { row, seq, wrote })
+    }
 }
 
 /// SQLITE_BUSY, or the pool's own time-out: another writer held on for too long.
@@ -423,23 +392,6 @@ fn is_busy(error: &sqlx::Error) -> bool {
         sqlx::Error::Database(error) => error.code().is_some_and(|code| code == "5"),
         _ => false,
     }
-}
-
-async fn append_event(
-    conn: &mut SqliteConnection,
-    kind: ChangeKind,
-    id: i64,
-    name: &str,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) RETURNING seq",
-    )
-    .bind(id)
-    .bind(kind)
-    .bind(name)
-    .bind(kind.leaves_deleted())
-    .fetch_one(conn)
-    .await?)
 }
 
 /// The newest sequence number ever handed out, even if that event was since pruned.
