@@ -14,8 +14,9 @@ export CARGO_INCREMENTAL=0
 
 say "cargo leptos watch rebuilds on every folder a build script reads"
 for read in $(grep -ho 'rerun-if-changed=[A-Za-z0-9_/.-]*' app/build.rs | cut -d= -f2 | grep -vx build.rs); do
-  grep -q "watch-additional-files = \[.*\"app/$read\"" Cargo.toml || {
-    echo "app/build.rs reads app/$read, which watch-additional-files in Cargo.toml does not list" >&2
+  folder="$(realpath -m --relative-to="$ROOT" "$ROOT/app/$read")"
+  grep -q "watch-additional-files = \[.*\"$folder\"" Cargo.toml || {
+    echo "app/build.rs reads $folder, which watch-additional-files in Cargo.toml does not list" >&2
     exit 1
   }
 done
