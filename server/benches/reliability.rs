@@ -20,7 +20,7 @@
 
 mod support;
 
-use support::{binary, percentile, root, rss_kib};
+use support::{binary, percentile, rss_kib, Launch, Server};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
@@ -29,9 +29,8 @@ use sqlx::{
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
     future::Future,
-    io::{BufRead, BufReader as StdBufReader},
     path::Path,
-    process::{Child, Command, Stdio},
+    process::Command,
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex,
@@ -54,169 +53,6 @@ const LOG_FILTER: &str = "info,sqlx=warn,tower_http=warn";
 
 fn database_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
-}
-
-/// A running server, killed (SIGKILL) when dropped, whatever happened.
-struct Server {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-    /// The `max_connections` the server says it allows.
-    max_connections: Option<usize>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Log lines at WARN or ERROR so far.
-    fn warnings(&self) -> Vec<String> {
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|line| line.contains("WARN") || line.contains("ERROR"))
-            .cloned()
-            .collect()
-    }
-
-    /// SIGKILL, and wait for the process to be gone.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// How to start a server.
-struct Launch<'a> {
-    database: &'a Path,
-    /// 0 picks a free port.
-    port: u16,
-    env: &'a [(&'a str, &'a str)],
-    /// Run under `prlimit --nofile=N:N`.
-    open_files: Option<u64>,
-}
-
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `listening on http://127.0.0.1:PORT/notes max_connections=N`
-fn parse_listening(line: &str) -> Option<(u16, Option<usize>)> {
-    let rest = line.split("listening on http://127.0.0.1:").nth(1)?;
-    let port = rest
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok()?;
-    let max_connections = line.split("max_connections=").nth(1).and_then(|rest| {
-        rest.chars()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .ok()
-    });
-    Some((port, max_connections))
-}
-
-async fn start_server(launch: Launch<'_>) -> Result<Server> {
-    let binary = binary();
-    let mut command = match launch.open_files {
-        Some(limit) => {
-            let mut command = Command::new("prlimit");
-            command
-                .arg(format!("--nofile={limit}:{limit}"))
-                .arg("--")
-                .arg(&binary);
-            command
-        }
-        None => Command::new(&binary),
-    };
-    command
-        .arg("serve")
-        .env("DATABASE_URL", database_url(launch.database))
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", launch.port))
-        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
-        .env("RUST_LOG", LOG_FILTER)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (name, value) in launch.env {
-        command.env(name, value);
-    }
-    let mut child = command
-        .spawn()
-        .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
-    let stderr = child.stderr.take().ok_or("no stderr")?;
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (ready, listening) = std::sync::mpsc::channel();
-    // Drains stderr for the server's whole life (a full pipe would block its logging).
-    let lines = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in StdBufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            let line = strip_ansi(&line);
-            if let Some(found) = parse_listening(&line) {
-                let _ = ready.send(found);
-            }
-            let mut lines = lines.lock().unwrap();
-            if lines.len() < 20_000 {
-                lines.push(line);
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        port: 0,
-        log,
-        max_connections: None,
-    };
-    let found =
-        tokio::task::spawn_blocking(move || listening.recv_timeout(Duration::from_secs(30)))
-            .await
-            .map_err(|error| error.to_string())?;
-    match found {
-        Ok((port, max_connections)) => {
-            server.port = port;
-            server.max_connections = max_connections;
-            Ok(server)
-        }
-        Err(_) => {
-            let tail = server.log.lock().unwrap().join("\n");
-            Err(format!("the server did not start listening:\n{tail}"))
-        }
-    }
 }
 
 async fn seed(database: &Path, count: usize) -> Result<()> {
@@ -834,11 +670,13 @@ struct WriterLog {
 async fn concurrent_writes(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         env: &[],
         open_files: None,
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let base = server.base();
@@ -1071,11 +909,13 @@ async fn resuming_stream(port: u16, record: Arc<Mutex<SeqRecord>>) {
 async fn kill_nine(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let mut server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let mut server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         env: &[],
         open_files: None,
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let port = server.port;
@@ -1103,11 +943,11 @@ async fn kill_nine(findings: &Findings) -> Result<()> {
         warnings.extend(server.warnings());
         server.kill();
         let killed = Instant::now();
-        server = start_server(Launch {
-            database: &database,
-            port,
-            env: &[],
-            open_files: None,
+        server = Server::start(Launch {
+            database_url: Some(&database_url(&database)),
+            port: Some(port),
+            log_filter: Some(LOG_FILTER),
+            ..Launch::default()
         })
         .await?;
         restarts.push(killed.elapsed());
@@ -1251,11 +1091,13 @@ async fn write_lock(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
-    let mut server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let mut server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         env: &[],
         open_files: None,
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let base = server.base();
@@ -1475,11 +1317,13 @@ async fn idle_sockets(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
-    let mut server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let mut server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         env: &[],
         open_files: Some(S4_OPEN_FILES),
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let base = server.base();
@@ -1691,11 +1535,13 @@ async fn slow_headers(findings: &Findings) -> Result<()> {
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
     let timeout = S5_HEADER_TIMEOUT_SECS.to_string();
-    let mut server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let mut server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         env: &[("HEADER_READ_TIMEOUT_SECS", &timeout)],
         open_files: None,
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let base = server.base();
@@ -1865,12 +1711,14 @@ const S6_STREAMS: usize = 1_000;
 async fn event_stream_memory(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let mut server = start_server(Launch {
-        database: &database,
-        port: 0,
+    let mut server = Server::start(Launch {
+        database_url: Some(&database_url(&database)),
+        port: None,
         // 1,000 streams are 1,000 connections: above the default cap of 768.
         env: &[("MAX_EVENT_STREAMS", "2000"), ("MAX_CONNECTIONS", "2000")],
         open_files: None,
+        log_filter: Some(LOG_FILTER),
+        ..Launch::default()
     })
     .await?;
     let pid = server.pid();

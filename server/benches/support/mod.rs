@@ -34,6 +34,8 @@ pub struct Server {
     child: Child,
     pub port: u16,
     pub database_url: String,
+    /// The `max_connections` the server says it allows.
+    pub max_connections: Option<usize>,
     /// The last log lines (at most 20,000) and every byte it wrote to its log.
     log: Arc<Mutex<Vec<String>>>,
     log_bytes: Arc<AtomicU64>,
@@ -59,6 +61,11 @@ pub struct Launch<'a> {
     /// Run one of the floor servers of [`floor`] (this program, again: `hyper` or
     /// `socket`) instead of the app.
     pub floor: Option<&'a str>,
+    /// Listen on this port (a restart on the port a killed server had) instead of a
+    /// free one.
+    pub port: Option<u16>,
+    /// Run under `prlimit --nofile=N:N`.
+    pub open_files: Option<u64>,
 }
 
 impl Server {
@@ -91,14 +98,27 @@ impl Server {
             Some(_) => std::env::current_exe().map_err(|error| error.to_string())?,
             None => binary.clone(),
         };
-        let mut command = Command::new(&program);
+        let mut command = match launch.open_files {
+            Some(limit) => {
+                let mut command = Command::new("prlimit");
+                command
+                    .arg(format!("--nofile={limit}:{limit}"))
+                    .arg("--")
+                    .arg(&program);
+                command
+            }
+            None => Command::new(&program),
+        };
         match launch.floor {
             Some(kind) => command.env(floor::FLOOR, kind),
             None => command.arg("serve"),
         };
         command
             .env("DATABASE_URL", &database_url)
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env(
+                "LEPTOS_SITE_ADDR",
+                format!("127.0.0.1:{}", launch.port.unwrap_or(0)),
+            )
             .env("LEPTOS_SITE_ROOT", root().join("target/site"))
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -116,19 +136,15 @@ impl Server {
         let stderr = child.stderr.take().ok_or("no stderr")?;
         let log = Arc::new(Mutex::new(Vec::new()));
         let log_bytes = Arc::new(AtomicU64::new(0));
-        let (ready, listening) = std::sync::mpsc::channel();
+        let (ready, listening) = std::sync::mpsc::channel::<(u16, Option<usize>)>();
         // Drains stderr for the server's whole life (a full pipe would block its logging).
         let (lines, bytes) = (Arc::clone(&log), Arc::clone(&log_bytes));
         std::thread::spawn(move || {
             for line in StdBufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
                 bytes.fetch_add(line.len() as u64 + 1, Ordering::Relaxed);
-                if let Some(port) = line
-                    .split("listening on http://127.0.0.1:")
-                    .nth(1)
-                    .and_then(|rest| rest.split('/').next()?.parse::<u16>().ok())
-                {
-                    let _ = ready.send(port);
+                if let Some(listening) = parse_listening(&line) {
+                    let _ = ready.send(listening);
                 }
                 let mut lines = lines.lock().unwrap_or_else(|p| p.into_inner());
                 if lines.len() < 20_000 {
@@ -140,6 +156,7 @@ impl Server {
             child,
             port: 0,
             database_url,
+            max_connections: None,
             log,
             log_bytes,
             _dir: dir,
@@ -149,8 +166,9 @@ impl Server {
                 .await
                 .map_err(|error| error.to_string())?;
         match port {
-            Ok(port) => {
+            Ok((port, max_connections)) => {
                 server.port = port;
+                server.max_connections = max_connections;
                 Ok(server)
             }
             Err(_) => Err(format!(
@@ -162,6 +180,24 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Log lines at WARN or ERROR so far.
+    pub fn warnings(&self) -> Vec<String> {
+        self.log_lines()
+            .into_iter()
+            .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+            .collect()
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn addr(&self) -> String {
@@ -185,6 +221,24 @@ impl Server {
     pub async fn seed(&self, count: usize) -> Result<()> {
         seed(self.database_url.clone(), count).await
     }
+}
+
+/// `listening on http://127.0.0.1:PORT/notes max_connections=N`: the port, and the cap
+/// the server says it keeps (the floors say none).
+fn parse_listening(line: &str) -> Option<(u16, Option<usize>)> {
+    let number = |text: &str| {
+        text.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .ok()
+    };
+    let port = number(line.split("listening on http://127.0.0.1:").nth(1)?)?;
+    let max_connections = line
+        .split("max_connections=")
+        .nth(1)
+        .and_then(number);
+    Some((u16::try_from(port).ok()?, max_connections))
 }
 
 /// Seeds `count` lists into the database at `url` with the binary's own `seed` command.
