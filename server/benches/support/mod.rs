@@ -234,10 +234,7 @@ fn parse_listening(line: &str) -> Option<(u16, Option<usize>)> {
             .ok()
     };
     let port = number(line.split("listening on http://127.0.0.1:").nth(1)?)?;
-    let max_connections = line
-        .split("max_connections=")
-        .nth(1)
-        .and_then(number);
+    let max_connections = line.split("max_connections=").nth(1).and_then(number);
     Some((u16::try_from(port).ok()?, max_connections))
 }
 
