@@ -105,11 +105,11 @@ mod browser {
             };
             // Back in touch with the server: whatever waits in the outbox can go now.
             let on_open = self.listener(|feed, _| {
-                feed.notes.feed.set(FeedStatus::Live);
+                feed.notes.feed_status.set(FeedStatus::Live);
                 feed.notes.outbox.send(feed.notes);
             });
             let on_error = self.listener(|feed, message| {
-                feed.notes.feed.set(FeedStatus::Reconnecting);
+                feed.notes.feed_status.set(FeedStatus::Reconnecting);
                 // CONNECTING means the browser retries by itself; CLOSED means it gave up.
                 let closed = message
                     .target()
@@ -173,7 +173,7 @@ mod browser {
         }
 
         fn retry(&self) {
-            self.notes.feed.set(FeedStatus::Reconnecting);
+            self.notes.feed_status.set(FeedStatus::Reconnecting);
             let feed = self.clone();
             let after = self.state.borrow().last_seen;
             let handle = set_timeout_with_handle(move || feed.connect(after), RETRY).ok();
@@ -184,7 +184,7 @@ mod browser {
         /// (rows that are still there keep their DOM node) and follow on from there.
         fn reload(&self) {
             self.state.borrow_mut().connection = None;
-            self.notes.feed.set(FeedStatus::Reconnecting);
+            self.notes.feed_status.set(FeedStatus::Reconnecting);
             let feed = self.clone();
             leptos::task::spawn_local(async move {
                 if feed.notes.fetch_now(feed.window, Fetch::Reset).await {

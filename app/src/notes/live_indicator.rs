@@ -16,7 +16,7 @@ pub enum FeedStatus {
 /// well.
 #[component]
 pub fn LiveIndicator(notes: Notes) -> impl IntoView {
-    let status = notes.feed;
+    let status = notes.feed_status;
     let outbox = notes.outbox;
     let i18n = notes.i18n;
     let count = move || outbox.waiting.with(Vec::len);

@@ -12,8 +12,8 @@ mod loaded_lists;
 mod notice_bar;
 mod outbox;
 mod requested_page;
-mod requests;
 mod search_box;
+mod shared;
 mod skeleton;
 mod transport;
 mod viewport;
@@ -24,6 +24,7 @@ pub use notice_bar::Notice;
 #[cfg(feature = "ssr")]
 pub use requested_page::PostedForm;
 pub use requested_page::{AfterForm, PreloadedPage, Renaming, RequestedPage};
+pub use shared::{Notes, RowWords};
 pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
 /// Where the page's service worker is served (by the server, written for each build): at
@@ -31,7 +32,7 @@ pub use window::{ListWindow, PageInfo, MAX_ROWS};
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
 use crate::language::{I18n, LanguageSwitch};
-use crate::lists::{ListsPage, ListsQuery};
+use crate::lists::ListsPage;
 use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
 use crate::word;
 use create_form::CreateListForm;
@@ -44,33 +45,6 @@ use notice_bar::NoticeBar;
 use outbox::Outbox;
 use search_box::SearchBox;
 use skeleton::LoadingSkeleton;
-
-/// What the parts of the page share. Cheap to copy.
-#[derive(Clone, Copy)]
-pub struct Notes {
-    /// Which page the person asked for: from the URL on the first load, then from the
-    /// search box.
-    pub query: RwSignal<ListsQuery>,
-    /// The loaded window, while one is shown (set by the view that shows it).
-    pub window: RwSignal<Option<ListWindow>>,
-    pub notice: RwSignal<Option<Notice>>,
-    pub feed: RwSignal<FeedStatus>,
-    /// The page's language: every word shown goes through it.
-    pub i18n: I18n,
-    /// The words on every row, made once per page: a page renders fifty rows.
-    pub row_words: RowWords,
-    /// The row a Rename without JavaScript opened (from the URL), until that row renders.
-    pub renaming: StoredValue<Option<Renaming>>,
-    /// The changes waiting for the server, in this browser.
-    pub outbox: Outbox,
-}
-
-#[derive(Clone, Copy)]
-pub struct RowWords {
-    pub rename: Signal<&'static str>,
-    pub delete: Signal<&'static str>,
-    pub waiting: Signal<&'static str>,
-}
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
 /// later in the same response. In the browser the rows then change one at a time.
@@ -92,7 +66,7 @@ pub fn NotesPage(i18n: I18n) -> impl IntoView {
         query: RwSignal::new(query),
         window: RwSignal::new(None),
         notice: RwSignal::new(notice),
-        feed: RwSignal::new(FeedStatus::Connecting),
+        feed_status: RwSignal::new(FeedStatus::Connecting),
         i18n,
         row_words: RowWords {
             rename: word!(i18n, rename),

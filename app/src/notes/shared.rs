@@ -1,14 +1,47 @@
-//! Everything the page asks of the server. Each change starts here and goes to the
+//! What the parts of the page share ([`Notes`]), and everything the page asks of the
+//! server through it. Each change starts here and goes to the
 //! [`outbox`](super::outbox), which shows it on the page at once, keeps it, sends it and
 //! applies its answer; each page of rows is fetched through
 //! [`transport`](super::transport) and applied here.
 
+use super::live_indicator::FeedStatus;
+use super::notice_bar::Notice;
+use super::outbox::Outbox;
+use super::requested_page::Renaming;
 use super::transport;
 use super::window::{Fetch, ListWindow};
-use super::Notes;
 use super::{address_bar, viewport};
+use crate::language::I18n;
 use crate::lists::{ListChange, ListError, ListId, ListName, ListsQuery, SearchTerm};
 use leptos::prelude::*;
+
+/// What the parts of the page share. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Notes {
+    /// Which page the person asked for: from the URL on the first load, then from the
+    /// search box.
+    pub query: RwSignal<ListsQuery>,
+    /// The loaded window, while one is shown (set by the view that shows it).
+    pub window: RwSignal<Option<ListWindow>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// Whether the live feed is connected (the feed itself is `live_feed`'s).
+    pub feed_status: RwSignal<FeedStatus>,
+    /// The page's language: every word shown goes through it.
+    pub i18n: I18n,
+    /// The words on every row, made once per page: a page renders fifty rows.
+    pub row_words: RowWords,
+    /// The row a Rename without JavaScript opened (from the URL), until that row renders.
+    pub renaming: StoredValue<Option<Renaming>>,
+    /// The changes waiting for the server, in this browser.
+    pub outbox: Outbox,
+}
+
+#[derive(Clone, Copy)]
+pub struct RowWords {
+    pub rename: Signal<&'static str>,
+    pub delete: Signal<&'static str>,
+    pub waiting: Signal<&'static str>,
+}
 
 impl Notes {
     /// Creates a list. It shows at the top at once, marked as waiting, until the server
