@@ -21,9 +21,7 @@ pub type FormPost = Post<FormArgs>;
 pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
-use super::{
-    ChangeKey, ListChange, ListName, ListsQuery, PageStart, SearchTerm, SentChange, BATCH_LIMIT,
-};
+use super::{ChangeKey, ListChange, ListName, ListsQuery, SentChange, BATCH_LIMIT};
 
 #[cfg(feature = "ssr")]
 use super::ssr::{ListsContext, StoreError};
@@ -54,10 +52,7 @@ pub async fn load_lists(
     before: Option<ListId>,
     after: Option<ListId>,
 ) -> Result<ListsPage, ListError> {
-    let search = SearchTerm::parse(q.as_deref().unwrap_or_default())?;
-    let start = PageStart::from_cursors(before, after)
-        .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
-    let query = ListsQuery { search, start };
+    let query = ListsQuery::from_parts(q.as_deref(), before, after)?;
     Ok(ListsContext::current()?.load(&query).await?.page)
 }
 

@@ -4,7 +4,7 @@
 //! with `limit`: "the 50 newest", "the 50 just older than list 812", "the 50 just newer
 //! than list 90". A search narrows every one of them to names containing the term.
 
-use super::{EventSeq, List, ListId};
+use super::{EventSeq, List, ListError, ListId};
 use serde::{Deserialize, Serialize};
 
 /// Lists per page, on the server and in the browser.
@@ -163,6 +163,20 @@ impl ListsQuery {
         }
     }
 
+    /// A query from the parts URLs and forms carry it in (`q`, `before`, `after`; see
+    /// [`pairs`](Self::pairs)): the `/notes` handler and the load server function both
+    /// read it here. A blank `q` is no search; `before` and `after` at once are refused.
+    pub fn from_parts(
+        q: Option<&str>,
+        before: Option<ListId>,
+        after: Option<ListId>,
+    ) -> Result<Self, ListError> {
+        let search = SearchTerm::parse(q.unwrap_or_default())?;
+        let start = PageStart::from_cursors(before, after)
+            .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
+        Ok(Self { search, start })
+    }
+
     /// The `/notes` URL that shows this page without JavaScript.
     pub fn href(&self) -> String {
         Self::href_with(&self.pairs())
@@ -267,10 +281,16 @@ mod tests {
     #[test]
     fn both_cursors_at_once_are_refused() {
         let id = Some(ListId::new(3));
-        assert_eq!(PageStart::from_cursors(id, id), None);
+        assert!(matches!(
+            ListsQuery::from_parts(None, id, id),
+            Err(ListError::BadRequest(_))
+        ));
         assert_eq!(
-            PageStart::from_cursors(None, id),
-            Some(PageStart::After(ListId::new(3)))
+            ListsQuery::from_parts(Some(" "), None, id),
+            Ok(ListsQuery {
+                search: None,
+                start: PageStart::After(ListId::new(3))
+            })
         );
     }
 

@@ -72,8 +72,7 @@ pub use from_url::PostedForm;
 mod from_url {
     use super::{AfterForm, Renaming, RequestedPage};
     use crate::lists::{
-        ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, PageStart, RenameList,
-        RestoreList, SearchTerm,
+        ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, RenameList, RestoreList,
     };
     use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
     use serde::Deserialize;
@@ -146,10 +145,7 @@ mod from_url {
                 .map_err(|error| ListError::BadRequest(error.to_string()))?;
             let url: UrlQuery = serde_urlencoded::from_str(query)
                 .map_err(|error| ListError::BadRequest(error.to_string()))?;
-            let start = PageStart::from_cursors(url.before, url.after).ok_or_else(|| {
-                ListError::BadRequest("give `before` or `after`, not both".into())
-            })?;
-            let search = SearchTerm::parse(url.q.as_deref().unwrap_or_default())?;
+            let query = ListsQuery::from_parts(url.q.as_deref(), url.before, url.after)?;
             let error = url
                 .form_error
                 .map(|encoded| ServerFnUrlError::<ListError>::decode_err(&encoded));
@@ -178,10 +174,7 @@ mod from_url {
                 }
                 _ => {}
             }
-            Ok(Self {
-                query: ListsQuery { search, start },
-                after_form,
-            })
+            Ok(Self { query, after_form })
         }
 
         /// Where the browser goes after posting `form` without JavaScript from the page
@@ -245,7 +238,7 @@ mod from_url {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::lists::ListNameError;
+        use crate::lists::{ListNameError, PageStart};
 
         #[test]
         fn reads_the_search_and_the_cursor() {
