@@ -27,7 +27,7 @@ pub mod stream;
 pub mod wire;
 
 #[cfg(feature = "ssr")]
-pub use shell::{shell, PageAssets};
+pub use shell::{shell, DocumentAssets};
 
 use leptos::prelude::*;
 

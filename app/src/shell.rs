@@ -10,7 +10,7 @@ use leptos_i18n::Locale as _;
 /// carry a content hash, so they can be cached for a year; the server works them out
 /// once at start-up instead of on every request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PageAssets {
+pub struct DocumentAssets {
     pub stylesheet: String,
     pub script: String,
     pub wasm: String,
@@ -18,7 +18,7 @@ pub struct PageAssets {
 
 /// The full document for `/notes` in `language`: head with assets, body with the app.
 /// `<html lang>` also tells the browser's copy of the app which language to hydrate in.
-pub fn shell(options: LeptosOptions, assets: PageAssets, language: Locale) -> impl IntoView {
+pub fn shell(options: LeptosOptions, assets: DocumentAssets, language: Locale) -> impl IntoView {
     // Load the module, instantiate the wasm, then hydrate the server-rendered body.
     let boot = format!(
         "import('{script}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()))",

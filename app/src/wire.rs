@@ -8,7 +8,7 @@
 //!   HTTP client. The server writes it with `serde_json`; the browser reads it with its
 //!   own `JSON.parse` and `serde-wasm-bindgen`, code that is only fetched with the first
 //!   request (see `notes::transport`).
-//! - [`PageData`]: what a first visit reads (the page's hydration data and the live
+//! - [`DocumentData`]: what a first visit reads (the page's hydration data and the live
 //!   events) travels as postcard, base64 where it must be text. Its decoder is a fraction
 //!   of a JSON one in wasm, and its errors carry no formatted text, which keeps float
 //!   formatting out of the first download (see BENCHMARKS.md). The event feed still
@@ -28,7 +28,7 @@ pub struct FormArgs;
 pub struct JsonData;
 
 /// Hydration data and live events for the page, as postcard.
-pub struct PageData;
+pub struct DocumentData;
 
 /// Why a value could not cross the wire. The text says what failed, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +142,7 @@ impl<T: DeserializeOwned> Decoder<T> for JsonData {
     }
 }
 
-impl<T: Serialize> Encoder<T> for PageData {
+impl<T: Serialize> Encoder<T> for DocumentData {
     type Error = WireError;
     type Encoded = Vec<u8>;
 
@@ -151,7 +151,7 @@ impl<T: Serialize> Encoder<T> for PageData {
     }
 }
 
-impl<T: DeserializeOwned> Decoder<T> for PageData {
+impl<T: DeserializeOwned> Decoder<T> for DocumentData {
     type Error = WireError;
     type Encoded = [u8];
 
@@ -163,7 +163,7 @@ impl<T: DeserializeOwned> Decoder<T> for PageData {
 /// Writes a value as page data in text: base64 of its postcard bytes (an event's `data`).
 pub fn to_page_text<T: Serialize>(value: &T) -> Result<String, WireError> {
     use base64::Engine;
-    let bytes = <PageData as Encoder<T>>::encode(value)?;
+    let bytes = <DocumentData as Encoder<T>>::encode(value)?;
     Ok(base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
 }
 
@@ -173,7 +173,7 @@ pub fn from_page_text<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
     let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(text)
         .map_err(unreadable)?;
-    <PageData as Decoder<T>>::decode(&bytes)
+    <DocumentData as Decoder<T>>::decode(&bytes)
 }
 
 /// Writes a value as JSON.

@@ -1,7 +1,7 @@
 //! The front-end files cargo-leptos built: their URLs (hashed or not) and how to serve them.
 
 use crate::routes::refusal::refuse;
-use app::{language::Refusal, notes::SERVICE_WORKER_PATH, PageAssets};
+use app::{language::Refusal, notes::SERVICE_WORKER_PATH, DocumentAssets};
 use axum::{
     body::Bytes,
     handler::HandlerWithoutStateExt,
@@ -23,7 +23,7 @@ const REVALIDATE: &str = "no-cache";
 
 /// Works out the asset URLs from the hash file cargo-leptos writes next to the binary.
 /// Without one (a plain `cargo` build), the names carry no hash.
-pub fn resolve(options: &LeptosOptions) -> (PageAssets, bool) {
+pub fn resolve(options: &LeptosOptions) -> (DocumentAssets, bool) {
     let hashes = std::env::current_exe()
         .ok()
         .and_then(|exe| {
@@ -44,7 +44,7 @@ pub fn resolve(options: &LeptosOptions) -> (PageAssets, bool) {
         ),
     };
     (
-        PageAssets {
+        DocumentAssets {
             stylesheet: url("css", "css"),
             script: url("js", "js"),
             wasm: url("wasm", "wasm"),

@@ -90,7 +90,7 @@ impl Application {
             },
             feed,
             assets: page_assets,
-            page_cache: routes::PageCache::default(),
+            document_cache: routes::DocumentCache::default(),
         };
         let limits = ConnectionLimits {
             max_connections: capacity.max_connections,

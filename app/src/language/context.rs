@@ -38,12 +38,14 @@ impl I18n {
     }
 }
 
-/// The page's language: on the server the one it chose ([`super::PageLanguage`]), in the
+/// The page's language: on the server the one it chose ([`super::DocumentLanguage`]), in the
 /// browser the one the server wrote in `<html lang>`, so that hydration finds exactly the
 /// server's words.
 pub fn provide_i18n() -> I18n {
     #[cfg(feature = "ssr")]
-    let chosen = use_context::<super::PageLanguage>().unwrap_or_default().0;
+    let chosen = use_context::<super::DocumentLanguage>()
+        .unwrap_or_default()
+        .0;
     #[cfg(not(feature = "ssr"))]
     let chosen = written_in_html().unwrap_or_default();
     let i18n = I18n::new(chosen);

@@ -31,7 +31,7 @@ pub const LANGUAGE_PATH: &str = "/language";
 
 /// The language the server chose for the page being rendered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PageLanguage(pub Locale);
+pub struct DocumentLanguage(pub Locale);
 
 /// The `Set-Cookie` (or `document.cookie`) value that remembers `locale` for a year.
 pub fn language_cookie(locale: Locale) -> String {

@@ -183,7 +183,7 @@ impl ListsQuery {
     }
 
     /// The `/notes` URL with these query pairs (this page's first, then what else the
-    /// URL says, see `notes::RequestedPage`).
+    /// URL says, see `notes::NotesRequest`).
     pub fn href_with(pairs: &[(&'static str, String)]) -> String {
         let query = crate::wire::form_encode(pairs);
         match query.is_empty() {

@@ -229,7 +229,7 @@ fn RenameForm(
 ///   (`GET /notes?…&rename=ID`; no `#lists-ID`, which would keep the browser from
 ///   focusing it).
 /// - Delete and Undo post to their server functions, which lead back to the same window
-///   (see `RequestedPage::after_post`).
+///   (see `NotesRequest::after_post`).
 #[component]
 pub fn RowForms(notes: Notes) -> impl IntoView {
     let window = notes.query.with_untracked(ListsQuery::pairs);

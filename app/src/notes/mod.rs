@@ -9,9 +9,9 @@ mod live_feed;
 mod live_indicator;
 mod load_error;
 mod loaded_lists;
+mod notes_request;
 mod notice_bar;
 mod outbox;
-mod requested_page;
 mod search_box;
 mod shared;
 mod skeleton;
@@ -20,10 +20,10 @@ mod viewport;
 mod window;
 
 pub use live_indicator::FeedStatus;
-pub use notice_bar::Notice;
 #[cfg(feature = "ssr")]
-pub use requested_page::PostedForm;
-pub use requested_page::{AfterForm, PreloadedPage, Renaming, RequestedPage};
+pub use notes_request::PostedForm;
+pub use notes_request::{AfterForm, NotesRequest, PreloadedPage, Renaming};
+pub use notice_bar::Notice;
 pub use shared::{Notes, RowWords};
 pub use window::{ListWindow, PageInfo, MAX_ROWS};
 
@@ -50,7 +50,7 @@ use skeleton::LoadingSkeleton;
 /// later in the same response. In the browser the rows then change one at a time.
 #[component]
 pub fn NotesPage(i18n: I18n) -> impl IntoView {
-    let RequestedPage { query, after_form } = RequestedPage::shared();
+    let NotesRequest { query, after_form } = NotesRequest::shared();
     let AfterForm {
         create_error,
         rename,

@@ -5,9 +5,9 @@
 //! [`transport`](super::transport) and applied here.
 
 use super::live_indicator::FeedStatus;
+use super::notes_request::Renaming;
 use super::notice_bar::Notice;
 use super::outbox::Outbox;
-use super::requested_page::Renaming;
 use super::transport;
 use super::window::{Fetch, ListWindow};
 use super::{address_bar, viewport};

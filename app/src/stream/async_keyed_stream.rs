@@ -1,7 +1,7 @@
 //! `AsyncKeyedStream`: a [`KeyedStream`] filled by one asynchronous load.
 
 use super::{Keyed, KeyedStream, Limit};
-use crate::wire::{PageData, WireError};
+use crate::wire::{DocumentData, WireError};
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use std::future::Future;
@@ -36,7 +36,7 @@ where
     S: Snapshot + Send + Sync + 'static,
     E: Send + Sync + 'static,
 {
-    load: Resource<Result<S, E>, PageData>,
+    load: Resource<Result<S, E>, DocumentData>,
     limit: Limit,
 }
 
@@ -63,7 +63,7 @@ where
     E: Clone + Send + Sync + 'static,
     // The load's result is written into the page on the server and read back in the
     // browser by hydration, so it must cross the wire.
-    PageData: Encoder<Result<S, E>, Error = WireError, Encoded = Vec<u8>>
+    DocumentData: Encoder<Result<S, E>, Error = WireError, Encoded = Vec<u8>>
         + Decoder<Result<S, E>, Error = WireError, Encoded = [u8]>,
 {
     /// Starts loading with `loader` (on the server while rendering, or in the browser);

@@ -5,7 +5,7 @@
 //! (tower-http issue #292), which would hold the skeleton back until the rows are ready.
 //! So each chunk the render sends is compressed and flushed on its own, with the brotli
 //! and flate2 encoders that layer uses underneath. The cached first page is compressed
-//! once per generation instead (see `page_cache`).
+//! once per generation instead (see `document_cache`).
 
 use axum::{
     body::{Body, Bytes},

@@ -2,19 +2,19 @@
 //! nothing else.
 
 mod compression;
+mod document;
+mod document_cache;
 mod guard;
 mod health;
 mod language;
-mod page_cache;
-mod pages;
 pub mod refusal;
 mod server_fns;
 
+pub use document_cache::DocumentCache;
 pub use guard::AllowedHosts;
-pub use page_cache::PageCache;
 
 use crate::{assets, live};
-use app::{lists::ssr::ListsContext, PageAssets};
+use app::{lists::ssr::ListsContext, DocumentAssets};
 use axum::{
     body::Body,
     extract::FromRef,
@@ -38,8 +38,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub lists: ListsContext,
     pub feed: live::ChangeFeed,
-    pub assets: PageAssets,
-    pub page_cache: PageCache,
+    pub assets: DocumentAssets,
+    pub document_cache: DocumentCache,
     pub hosts: AllowedHosts,
 }
 
@@ -66,13 +66,13 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .route("/", get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }))
         .route(
             app::lists::NOTES_PATH,
-            get(pages::notes).layer(middleware::from_fn_with_state(
-                Arc::new(page_cache::KeptPages {
-                    cache: state.page_cache.clone(),
+            get(document::notes).layer(middleware::from_fn_with_state(
+                Arc::new(document_cache::KeptDocuments {
+                    cache: state.document_cache.clone(),
                     store: state.lists.store.clone(),
                     simulated: state.lists.simulation.is_active(),
                 }),
-                page_cache::serve,
+                document_cache::serve,
             )),
         )
         .route("/healthz", get(health::live))

@@ -6,7 +6,7 @@ use app::lists::{
     ApplyChanges, ChangedList, CreateList, DeleteList, ListError, LoadLists, RenameList,
     RestoreList, NOTES_PATH,
 };
-use app::notes::{PostedForm, RequestedPage};
+use app::notes::{NotesRequest, PostedForm};
 use axum::{
     body::{to_bytes, Body},
     extract::State,
@@ -90,7 +90,7 @@ fn posted_form(parts: &mut Parts, body: &[u8]) -> Option<(PostedForm, Option<Str
 }
 
 /// `303 See Other` back to the window the form was posted from, with the row in view and
-/// what the answer left to show (see `RequestedPage::after_post`). The answer's cookies
+/// what the answer left to show (see `NotesRequest::after_post`). The answer's cookies
 /// and headers are kept; its body is read for the outcome.
 async fn back_to_the_page(response: Response, form: &PostedForm, from: Option<&str>) -> Response {
     let (mut parts, body) = response.into_parts();
@@ -101,7 +101,7 @@ async fn back_to_the_page(response: Response, form: &PostedForm, from: Option<&s
         true => serde_json::from_slice::<ChangedList>(&bytes).map_err(|_| ListError::Internal),
         false => Err(serde_json::from_slice::<ListError>(&bytes).unwrap_or(ListError::Internal)),
     };
-    let location = RequestedPage::after_post(from, form, &answer);
+    let location = NotesRequest::after_post(from, form, &answer);
     let Ok(location) = HeaderValue::from_str(&location) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

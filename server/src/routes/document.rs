@@ -3,12 +3,12 @@
 
 use super::{refusal::refuse, AppState};
 use app::{
-    language::{choice, Locale, PageLanguage, Refusal},
+    language::{choice, DocumentLanguage, Locale, Refusal},
     lists::{
         ssr::{ListsContext, LoadedPage},
         ChangeKey, CreateList, ListError, CREATE_KEY_COOKIE,
     },
-    notes::{PreloadedPage, RequestedPage},
+    notes::{NotesRequest, PreloadedPage},
 };
 use axum::{
     body::Body,
@@ -27,7 +27,7 @@ const PRELOAD_WAIT: Duration = Duration::from_millis(50);
 
 pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Response {
     let language = choice::choose(request.headers());
-    let requested = match RequestedPage::from_query(request.uri().query()) {
+    let requested = match NotesRequest::from_query(request.uri().query()) {
         Ok(requested) => requested,
         Err(refused) => {
             tracing::debug!(%refused, "a /notes query was refused");
@@ -58,7 +58,7 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
             provide_context(lists.clone());
             provide_context(requested.clone());
             provide_context(nonce.clone());
-            provide_context(PageLanguage(language));
+            provide_context(DocumentLanguage(language));
             if let Some(preloaded) = preloaded.clone() {
                 provide_context(preloaded);
             }
@@ -77,14 +77,14 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
         };
         response.extensions_mut().insert(keepable);
     }
-    with_page_headers(response, Scripts::Nonce(&nonce))
+    with_document_headers(response, Scripts::Nonce(&nonce))
 }
 
 /// The page's rows loaded before the render starts, as the plan says: waited for, waited
 /// for a moment ([`PRELOAD_WAIT`]; `None` if they take longer), or not loaded here.
 async fn preload(
     lists: &ListsContext,
-    requested: &RequestedPage,
+    requested: &NotesRequest,
     rows: Rows,
 ) -> Option<Result<LoadedPage, ListError>> {
     let load = lists.load(&requested.query);
@@ -99,7 +99,7 @@ async fn preload(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Plan {
     /// Only the newest page with no search and no form error is the same for everyone,
-    /// so only it may be kept and served again (see `page_cache`).
+    /// so only it may be kept and served again (see `document_cache`).
     cacheable: bool,
     /// A page with a query is where the paging links, the search form and the form's
     /// error lead when the browser runs no JavaScript (with it, the page loads rows
@@ -124,8 +124,8 @@ enum Rows {
 }
 
 impl Plan {
-    fn new(requested: &RequestedPage, simulated: bool) -> Self {
-        let plain = *requested == RequestedPage::default();
+    fn new(requested: &NotesRequest, simulated: bool) -> Self {
+        let plain = *requested == NotesRequest::default();
         Self {
             cacheable: plain && !simulated,
             in_order: !plain,
@@ -140,12 +140,12 @@ impl Plan {
 
 /// Whether `request` asks for the page everyone shares (the page cache's to answer).
 pub fn cacheable(request: &Request<Body>, simulated: bool) -> bool {
-    RequestedPage::from_query(request.uri().query())
+    NotesRequest::from_query(request.uri().query())
         .is_ok_and(|requested| Plan::new(&requested, simulated).cacheable)
 }
 
 /// Marks a rendered page that shows the newest page of `generation`, for the page cache
-/// to keep (see `page_cache::serve`).
+/// to keep (see `document_cache::serve`).
 #[derive(Clone, Copy, Debug)]
 pub struct Keepable {
     pub generation: u64,
@@ -161,7 +161,7 @@ pub enum Scripts<'a> {
 
 /// A page's own headers, each concern in its function: what it may run, how long it is
 /// kept, and the create form's key.
-pub fn with_page_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
+pub fn with_document_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&content_security_policy(scripts)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -212,18 +212,18 @@ fn create_key_cookie() -> String {
 mod tests {
     use super::{Plan, Rows};
     use app::lists::{ListsQuery, SearchTerm};
-    use app::notes::RequestedPage;
+    use app::notes::NotesRequest;
 
-    fn searching() -> RequestedPage {
-        RequestedPage {
+    fn searching() -> NotesRequest {
+        NotesRequest {
             query: ListsQuery::newest(SearchTerm::parse("milk").unwrap()),
-            ..RequestedPage::default()
+            ..NotesRequest::default()
         }
     }
 
     #[test]
     fn the_plain_page_is_kept_and_waits_a_moment_for_its_rows() {
-        let plan = Plan::new(&RequestedPage::default(), false);
+        let plan = Plan::new(&NotesRequest::default(), false);
         assert_eq!(
             plan,
             Plan {
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_simulation_always_streams_the_skeleton_and_is_never_kept() {
-        for requested in [RequestedPage::default(), searching()] {
+        for requested in [NotesRequest::default(), searching()] {
             let plan = Plan::new(&requested, true);
             assert!(!plan.cacheable);
             assert_eq!(plan.rows, Rows::Streamed);

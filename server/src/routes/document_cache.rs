@@ -8,7 +8,7 @@
 //! interval.
 
 use super::compression::{self, Encoding};
-use super::pages::{self, Keepable, Scripts};
+use super::document::{self, Keepable, Scripts};
 use app::language::{choice, Locale};
 use app::lists::ssr::ListStore;
 use axum::{
@@ -29,9 +29,9 @@ use std::{
 const MAX_CACHED_PAGE: usize = 256 * 1024;
 
 #[derive(Clone, Default)]
-pub struct PageCache {
+pub struct DocumentCache {
     // At most one page per language, all of the newest generation seen.
-    pages: Arc<RwLock<Vec<Arc<CachedPage>>>>,
+    pages: Arc<RwLock<Vec<Arc<CachedDocument>>>>,
 }
 
 /// The page as rendered, and its compressed forms, each made once on first demand.
@@ -40,7 +40,7 @@ pub struct PageCache {
 /// every visitor, public, and worth nothing. Its inline scripts are allowed by their
 /// hashes instead (CSP Level 3's `'sha256-…'`): the policy then allows exactly those
 /// scripts, whatever anyone sees, and the bytes stay shared and precompressed.
-struct CachedPage {
+struct CachedDocument {
     generation: u64,
     language: Locale,
     /// The policy's script sources: one `'sha256-…'` per inline script of the page.
@@ -50,7 +50,7 @@ struct CachedPage {
     gzip: OnceLock<Bytes>,
 }
 
-impl CachedPage {
+impl CachedDocument {
     /// The page's bytes in `encoding`.
     fn body(&self, encoding: Encoding) -> Bytes {
         match encoding {
@@ -67,9 +67,9 @@ impl CachedPage {
     }
 }
 
-impl PageCache {
+impl DocumentCache {
     /// The page rendered at `generation` in `language`, if it is held.
-    fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedPage>> {
+    fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedDocument>> {
         let held = self
             .pages
             .read()
@@ -85,7 +85,7 @@ impl PageCache {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         held.retain(|page| page.generation == generation && page.language != language);
-        held.push(Arc::new(CachedPage {
+        held.push(Arc::new(CachedDocument {
             generation,
             language,
             script_hashes: inline_script_hashes(&html),
@@ -101,13 +101,16 @@ impl PageCache {
 /// compresses the render as it streams. Either way tells caches what of the request the
 /// page depends on: the encoding, and the language (`Accept-Language` or the `lang`
 /// cookie).
-pub async fn serve(State(pages): State<Arc<KeptPages>>, request: Request, next: Next) -> Response {
+pub async fn serve(
+    State(kept): State<Arc<KeptDocuments>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let encoding = Encoding::preferred(request.headers());
-    let generation = pages.store.generation();
-    let mut response = match pages::cacheable(&request, pages.simulated)
+    let generation = kept.store.generation();
+    let mut response = match document::cacheable(&request, kept.simulated)
         .then(|| {
-            pages
-                .cache
+            kept.cache
                 .get(generation, choice::choose(request.headers()))
         })
         .flatten()
@@ -115,7 +118,7 @@ pub async fn serve(State(pages): State<Arc<KeptPages>>, request: Request, next: 
         Some(page) => page.response(encoding),
         None => {
             let rendered = next.run(request).await;
-            compression::compress_page(pages.keep(rendered), encoding)
+            compression::compress_page(kept.keep(rendered), encoding)
         }
     };
     response.headers_mut().insert(
@@ -128,14 +131,14 @@ pub async fn serve(State(pages): State<Arc<KeptPages>>, request: Request, next: 
 /// What [`serve`] needs, in one allocation: the cached path is the fastest the server
 /// has, and cloning the whole `AppState` per request (a dozen reference counts) cost it
 /// several percent.
-pub struct KeptPages {
-    pub cache: PageCache,
+pub struct KeptDocuments {
+    pub cache: DocumentCache,
     pub store: ListStore,
     /// The simulation's knobs make every load different: nothing is kept.
     pub simulated: bool,
 }
 
-impl KeptPages {
+impl KeptDocuments {
     /// The response, passing through a copy into the cache when the handler marked it
     /// [`Keepable`]: kept once sent whole, if nothing changed while it was rendered.
     fn keep(&self, response: Response) -> Response {
@@ -158,7 +161,7 @@ impl KeptPages {
     }
 }
 
-impl CachedPage {
+impl CachedDocument {
     /// The kept page as a response in `encoding`, its scripts allowed by their hashes.
     fn response(&self, encoding: Encoding) -> Response {
         let mut response = Response::new(Body::from(self.body(encoding)));
@@ -170,7 +173,7 @@ impl CachedPage {
         if let Some(value) = encoding.header() {
             headers.insert(header::CONTENT_ENCODING, value);
         }
-        pages::with_page_headers(response, Scripts::Hashes(&self.script_hashes))
+        document::with_document_headers(response, Scripts::Hashes(&self.script_hashes))
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the `/notes` URL asked for, shared by the server's render and the browser's.
 
 use crate::lists::{ListError, ListId, ListsPage, ListsQuery};
-use crate::wire::PageData;
+use crate::wire::DocumentData;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// The page a URL asks for (`?q=`, `?before=`, `?after=`) and what a form posted without
 /// JavaScript came back to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestedPage {
+pub struct NotesRequest {
     pub query: ListsQuery,
     pub after_form: AfterForm,
 }
@@ -38,11 +38,11 @@ pub struct Renaming {
     pub error: Option<ListError>,
 }
 
-impl RequestedPage {
+impl NotesRequest {
     /// On the server, what the page handler read from the URL; in the browser, the same
     /// value, read back from the page instead of parsing the URL again.
     pub fn shared() -> Self {
-        SharedValue::<Self, PageData>::new_with_encoding(|| {
+        SharedValue::<Self, DocumentData>::new_with_encoding(|| {
             use_context::<Self>().unwrap_or_default()
         })
         .into_inner()
@@ -59,7 +59,7 @@ pub struct PreloadedPage(pub ListsPage);
 impl PreloadedPage {
     /// The server's preloaded page, and in the browser the same one, read from the page.
     pub fn shared() -> Option<ListsPage> {
-        SharedValue::<Option<Self>, PageData>::new_with_encoding(use_context::<Self>)
+        SharedValue::<Option<Self>, DocumentData>::new_with_encoding(use_context::<Self>)
             .into_inner()
             .map(|Self(page)| page)
     }
@@ -70,7 +70,7 @@ pub use from_url::PostedForm;
 
 #[cfg(feature = "ssr")]
 mod from_url {
-    use super::{AfterForm, Renaming, RequestedPage};
+    use super::{AfterForm, NotesRequest, Renaming};
     use crate::lists::{
         ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, RenameList, RestoreList,
     };
@@ -132,7 +132,7 @@ mod from_url {
         }
     }
 
-    impl RequestedPage {
+    impl NotesRequest {
         /// Reads a `/notes` query string. A malformed one is the caller's mistake.
         ///
         /// The form's error travels in the URL (server_fn's `__err`), where anyone can
@@ -242,12 +242,12 @@ mod from_url {
 
         #[test]
         fn reads_the_search_and_the_cursor() {
-            let page = RequestedPage::from_query(Some("q=tea&before=40")).unwrap();
+            let page = NotesRequest::from_query(Some("q=tea&before=40")).unwrap();
             assert_eq!(page.query.search.unwrap().as_str(), "tea");
             assert_eq!(page.query.start, PageStart::Before(ListId::new(40)));
             assert_eq!(
-                RequestedPage::from_query(None).unwrap(),
-                RequestedPage::default()
+                NotesRequest::from_query(None).unwrap(),
+                NotesRequest::default()
             );
         }
 
@@ -260,7 +260,7 @@ mod from_url {
                 "q=%FF",
                 "q=%ZZ",
             ] {
-                assert!(RequestedPage::from_query(Some(query)).is_err(), "{query}");
+                assert!(NotesRequest::from_query(Some(query)).is_err(), "{query}");
             }
         }
 
@@ -270,7 +270,7 @@ mod from_url {
             let url = ServerFnUrlError::new(CreateList::PATH, error.clone())
                 .to_url("http://localhost/notes")
                 .unwrap();
-            let page = RequestedPage::from_query(url.query()).unwrap();
+            let page = NotesRequest::from_query(url.query()).unwrap();
             assert_eq!(page.after_form.create_error, Some(error));
         }
 
@@ -280,13 +280,13 @@ mod from_url {
             let url = ServerFnUrlError::new(CreateList::PATH, crafted)
                 .to_url("http://localhost/notes")
                 .unwrap();
-            let shown = RequestedPage::from_query(url.query())
+            let shown = NotesRequest::from_query(url.query())
                 .unwrap()
                 .after_form
                 .create_error
                 .unwrap();
             assert_eq!(shown.to_string(), "The request was not understood.");
-            let garbage = RequestedPage::from_query(Some("__path=/api/lists/create&__err=%21%21"))
+            let garbage = NotesRequest::from_query(Some("__path=/api/lists/create&__err=%21%21"))
                 .unwrap()
                 .after_form
                 .create_error
@@ -311,22 +311,22 @@ mod from_url {
                 name: "Tea".into(),
             };
             assert_eq!(
-                RequestedPage::after_post(Some("before=40&rename=7"), &rename, &Ok(changed(7))),
+                NotesRequest::after_post(Some("before=40&rename=7"), &rename, &Ok(changed(7))),
                 "/notes?before=40#lists-7"
             );
             let delete = PostedForm::Delete(ListId::new(7));
-            let back = RequestedPage::after_post(Some("q=tea&after=3"), &delete, &Ok(changed(7)));
+            let back = NotesRequest::after_post(Some("q=tea&after=3"), &delete, &Ok(changed(7)));
             assert_eq!(back, "/notes?q=tea&after=3&deleted=7");
-            let page = RequestedPage::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
+            let page = NotesRequest::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
             assert_eq!(page.after_form.deleted, Some(ListId::new(7)));
             let undo = PostedForm::Restore(ListId::new(7));
             assert_eq!(
-                RequestedPage::after_post(Some("q=tea&after=3&deleted=7"), &undo, &Ok(changed(7))),
+                NotesRequest::after_post(Some("q=tea&after=3&deleted=7"), &undo, &Ok(changed(7))),
                 "/notes?q=tea&after=3#lists-7"
             );
             // A Referer that is not a /notes query leads to the newest lists.
             assert_eq!(
-                RequestedPage::after_post(Some("before=x"), &undo, &Ok(changed(7))),
+                NotesRequest::after_post(Some("before=x"), &undo, &Ok(changed(7))),
                 "/notes#lists-7"
             );
         }
@@ -342,9 +342,9 @@ mod from_url {
                 max: 80,
                 actual: 81,
             });
-            let back = RequestedPage::after_post(Some("before=40"), &rename, &Err(refused.clone()));
+            let back = NotesRequest::after_post(Some("before=40"), &rename, &Err(refused.clone()));
             assert!(!back.contains('#'), "{back}");
-            let page = RequestedPage::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
+            let page = NotesRequest::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
             assert_eq!(page.query.start, PageStart::Before(ListId::new(40)));
             assert_eq!(
                 page.after_form.rename,
@@ -360,8 +360,8 @@ mod from_url {
         #[test]
         fn a_failed_undo_says_why() {
             let undo = PostedForm::Restore(ListId::new(7));
-            let back = RequestedPage::after_post(None, &undo, &Err(ListError::Busy));
-            let page = RequestedPage::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
+            let back = NotesRequest::after_post(None, &undo, &Err(ListError::Busy));
+            let page = NotesRequest::from_query(back.split_once('?').map(|(_, q)| q)).unwrap();
             assert_eq!(page.after_form.deleted, None);
             assert_eq!(page.after_form.change_error, Some(ListError::Busy));
         }
