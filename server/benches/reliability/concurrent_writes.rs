@@ -21,15 +21,7 @@ pub(crate) struct WriterLog {
 pub(crate) async fn concurrent_writes(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        env: &[],
-        open_files: None,
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
-    .await?;
+    let server = start_on(&database, Launch::default()).await?;
     let base = server.base();
 
     let records: Vec<Arc<Mutex<SeqRecord>>> = (0..S1_STREAMS).map(|_| Arc::default()).collect();

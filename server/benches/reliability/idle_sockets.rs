@@ -9,14 +9,13 @@ pub(crate) async fn idle_sockets(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
-    let mut server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        env: &[],
-        open_files: Some(S4_OPEN_FILES),
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
+    let mut server = start_on(
+        &database,
+        Launch {
+            open_files: Some(S4_OPEN_FILES),
+            ..Launch::default()
+        },
+    )
     .await?;
     let base = server.base();
     let port = server.port;
@@ -129,11 +128,7 @@ pub(crate) async fn idle_sockets(findings: &Findings) -> Result<()> {
     row("idle socket connect time", spread(&mut connect_times));
     row(
         "kernel ListenOverflows / ListenDrops during the flood",
-        format!(
-            "{} / {}",
-            kernel_after.0.saturating_sub(kernel_before.0),
-            kernel_after.1.saturating_sub(kernel_before.1)
-        ),
+        listen_counters_between(kernel_before, kernel_after),
     );
     row(
         "GET /notes once the idle sockets are gone",

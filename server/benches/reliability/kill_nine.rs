@@ -83,15 +83,7 @@ pub(crate) async fn resuming_stream(port: u16, record: Arc<Mutex<SeqRecord>>) {
 pub(crate) async fn kill_nine(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let mut server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        env: &[],
-        open_files: None,
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
-    .await?;
+    let mut server = start_on(&database, Launch::default()).await?;
     let port = server.port;
     let base = server.base();
 
@@ -117,12 +109,13 @@ pub(crate) async fn kill_nine(findings: &Findings) -> Result<()> {
         warnings.extend(server.warnings());
         server.kill();
         let killed = Instant::now();
-        server = Server::start(Launch {
-            database_url: Some(&database_url(&database)),
-            port: Some(port),
-            log_filter: Some(LOG_FILTER),
-            ..Launch::default()
-        })
+        server = start_on(
+            &database,
+            Launch {
+                port: Some(port),
+                ..Launch::default()
+            },
+        )
         .await?;
         restarts.push(killed.elapsed());
     }

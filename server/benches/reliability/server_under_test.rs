@@ -6,6 +6,18 @@ pub(crate) fn database_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
+/// Starts the release binary on the SQLite file `database` (which the scenarios also read
+/// directly), with the scenarios' log filter; `launch` says the rest.
+pub(crate) async fn start_on(database: &Path, launch: Launch<'_>) -> Result<Server> {
+    let url = database_url(database);
+    Server::start(Launch {
+        database_url: Some(&url),
+        log_filter: Some(LOG_FILTER),
+        ..launch
+    })
+    .await
+}
+
 pub(crate) async fn seed(database: &Path, count: usize) -> Result<()> {
     support::seed(database_url(database), count).await
 }
@@ -73,6 +85,16 @@ pub(crate) fn listen_counters() -> (u64, u64) {
     (
         counters.get("ListenOverflows").copied().unwrap_or(0),
         counters.get("ListenDrops").copied().unwrap_or(0),
+    )
+}
+
+/// How much the kernel's `ListenOverflows` and `ListenDrops` grew between two readings of
+/// [`listen_counters`], as "overflows / drops".
+pub(crate) fn listen_counters_between(before: (u64, u64), after: (u64, u64)) -> String {
+    format!(
+        "{} / {}",
+        after.0.saturating_sub(before.0),
+        after.1.saturating_sub(before.1)
     )
 }
 

@@ -58,14 +58,13 @@ pub(crate) async fn slow_headers(findings: &Findings) -> Result<()> {
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
     let timeout = S5_HEADER_TIMEOUT_SECS.to_string();
-    let mut server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        env: &[("HEADER_READ_TIMEOUT_SECS", &timeout)],
-        open_files: None,
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
+    let mut server = start_on(
+        &database,
+        Launch {
+            env: &[("HEADER_READ_TIMEOUT_SECS", &timeout)],
+            ..Launch::default()
+        },
+    )
     .await?;
     let base = server.base();
     let pid = server.pid();
@@ -177,11 +176,7 @@ pub(crate) async fn slow_headers(findings: &Findings) -> Result<()> {
     );
     row(
         "kernel ListenOverflows / ListenDrops during the flood",
-        format!(
-            "{} / {}",
-            kernel_after.0.saturating_sub(kernel_before.0),
-            kernel_after.1.saturating_sub(kernel_before.1)
-        ),
+        listen_counters_between(kernel_before, kernel_after),
     );
     row(
         "GET /notes after the flood",

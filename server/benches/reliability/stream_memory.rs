@@ -7,15 +7,14 @@ pub(crate) const S6_STREAMS: usize = 1_000;
 pub(crate) async fn event_stream_memory(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
-    let mut server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        // 1,000 streams are 1,000 connections: above the default cap of 768.
-        env: &[("MAX_EVENT_STREAMS", "2000"), ("MAX_CONNECTIONS", "2000")],
-        open_files: None,
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
+    let mut server = start_on(
+        &database,
+        Launch {
+            // 1,000 streams are 1,000 connections: above the default cap of 768.
+            env: &[("MAX_EVENT_STREAMS", "2000"), ("MAX_CONNECTIONS", "2000")],
+            ..Launch::default()
+        },
+    )
     .await?;
     let pid = server.pid();
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -17,15 +17,7 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
     let database = dir.path().join("lists.db");
     seed(&database, 50).await?;
-    let mut server = Server::start(Launch {
-        database_url: Some(&database_url(&database)),
-        port: None,
-        env: &[],
-        open_files: None,
-        log_filter: Some(LOG_FILTER),
-        ..Launch::default()
-    })
-    .await?;
+    let mut server = start_on(&database, Launch::default()).await?;
     let base = server.base();
     let client = http_client();
 
