@@ -5,7 +5,8 @@
 //! store generation and then served as bytes. This is one copy per language per process,
 //! not per client, and it holds one page of rows, so it is small and bounded. Local commits
 //! invalidate it at once; another process's commits within the log tailer's poll
-//! interval.
+//! interval. [`serve`] is the layer around the `/notes` route that answers from it, fills
+//! it, and compresses what the handler renders.
 
 use super::compression::{self, Encoding};
 use super::document::{self, Keepable, Scripts};

@@ -381,7 +381,7 @@ impl PostgresDb {
                 tx.rollback().await?;
                 let stored = {
                     let mut conn = self.pool.acquire().await?;
-                    Self::stored_key(&mut conn, Some(key)).await?
+                    Self::stored_key(&mut conn, key).await?
                 };
                 // Gone only if pruned in this very moment: the caller may try again.
                 let before = stored.ok_or(StoreError::Busy)?;
@@ -399,11 +399,8 @@ impl PostgresDb {
     /// What the change with `key` did, as stored, if the key has been used.
     async fn stored_key(
         conn: &mut PgConnection,
-        key: Option<&str>,
+        key: &str,
     ) -> Result<Option<StoredKey>, StoreError> {
-        let Some(key) = key else {
-            return Ok(None);
-        };
         Ok(sqlx::query_as(
             "SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) AS seq \
              FROM change_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
@@ -544,7 +541,7 @@ impl WriteSteps for PostgresDb {
     }
 
     async fn find_key(tx: &mut Self::Tx, key: &str) -> Result<Option<StoredKey>, StoreError> {
-        Self::stored_key(tx, Some(key)).await
+        Self::stored_key(tx, key).await
     }
 
     async fn key_record(&self, found: StoredKey) -> Result<KeyRecord, StoreError> {
