@@ -179,6 +179,40 @@ test('typing a search replaces the rows with one request, keeps the nodes of row
   await expect(page.getByText('No lists match')).toBeHidden();
 });
 
+test('searches of one or two letters find exactly the lists that contain them, in any script, and follow renames and deletes @both', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer();
+  // Created through the app, so that names are folded as the app folds them.
+  for (const name of ['Été à Paris', 'ΟΔΟΣ', 'tea', 'Tax', 'zq list']) {
+    expect((await server.call('create', { name })).status).toBe(200);
+  }
+  const html = await (await fetch(`${server.notesUrl}?q=zq`)).text();
+  expect(html.match(/<li id="lists-\d+"/g)).toEqual(['<li id="lists-5"']);
+
+  await page.goto(server.notesUrl);
+  await waitForLive(page);
+  const box = page.getByRole('searchbox', { name: 'Search lists' });
+  for (const [term, ids] of [
+    ['É', [1]],
+    ['σ', [2]],
+    ['ta', [4]],
+    ['t', [5, 4, 3, 1]],
+    ['zq', [5]],
+  ] as const) {
+    await box.fill(term);
+    await expect.poll(() => rowIds(page), { message: term }).toEqual([...ids]);
+  }
+  await box.fill('qz');
+  await expect(page.getByText('No lists match')).toBeVisible();
+
+  expect((await server.call('rename', { id: 3, name: 'Taste' })).status).toBe(200);
+  expect((await server.call('delete', { id: 4 })).status).toBe(200);
+  await box.fill('ta');
+  await expect.poll(() => rowIds(page)).toEqual([3]);
+});
+
 test('search results page and scroll like the rest', async ({ page, startServer }) => {
   const server = await startServer();
   insertLists(server, Array.from({ length: 130 }, (_, i) => (i % 2 ? `Tea ${i + 1}` : `Coffee ${i + 1}`)));
