@@ -29,6 +29,17 @@ pub const LANGUAGE_COOKIE: &str = "lang";
 /// needed).
 pub const LANGUAGE_PATH: &str = "/language";
 
+/// The query of a [`LANGUAGE_PATH`] link: the switch writes it, the server's route reads
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SwitchParams {
+    /// The language's tag, `de`.
+    pub to: String,
+    /// Where to go back to: a path on this site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back: Option<String>,
+}
+
 /// The language the server chose for the page being rendered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DocumentLanguage(pub Locale);

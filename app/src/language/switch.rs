@@ -1,4 +1,4 @@
-use super::{I18n, Locale, LANGUAGE_PATH};
+use super::{I18n, Locale, SwitchParams, LANGUAGE_PATH};
 use crate::i18n::td_string;
 use crate::lists::ListsQuery;
 use crate::word;
@@ -15,12 +15,11 @@ pub fn LanguageSwitch(i18n: I18n, query: RwSignal<ListsQuery>) -> impl IntoView 
         .iter()
         .map(|&locale| {
             let href = move || {
-                let back = query.with(ListsQuery::href);
-                let to = locale.as_str().to_owned();
-                format!(
-                    "{LANGUAGE_PATH}?{}",
-                    crate::wire::form_encode(&[("to", to), ("back", back)])
-                )
+                let params = SwitchParams {
+                    to: locale.as_str().to_owned(),
+                    back: Some(query.with(ListsQuery::href)),
+                };
+                format!("{LANGUAGE_PATH}?{}", crate::wire::form_encode(&params))
             };
             let switch = move |event: MouseEvent| {
                 event.prevent_default();

@@ -3,7 +3,7 @@
 //! Endpoints are fixed (`/api/lists/...`) so raw HTTP clients and the no-JavaScript form
 //! have stable URLs. Arguments are form-encoded and answers are JSON (see [`crate::wire`]).
 
-use super::{BatchAnswers, ChangedList, ListError, ListId, ListsPage};
+use super::{BatchAnswers, ChangedList, ListError, ListId, ListsPage, ListsQueryParams};
 use crate::wire::{FormArgs, JsonData};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Post;
@@ -45,14 +45,13 @@ impl From<StoreError> for ListError {
 }
 
 /// One page of active lists, newest first: the newest, or those just older than `before`
-/// or just newer than `after`, optionally only those whose name contains `q`.
+/// or just newer than `after`, optionally only those whose name contains `q` (the
+/// fields of [`ListsQueryParams`], as a `/notes` URL has them).
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/load")]
 pub async fn load_lists(
-    q: Option<String>,
-    before: Option<ListId>,
-    after: Option<ListId>,
+    #[server(flatten)] params: ListsQueryParams,
 ) -> Result<ListsPage, ListError> {
-    let query = ListsQuery::from_parts(q.as_deref(), before, after)?;
+    let query = ListsQuery::try_from(params)?;
     Ok(ListsContext::current()?.load(&query).await?.page)
 }
 

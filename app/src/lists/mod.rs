@@ -18,4 +18,7 @@ pub use change_key::{ChangeKey, ChangeKeyError};
 pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};
-pub use page::{fold, ListsPage, ListsQuery, PageStart, SearchTerm, SearchTermError, PAGE_SIZE};
+pub use page::{
+    fold, ListsPage, ListsQuery, ListsQueryParams, PageStart, SearchTerm, SearchTermError,
+    PAGE_SIZE,
+};

@@ -163,48 +163,58 @@ impl ListsQuery {
         }
     }
 
-    /// A query from the parts URLs and forms carry it in (`q`, `before`, `after`; see
-    /// [`pairs`](Self::pairs)): the `/notes` handler and the load server function both
-    /// read it here. A blank `q` is no search; `before` and `after` at once are refused.
-    pub fn from_parts(
-        q: Option<&str>,
-        before: Option<ListId>,
-        after: Option<ListId>,
-    ) -> Result<Self, ListError> {
-        let search = SearchTerm::parse(q.unwrap_or_default())?;
-        let start = PageStart::from_cursors(before, after)
-            .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
-        Ok(Self { search, start })
-    }
-
     /// The `/notes` URL that shows this page without JavaScript.
     pub fn href(&self) -> String {
-        Self::href_with(&self.pairs())
+        Self::href_of(&self.params())
     }
 
-    /// The `/notes` URL with these query pairs (this page's first, then what else the
-    /// URL says, see `notes::NotesRequest`).
-    pub fn href_with(pairs: &[(&'static str, String)]) -> String {
-        let query = crate::wire::form_encode(pairs);
+    /// The `/notes` URL with this query string (a page's [`ListsQueryParams`], or those
+    /// with more beside them, see `notes::NotesRequest`).
+    pub fn href_of(params: &impl Serialize) -> String {
+        let query = crate::wire::form_encode(params);
         match query.is_empty() {
             true => crate::lists::NOTES_PATH.to_owned(),
             false => format!("{}?{query}", crate::lists::NOTES_PATH),
         }
     }
 
-    /// The URL's query pairs for this page (`q`, `before`, `after`), as the forms without
-    /// JavaScript carry them.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(search) = &self.search {
-            pairs.push(("q", search.as_str().to_owned()));
+    /// This query as URLs and requests write it.
+    pub fn params(&self) -> ListsQueryParams {
+        ListsQueryParams {
+            q: self
+                .search
+                .as_ref()
+                .map(|search| search.as_str().to_owned()),
+            before: self.start.before(),
+            after: self.start.after(),
         }
-        match self.start {
-            PageStart::Newest => {}
-            PageStart::Before(id) => pairs.push(("before", id.to_string())),
-            PageStart::After(id) => pairs.push(("after", id.to_string())),
-        }
-        pairs
+    }
+}
+
+/// A [`ListsQuery`] as URLs, links and load requests write it: `q`, `before`, `after`
+/// (`/notes?q=tea&before=812`). The one definition of that shape: the `/notes` handler
+/// reads it inside the page's URL, links are written from it, and it is the load server
+/// function's argument. What it holds is not checked yet; [`ListsQuery::try_from`] does
+/// that, for all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListsQueryParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<ListId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ListId>,
+}
+
+impl TryFrom<ListsQueryParams> for ListsQuery {
+    type Error = ListError;
+
+    /// A blank `q` is no search; `before` and `after` at once are refused.
+    fn try_from(params: ListsQueryParams) -> Result<Self, ListError> {
+        let search = SearchTerm::parse(params.q.as_deref().unwrap_or_default())?;
+        let start = PageStart::from_cursors(params.before, params.after)
+            .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
+        Ok(Self { search, start })
     }
 }
 
@@ -281,17 +291,34 @@ mod tests {
     #[test]
     fn both_cursors_at_once_are_refused() {
         let id = Some(ListId::new(3));
+        let params = |q: Option<&str>, before, after| ListsQueryParams {
+            q: q.map(String::from),
+            before,
+            after,
+        };
         assert!(matches!(
-            ListsQuery::from_parts(None, id, id),
+            ListsQuery::try_from(params(None, id, id)),
             Err(ListError::BadRequest(_))
         ));
         assert_eq!(
-            ListsQuery::from_parts(Some(" "), None, id),
+            ListsQuery::try_from(params(Some(" "), None, id)),
             Ok(ListsQuery {
                 search: None,
                 start: PageStart::After(ListId::new(3))
             })
         );
+    }
+
+    #[test]
+    fn a_query_reads_back_from_what_it_writes() {
+        let query = ListsQuery {
+            search: SearchTerm::parse("tea & cake").unwrap(),
+            start: PageStart::After(ListId::new(7)),
+        };
+        let written = serde_urlencoded::to_string(query.params()).unwrap();
+        assert_eq!(written, "q=tea+%26+cake&after=7");
+        let read: ListsQueryParams = serde_urlencoded::from_str(&written).unwrap();
+        assert_eq!(ListsQuery::try_from(read), Ok(query));
     }
 
     #[test]

@@ -72,22 +72,26 @@ pub use from_url::PostedForm;
 mod from_url {
     use super::{AfterForm, NotesRequest, Renaming};
     use crate::lists::{
-        ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, RenameList, RestoreList,
+        ChangedList, CreateList, DeleteList, ListError, ListId, ListsQuery, ListsQueryParams,
+        RenameList, RestoreList,
     };
     use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Deserialize)]
+    /// A `/notes` query string: the page's own, and what a form left for it.
+    #[derive(Default, Serialize, Deserialize)]
     struct UrlQuery {
-        q: Option<String>,
-        before: Option<ListId>,
-        after: Option<ListId>,
+        #[serde(flatten)]
+        page: ListsQueryParams,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         rename: Option<ListId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         deleted: Option<ListId>,
-        #[serde(rename = "__path")]
+        #[serde(default, rename = "__path", skip_serializing_if = "Option::is_none")]
         form_path: Option<String>,
-        #[serde(rename = "__err")]
+        #[serde(default, rename = "__err", skip_serializing_if = "Option::is_none")]
         form_error: Option<String>,
     }
 
@@ -145,7 +149,7 @@ mod from_url {
                 .map_err(|error| ListError::BadRequest(error.to_string()))?;
             let url: UrlQuery = serde_urlencoded::from_str(query)
                 .map_err(|error| ListError::BadRequest(error.to_string()))?;
-            let query = ListsQuery::from_parts(url.q.as_deref(), url.before, url.after)?;
+            let query = ListsQuery::try_from(url.page)?;
             let error = url
                 .form_error
                 .map(|encoded| ServerFnUrlError::<ListError>::decode_err(&encoded));
@@ -189,7 +193,10 @@ mod from_url {
             let window = Self::from_query(from)
                 .map(|page| page.query)
                 .unwrap_or_default();
-            let mut pairs = window.pairs();
+            let mut url = UrlQuery {
+                page: window.params(),
+                ..UrlQuery::default()
+            };
             let row = match (form, answer) {
                 (PostedForm::Create, Ok(created)) => Some(created.list.id),
                 (PostedForm::Create, Err(_)) => None,
@@ -197,12 +204,12 @@ mod from_url {
                 // No `#lists-ID`: a URL with a fragment keeps the browser from focusing
                 // the text box (`autofocus`), and the focus brings the row into view.
                 (PostedForm::Rename { id, name }, Err(_)) => {
-                    pairs.push(("rename", id.to_string()));
-                    pairs.push(("name", name.clone()));
+                    url.rename = Some(*id);
+                    url.name = Some(name.clone());
                     None
                 }
                 (PostedForm::Delete(id), Ok(_)) => {
-                    pairs.push(("deleted", id.to_string()));
+                    url.deleted = Some(*id);
                     None
                 }
                 (PostedForm::Delete(id), Err(_)) => Some(*id),
@@ -210,10 +217,10 @@ mod from_url {
                 (PostedForm::Restore(_), Err(_)) => None,
             };
             if let Err(error) = answer {
-                pairs.push(("__path", form.path().to_owned()));
-                pairs.push(("__err", encode_error(form.path(), error)));
+                url.form_path = Some(form.path().to_owned());
+                url.form_error = Some(encode_error(form.path(), error));
             }
-            let mut href = ListsQuery::href_with(&pairs);
+            let mut href = ListsQuery::href_of(&url);
             if let Some(row) = row {
                 href.push('#');
                 href.push_str(&row.dom_id());

@@ -19,12 +19,7 @@ use crate::lists::{load_lists, ListError, ListsPage, ListsQuery};
 use std::future::Future;
 
 async fn load_now(query: ListsQuery) -> Result<ListsPage, ListError> {
-    load_lists(
-        query.search.map(String::from),
-        query.start.before(),
-        query.start.after(),
-    )
-    .await
+    load_lists(query.params()).await
 }
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]

@@ -2,23 +2,19 @@
 //! Remembers the choice in the `lang` cookie and goes back to the page it came from.
 
 use super::refusal::refuse;
-use app::language::{language_cookie, Locale, Refusal};
+use app::language::{language_cookie, Locale, Refusal, SwitchParams};
 use app::lists::NOTES_PATH;
 use axum::{
     extract::{rejection::QueryRejection, Query},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
 use std::str::FromStr;
 
-#[derive(Debug, Deserialize)]
-pub struct Switch {
-    to: String,
-    back: Option<String>,
-}
-
-pub async fn switch(headers: HeaderMap, query: Result<Query<Switch>, QueryRejection>) -> Response {
+pub async fn switch(
+    headers: HeaderMap,
+    query: Result<Query<SwitchParams>, QueryRejection>,
+) -> Response {
     let picked = query
         .ok()
         .and_then(|Query(switch)| Some((Locale::from_str(&switch.to).ok()?, switch.back)));
