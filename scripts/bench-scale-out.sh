@@ -4,10 +4,15 @@
 # connections in all, divided between the instances), each create's p50 / p99, and the
 # lock waits PostgreSQL saw while they ran (pg_stat_activity sampled every 50 ms).
 # A throwaway cluster with fsync on, the release binary, loopback only.
-# Usage: scripts/bench-scale-out.sh [seconds per run, default 10]
+# Usage: scripts/bench-scale-out.sh [seconds per run, default 10] [rounds, default 1]
+# With more than one round, each round runs the instance counts in a rotated order (so
+# no count always runs first or last on a warming machine), and the medians per count
+# and their ratios to one instance are printed at the end: this machine's runs spread by
+# about ±25 %, so one run of each says little.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
+ROUNDS="${2:-1}"
 ensure_apt wrk nginx
 release_on_postgres
 export ALLOWED_HOSTS="127.0.0.1"
@@ -35,25 +40,40 @@ sample_lock_waits() {
 
 cores="$(nproc)"
 printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | lock waits seen (samples every 50 ms) |\n|---|---|---|---|\n' "$DURATION"
-for instances in 1 2 3; do
-  pg_url="${POSTGRES_URL%/*}/bench_$instances"
-  DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
-  ports=()
-  for n in $(seq "$instances"); do
-    serve_with "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
-    ports+=($((3500 + n)))
+declare -A runs=()
+orders=("1 2 3" "2 3 1" "3 1 2")
+for round in $(seq "$ROUNDS"); do
+  for instances in ${orders[$(((round - 1) % 3))]}; do
+    pg_url="${POSTGRES_URL%/*}/bench_$instances"
+    DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
+    ports=()
+    for n in $(seq "$instances"); do
+      serve_with "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
+      ports+=($((3500 + n)))
+    done
+    nginx_in_front 3510 "${ports[@]}"
+    wrk -t2 -c32 -d2s -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
+    sample_lock_waits &
+    sampler=$!
+    wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
+    touch "$work/stop"
+    wait "$sampler"
+    rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
+    p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
+    p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
+    waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
+    printf '| %s | %s | %s / %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "${waits:-none}"
+    runs[$instances]+="$rps "
+    stop_all
   done
-  nginx_in_front 3510 "${ports[@]}"
-  wrk -t2 -c32 -d2s -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
-  sample_lock_waits &
-  sampler=$!
-  wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
-  touch "$work/stop"
-  wait "$sampler"
-  rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
-  p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
-  p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
-  waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
-  printf '| %s | %s | %s / %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "${waits:-none}"
-  stop_all
 done
+
+if [ "$ROUNDS" -gt 1 ]; then
+  median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  one="$(median <<<"${runs[1]}")"
+  printf '\n| instances | creates/s, every run | median | median / one instance |\n|---|---|---|---|\n'
+  for instances in 1 2 3; do
+    m="$(median <<<"${runs[$instances]}")"
+    printf '| %s | %s | %s | %.2f |\n' "$instances" "${runs[$instances]% }" "$m" "$(echo "$m / $one" | bc -l)"
+  done
+fi

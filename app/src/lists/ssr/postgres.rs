@@ -14,8 +14,11 @@
 //! position once it commits; one rolled back never had one. Positions stay gapless, so
 //! readers resume and detect gaps as before. Each instance's tailer also runs the
 //! sequencer when woken, so an event whose writer died between commit and numbering is
-//! numbered anyway (so does the next write's sequencer run). Each run of the sequencer
-//! that numbered something sends `NOTIFY list_events`, which every instance hears.
+//! numbered anyway (so does the next write's sequencer run). Each instance numbers its
+//! writes in batches, and one that finds another instance's sequencer running waits for
+//! that run (it numbers what was committed before it began) rather than queue a run, and
+//! a durable commit, of its own behind it. Each run of the sequencer that numbered
+//! something sends `NOTIFY list_events`, which every instance hears.
 
 use super::error::{OpenError, StoreError};
 use super::rows::{
@@ -65,11 +68,21 @@ impl Numbering {
                     .bind(&events)
                     .fetch_all(&db.pool)
                 };
-                // Another instance's sequencer may have numbered them already.
+                // Another instance's sequencer may have numbered them already, or be
+                // numbering them now: then this one waits for that run rather than queue
+                // a run (and a durable commit) of its own behind it, and runs itself only
+                // if the other began before these events were committed.
                 let mut positions = read().await.unwrap_or_default();
-                if positions.iter().any(|(_, seq)| seq.is_none()) {
-                    positions = match db.sequence().await {
-                        Ok(_) => read().await.unwrap_or_default(),
+                for own_run in [false, true] {
+                    if positions.iter().all(|(_, seq)| seq.is_some()) {
+                        break;
+                    }
+                    let ran = match own_run {
+                        false => db.sequence_unless_running().await,
+                        true => db.sequence().await.map(drop),
+                    };
+                    positions = match ran {
+                        Ok(()) => read().await.unwrap_or_default(),
                         Err(error) => {
                             tracing::warn!(%error, "numbering a batch of events failed");
                             Vec::new()
@@ -209,6 +222,30 @@ impl PostgresDb {
         let numbered = number_pending(&mut tx).await?;
         tx.commit().await?;
         Ok(numbered)
+    }
+
+    /// Runs the sequencer, unless another one is running: then waits until that run has
+    /// committed (a shared hold on its lock, in a transaction that writes nothing, so no
+    /// commit of its own). Either way, every event committed before the run that ended
+    /// began is numbered after; one committed later may not be.
+    async fn sequence_unless_running(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(SEQUENCER_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        if free {
+            number_pending(&mut tx).await?;
+            tx.commit().await?;
+        } else {
+            sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
+                .bind(SEQUENCER_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(lock_wait)?;
+            tx.rollback().await?;
+        }
+        Ok(())
     }
 
     /// Numbers events that were committed without a position more than a second ago:
