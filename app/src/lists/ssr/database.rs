@@ -1,10 +1,10 @@
-//! The databases the store can run on, behind one interface: SQLite (embedded, the
-//! default) or PostgreSQL (several instances sharing one database). Each backend module
-//! owns every query for its database; the store above them does not know which runs.
+//! The databases the store can run on: SQLite (embedded, the default) or PostgreSQL
+//! (several instances sharing one database), each a [`Backend`]. The store calls this
+//! one type and does not know which runs.
 
+use super::backend::Backend;
 use super::error::{NotReady, OpenError, StoreError};
-use super::rows::{Applied, PageRows, Search, Side, StoredEvent, StoredList};
-use super::writes;
+use super::rows::{Applied, PageAsk, PageRows, StoredEvent, StoredList};
 use super::{
     postgres::{self, PostgresDb},
     sqlite::{self, SqliteDb},
@@ -108,17 +108,10 @@ impl Database {
         }
     }
 
-    pub(super) async fn page(
-        &self,
-        search: &Search<'_>,
-        side: Side,
-        bound: i64,
-        check_beyond: bool,
-        limit: i64,
-    ) -> Result<PageRows, StoreError> {
+    pub(super) async fn page(&self, ask: &PageAsk<'_>) -> Result<PageRows, StoreError> {
         match self {
-            Self::Sqlite(db) => db.page(search, side, bound, check_beyond, limit).await,
-            Self::Postgres(db) => db.page(search, side, bound, check_beyond, limit).await,
+            Self::Sqlite(db) => db.page(ask).await,
+            Self::Postgres(db) => db.page(ask).await,
         }
     }
 
@@ -128,8 +121,8 @@ impl Database {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => writes::create(db, name, key).await,
-            Self::Postgres(db) => writes::create(db, name, key).await,
+            Self::Sqlite(db) => db.create(name, key).await,
+            Self::Postgres(db) => db.create(name, key).await,
         }
     }
 
@@ -140,8 +133,8 @@ impl Database {
         key: Option<&str>,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => writes::rename(db, id, name, key).await,
-            Self::Postgres(db) => writes::rename(db, id, name, key).await,
+            Self::Sqlite(db) => db.rename(id, name, key).await,
+            Self::Postgres(db) => db.rename(id, name, key).await,
         }
     }
 
@@ -153,8 +146,8 @@ impl Database {
         readable: impl Fn(&StoredList) -> bool,
     ) -> Result<Applied, StoreError> {
         match self {
-            Self::Sqlite(db) => writes::set_deleted(db, id, kind, key, readable).await,
-            Self::Postgres(db) => writes::set_deleted(db, id, kind, key, readable).await,
+            Self::Sqlite(db) => db.set_deleted(id, kind, key, readable).await,
+            Self::Postgres(db) => db.set_deleted(id, kind, key, readable).await,
         }
     }
 

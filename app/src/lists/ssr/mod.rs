@@ -2,6 +2,7 @@
 //! module per database), the simulation knobs, and the context the server functions
 //! read them from.
 
+mod backend;
 mod database;
 mod error;
 mod postgres;
@@ -9,7 +10,6 @@ mod rows;
 mod simulation;
 mod sqlite;
 mod store;
-mod writes;
 
 pub use database::{Database, DatabaseSettings};
 pub use error::{NotReady, OpenError, StoreError};

@@ -20,12 +20,10 @@
 //! a durable commit, of its own behind it. Each run of the sequencer that numbered
 //! something sends `NOTIFY list_events`, which every instance hears.
 
+use super::backend::{Backend, Done, IdRange, Tx, Written};
 use super::error::{OpenError, StoreError};
-use super::rows::{
-    Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredKind, StoredList,
-};
-use super::writes::{WriteSteps, Written};
-use crate::lists::{fold, ChangeKind, ListId, ListName};
+use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
+use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
     migrate::{MigrateDatabase, Migrator},
@@ -184,13 +182,6 @@ impl PostgresDb {
         &self.pool
     }
 
-    /// How many of this build's migrations the database has applied.
-    pub(super) async fn applied_migrations(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&self.pool)
-            .await
-    }
-
     /// Starts a write transaction, waiting at most `write_wait` for a connection; its row
     /// locks (a list being renamed by two people at once) wait at most as long. Past
     /// that, [`StoreError::Busy`]. It takes no lock of the log's.
@@ -341,98 +332,6 @@ impl PostgresDb {
         });
     }
 
-    /// One page as a single statement: its rows, its existence check and the log position
-    /// come from one snapshot.
-    pub(super) async fn page(
-        &self,
-        search: &Search<'_>,
-        side: Side,
-        bound: i64,
-        check_beyond: bool,
-        limit: i64,
-    ) -> Result<PageRows, StoreError> {
-        let sql = page_sql(search, side, check_beyond);
-        let mut statement = sqlx::query_as::<_, PageRow>(&sql).bind(bound).bind(limit);
-        let pattern;
-        match search {
-            Search::All => {}
-            Search::Long(term) => {
-                // LIKE with the term's own wildcards and escapes made literal.
-                pattern = format!(
-                    "%{}%",
-                    term.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
-                statement = statement.bind(pattern.as_str());
-            }
-            Search::Short(term) => statement = statement.bind(*term),
-        }
-        let rows = statement.fetch_all(&self.pool).await?;
-        Ok(PageRows {
-            cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
-            beyond: rows.first().is_some_and(|row| row.1.unwrap_or(false)),
-            rows: rows
-                .into_iter()
-                .filter_map(|(_, _, id, name)| {
-                    Some(StoredList {
-                        id: id?,
-                        name: name?,
-                    })
-                })
-                .collect(),
-        })
-    }
-
-    /// Ends a write: records its key and commits. Two requests with one key at once both
-    /// get here (neither saw the other's uncommitted key at its start); the second waits
-    /// on the first's key row, then writes nothing, rolls its change back, and answers
-    /// with the first's record.
-    async fn commit_keyed(
-        &self,
-        mut tx: Transaction<'static, Postgres>,
-        key: Option<&str>,
-        kind: ChangeKind,
-        row: StoredList,
-        written: Written,
-    ) -> Result<Applied, StoreError> {
-        if let Some(key) = key {
-            let (event, seq) = match written {
-                Written::Event(event) => (Some(event), None),
-                Written::Nothing(latest) => (None, Some(latest)),
-            };
-            let claimed: Option<String> = sqlx::query_scalar(
-                "INSERT INTO change_keys (key, kind, list_id, name, event_id, seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING key",
-            )
-            .bind(key)
-            .bind(kind)
-            .bind(row.id)
-            .bind(&row.name)
-            .bind(event)
-            .bind(seq)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(lock_wait)?;
-            if claimed.is_none() {
-                tx.rollback().await?;
-                let stored = {
-                    let mut conn = self.pool.acquire().await?;
-                    Self::stored_key(&mut conn, key).await?
-                };
-                // Gone only if pruned in this very moment: the caller may try again.
-                let before = stored.ok_or(StoreError::Busy)?;
-                return Ok(Applied::Before(self.record_of(before).await?));
-            }
-        }
-        tx.commit().await?;
-        let (seq, wrote) = match written {
-            Written::Event(event) => (self.position_of(event).await?, true),
-            Written::Nothing(latest) => (latest, false),
-        };
-        Ok(Applied::Now { row, seq, wrote })
-    }
-
     /// What the change with `key` did, as stored, if the key has been used.
     async fn stored_key(
         conn: &mut PgConnection,
@@ -474,54 +373,10 @@ impl PostgresDb {
         })
     }
 
-    pub(super) async fn events_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT seq, kind, list_id, name FROM list_events \
-             WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     /// `(pruned_through, latest)`.
     pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
         let mut conn = self.pool.acquire().await?;
         bounds(&mut conn).await
-    }
-
-    pub(super) async fn prune(&self, retention_secs: u64) -> Result<u64, StoreError> {
-        // Seconds as a float for make_interval; a retention of centuries still fits.
-        let retention = retention_secs as f64;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE change_log_horizon SET pruned_through = GREATEST(pruned_through, COALESCE(( \
-               SELECT MAX(seq) FROM list_events \
-               WHERE recorded_at < now() - make_interval(secs => $1)), 0)) \
-             WHERE id = 1",
-        )
-        .bind(retention)
-        .execute(&mut *tx)
-        .await?;
-        let pruned = sqlx::query(
-            "DELETE FROM list_events \
-             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1)",
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // A change sent again after this long is a new change.
-        sqlx::query("DELETE FROM change_keys WHERE created_at < now() - make_interval(secs => $1)")
-            .bind(retention)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(pruned)
     }
 
     /// Inserts many lists in one transaction with their change-log entries, each as one
@@ -565,19 +420,108 @@ impl PostgresDb {
 
 /// PostgreSQL's steps of a write. A write takes no lock of the log's: its event commits
 /// without a position, and the sequencer numbers it after (see the module's comment).
-impl WriteSteps for PostgresDb {
-    type Tx = Transaction<'static, Postgres>;
+impl Backend for PostgresDb {
+    type Db = Postgres;
     type FoundKey = StoredKey;
+    /// One row of a page query: the log position and whether lists lie beyond the page
+    /// (the same on every row), then a list (absent when the page is empty).
+    type PageRow = (Option<i64>, Option<bool>, Option<i64>, Option<String>);
 
-    async fn begin_write(&self) -> Result<Self::Tx, StoreError> {
+    const BOUND: &'static str = "$1";
+    const LIMIT: &'static str = "$2";
+    const NOTHING_BEYOND: &'static str = "FALSE";
+    const EVENTS_AFTER: &'static str =
+        "SELECT seq, kind, list_id, name FROM list_events WHERE seq > $1 ORDER BY seq LIMIT $2";
+    const INSERT_LIST: &'static str =
+        "INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id";
+    const RENAME_LIST: &'static str = "UPDATE lists SET name = $1, search_key = $2, \
+         updated_at = now() WHERE id = $3 AND NOT is_deleted AND name <> $1 RETURNING id";
+    const FIND_ACTIVE: &'static str = "SELECT id, name FROM lists WHERE id = $1 AND NOT is_deleted";
+    const SET_DELETED: &'static str = "UPDATE lists SET is_deleted = $1, updated_at = now() \
+         WHERE id = $2 AND is_deleted = $3 RETURNING id, name";
+    const FIND_LIST: &'static str = "SELECT id, name FROM lists WHERE id = $1";
+    /// Without a position yet: the sequencer gives it one once this transaction has
+    /// committed (see the module's comment). Nothing is announced here: readers see an
+    /// event once it is numbered, and the sequencer announces that. (A `NOTIFY` in the
+    /// write would also make every writing transaction queue at commit on PostgreSQL's one
+    /// notification lock.)
+    const APPEND_EVENT: &'static str = "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+         VALUES ($1, $2, $3, $4) RETURNING id";
+    const PRUNE_HORIZON: &'static str =
+        "UPDATE change_log_horizon SET pruned_through = GREATEST(pruned_through, COALESCE(( \
+           SELECT MAX(seq) FROM list_events \
+           WHERE recorded_at < now() - make_interval(secs => $1::float8)), 0)) \
+         WHERE id = 1";
+    const PRUNE_KEYS: &'static str =
+        "DELETE FROM change_keys WHERE created_at < now() - make_interval(secs => $1::float8)";
+
+    fn readers(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn matching_ids(search: &Search<'_>, range: &IdRange<'_>) -> String {
+        // Terms of three characters or more can use the trigram index; PostgreSQL's
+        // planner chooses between it and the walk down the active ids by how many lists it
+        // expects to match.
+        let matching = match search {
+            Search::All => "",
+            Search::Long(_) => " AND search_key LIKE $3",
+            Search::Short(_) => return short_ids(range),
+        };
+        format!(
+            "SELECT id, name FROM lists WHERE NOT is_deleted AND {}{matching} {}",
+            range.side_of("id"),
+            range.first("id")
+        )
+    }
+
+    fn page_select(beyond: &str, order: &str) -> String {
+        format!(
+            "SELECT (SELECT latest FROM change_log_horizon WHERE id = 1), {beyond}, \
+               page.id, page.name \
+             FROM (SELECT 1) AS one LEFT JOIN page ON TRUE ORDER BY page.id {order}"
+        )
+    }
+
+    fn search_text(search: &Search<'_>) -> Option<String> {
+        match search {
+            Search::All => None,
+            // LIKE with the term's own wildcards and escapes made literal.
+            Search::Long(term) => Some(format!(
+                "%{}%",
+                term.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )),
+            Search::Short(term) => Some((*term).to_owned()),
+        }
+    }
+
+    fn read_page(rows: Vec<Self::PageRow>) -> Result<PageRows, StoreError> {
+        Ok(PageRows {
+            cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
+            beyond: rows.first().is_some_and(|row| row.1.unwrap_or(false)),
+            rows: rows
+                .into_iter()
+                .filter_map(|(_, _, id, name)| {
+                    Some(StoredList {
+                        id: id?,
+                        name: name?,
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    fn write_error(error: sqlx::Error) -> StoreError {
+        lock_wait(error)
+    }
+
+    async fn begin_write(&self) -> Result<Tx<Self>, StoreError> {
         self.begin_write().await
     }
 
-    async fn rollback(tx: Self::Tx) -> Result<(), StoreError> {
-        Ok(tx.rollback().await?)
-    }
-
-    async fn find_key(tx: &mut Self::Tx, key: &str) -> Result<Option<StoredKey>, StoreError> {
+    async fn find_key(tx: &mut Tx<Self>, key: &str) -> Result<Option<StoredKey>, StoreError> {
         Self::stored_key(tx, key).await
     }
 
@@ -585,105 +529,56 @@ impl WriteSteps for PostgresDb {
         self.record_of(found).await
     }
 
-    async fn insert_list(tx: &mut Self::Tx, name: &ListName) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id")
-                .bind(name.as_str())
-                .bind(fold(name.as_str()))
-                .fetch_one(&mut **tx)
-                .await?,
-        )
-    }
-
-    async fn rename_list(
-        tx: &mut Self::Tx,
-        id: ListId,
-        name: &ListName,
-    ) -> Result<bool, StoreError> {
-        let renamed = sqlx::query(
-            "UPDATE lists SET name = $1, search_key = $2, updated_at = now() \
-             WHERE id = $3 AND NOT is_deleted AND name <> $1",
-        )
-        .bind(name.as_str())
-        .bind(fold(name.as_str()))
-        .bind(id.get())
-        .execute(&mut **tx)
-        .await
-        .map_err(lock_wait)?
-        .rows_affected();
-        Ok(renamed > 0)
-    }
-
-    async fn is_active(tx: &mut Self::Tx, id: ListId) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM lists WHERE id = $1 AND NOT is_deleted")
-                .bind(id.get())
-                .fetch_optional(&mut **tx)
-                .await?;
-        Ok(found.is_some())
-    }
-
-    async fn set_deleted(
-        tx: &mut Self::Tx,
-        id: ListId,
-        deleted: bool,
-    ) -> Result<Option<StoredList>, StoreError> {
-        sqlx::query_as(
-            "UPDATE lists SET is_deleted = $1, updated_at = now() \
-             WHERE id = $2 AND is_deleted = $3 RETURNING id, name",
-        )
-        .bind(deleted)
-        .bind(id.get())
-        .bind(!deleted)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(lock_wait)
-    }
-
-    async fn find_list(tx: &mut Self::Tx, id: ListId) -> Result<Option<StoredList>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name FROM lists WHERE id = $1")
-            .bind(id.get())
-            .fetch_optional(&mut **tx)
-            .await?)
-    }
-
-    /// Appends an event to the log, without a position yet (the sequencer gives it one once
-    /// this transaction has committed). Returns the event's id. Nothing is announced here:
-    /// readers see an event once it is numbered, and the sequencer announces that. (A
-    /// `NOTIFY` in the write would also make every writing transaction queue at commit on
-    /// PostgreSQL's one notification lock.)
-    async fn append_event(
-        tx: &mut Self::Tx,
-        kind: ChangeKind,
-        id: i64,
-        name: &str,
-    ) -> Result<Written, StoreError> {
-        let event: i64 = sqlx::query_scalar(
-            "INSERT INTO list_events (list_id, kind, name, is_deleted) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(id)
-        .bind(kind)
-        .bind(name)
-        .bind(kind.leaves_deleted())
-        .fetch_one(&mut **tx)
-        .await?;
-        Ok(Written::Event(event))
-    }
-
-    async fn log_end(tx: &mut Self::Tx) -> Result<i64, StoreError> {
+    async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError> {
         Ok(bounds(tx).await?.1)
     }
 
+    /// Ends a write: records its key and commits. Two requests with one key at once both
+    /// get here (neither saw the other's uncommitted key at its start); the second waits
+    /// on the first's key row, then writes nothing, rolls its change back, and answers
+    /// with the first's record.
     async fn finish(
         &self,
-        tx: Self::Tx,
+        mut tx: Tx<Self>,
         key: Option<&str>,
-        kind: ChangeKind,
-        row: StoredList,
-        written: Written,
+        done: Done,
     ) -> Result<Applied, StoreError> {
-        self.commit_keyed(tx, key, kind, row, written).await
+        let Done { kind, row, written } = done;
+        if let Some(key) = key {
+            let (event, seq) = match written {
+                Written::Event(event) => (Some(event), None),
+                Written::Nothing(latest) => (None, Some(latest)),
+            };
+            let claimed: Option<String> = sqlx::query_scalar(
+                "INSERT INTO change_keys (key, kind, list_id, name, event_id, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING key",
+            )
+            .bind(key)
+            .bind(kind)
+            .bind(row.id)
+            .bind(&row.name)
+            .bind(event)
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(lock_wait)?;
+            if claimed.is_none() {
+                tx.rollback().await?;
+                let stored = {
+                    let mut conn = self.pool.acquire().await?;
+                    Self::stored_key(&mut conn, key).await?
+                };
+                // Gone only if pruned in this very moment: the caller may try again.
+                let before = stored.ok_or(StoreError::Busy)?;
+                return Ok(Applied::Before(self.record_of(before).await?));
+            }
+        }
+        tx.commit().await?;
+        let (seq, wrote) = match written {
+            Written::Event(event) => (self.position_of(event).await?, true),
+            Written::Nothing(latest) => (latest, false),
+        };
+        Ok(Applied::Now { row, seq, wrote })
     }
 }
 
@@ -730,86 +625,34 @@ async fn bounds(conn: &mut PgConnection) -> Result<(i64, i64), StoreError> {
     )
 }
 
-/// One row of a page query: the log position and whether lists lie beyond the page (the
-/// same on every row), then a list (absent when the page is empty).
-type PageRow = (Option<i64>, Option<bool>, Option<i64>, Option<String>);
-
-/// Ids of matching lists on one side of `bound`, `limit` at most, in `order`. Terms of
-/// three characters or more can use the trigram index; PostgreSQL's planner chooses
-/// between it and the walk down the active ids by how many lists it expects to match.
-fn ids(search: &Search<'_>, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
-    let matching = match search {
-        Search::All => "",
-        Search::Long(_) => " AND search_key LIKE $3",
-        Search::Short(_) => return short_ids(comparison, bound, order, limit),
-    };
-    format!(
-        "SELECT id, name FROM lists WHERE NOT is_deleted AND id {comparison} {bound}{matching} \
-         ORDER BY id {order} LIMIT {limit}"
-    )
-}
-
 /// How many of the nearest active lists a search of one or two characters reads before it
 /// asks the index of pieces instead.
 const SHORT_SEARCH_NEAREST: u32 = 2000;
 
-/// [`ids`] for a term of one or two characters, in two steps whose plans do not hang on
+/// `matching_ids` for a term of one or two characters, in two steps whose plans do not hang on
 /// the planner's guess of how many lists match (for a piece it has no statistics of, it
 /// guesses 0.5 % and walks the ids, 150 ms at a million lists for a term matching
 /// nothing). First the nearest lists on that side: a term in more than one in forty of
 /// them fills its page there. Only when they do not, and more lists lie beyond them, the
 /// GIN index of pieces gives every matching list on that side, which is then few.
-fn short_ids(comparison: &str, bound: &str, order: &str, limit: &str) -> String {
-    let nearest_first = if comparison == "<" { "DESC" } else { "ASC" };
+fn short_ids(range: &IdRange<'_>) -> String {
+    let nearest_first = if range.comparison == "<" {
+        "DESC"
+    } else {
+        "ASC"
+    };
+    let (side, first, limit) = (range.side_of("id"), range.first("id"), range.limit);
     format!(
         "WITH nearest AS MATERIALIZED ( \
-           SELECT id, name, search_key FROM lists WHERE NOT is_deleted AND id {comparison} {bound} \
+           SELECT id, name, search_key FROM lists WHERE NOT is_deleted AND {side} \
            ORDER BY id {nearest_first} LIMIT {SHORT_SEARCH_NEAREST}), \
          found AS (SELECT id, name FROM nearest WHERE strpos(search_key, $3) > 0) \
          SELECT id, name FROM found \
          UNION SELECT id, name FROM lists \
-           WHERE NOT is_deleted AND id {comparison} {bound} \
+           WHERE NOT is_deleted AND {side} \
            AND short_search_pieces(search_key) @> ARRAY[$3] \
            AND (SELECT count(*) FROM nearest) = {SHORT_SEARCH_NEAREST} \
            AND (SELECT count(*) FROM found) < {limit} \
-         ORDER BY id {order} LIMIT {limit}"
-    )
-}
-
-/// The page statement: `$1` is the cursor id, `$2` the row limit, `$3` the term.
-fn page_sql(search: &Search<'_>, side: Side, check_beyond: bool) -> String {
-    let (comparison, order) = match side {
-        Side::Older => ("<", "DESC"),
-        Side::Newer => (">", "ASC"),
-    };
-    let page = ids(search, comparison, "$1", order, "$2");
-    let beyond = match (check_beyond, side) {
-        (false, _) => "FALSE".to_owned(),
-        (true, Side::Older) => format!(
-            "EXISTS ({})",
-            ids(
-                search,
-                ">",
-                "COALESCE((SELECT MAX(id) FROM page), $1 - 1)",
-                "",
-                "1"
-            )
-        ),
-        (true, Side::Newer) => format!(
-            "EXISTS ({})",
-            ids(
-                search,
-                "<",
-                "COALESCE((SELECT MIN(id) FROM page), $1 + 1)",
-                "",
-                "1"
-            )
-        ),
-    };
-    format!(
-        "WITH page AS ({page}) \
-         SELECT (SELECT latest FROM change_log_horizon WHERE id = 1), {beyond}, \
-                page.id, page.name \
-         FROM (SELECT 1) AS one LEFT JOIN page ON TRUE ORDER BY page.id {order}"
+         {first}"
     )
 }

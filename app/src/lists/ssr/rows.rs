@@ -74,6 +74,17 @@ pub(super) enum Search<'a> {
     Short(&'a str),
 }
 
+/// One page's query: which lists, on which side of `bound`, how many (one more than a
+/// page, to tell whether more lie beyond), and whether to look past the other edge.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PageAsk<'a> {
+    pub search: Search<'a>,
+    pub side: Side,
+    pub bound: i64,
+    pub check_beyond: bool,
+    pub limit: i64,
+}
+
 /// A page query's answer: up to one row more than a page, in the side's order, whether
 /// matching lists lie beyond the page on the other side, and the log position.
 #[derive(Debug)]

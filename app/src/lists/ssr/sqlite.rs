@@ -6,10 +6,10 @@
 //! in order, with a bounded wait, and keeps every read connection free for reads: a long
 //! write (or another process holding the write lock) never delays a page.
 
+use super::backend::{Backend, Done, IdRange, Tx, Written};
 use super::error::{OpenError, StoreError};
-use super::rows::{Applied, KeyRecord, PageRows, Search, Side, StoredEvent, StoredList};
-use super::writes::{WriteSteps, Written};
-use crate::lists::{fold, ChangeKind, ListId, ListName};
+use super::rows::{Applied, KeyRecord, PageRows, Search, StoredList};
+use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
     migrate::Migrator,
@@ -17,8 +17,6 @@ use sqlx::{
     QueryBuilder, Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 use std::{path::Path, time::Duration};
-
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// The SQLite schema, `migrations/sqlite/`, compiled into the binary.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -97,13 +95,6 @@ impl SqliteDb {
         &self.writer
     }
 
-    /// How many of this build's migrations the database has applied.
-    pub(super) async fn applied_migrations(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&self.reader)
-            .await
-    }
-
     /// Starts a write transaction holding SQLite's write lock from its first statement
     /// (`BEGIN IMMEDIATE`), so that it can never fail half-way for want of the lock.
     /// Waits at most `write_wait` for the writer; past that, [`StoreError::Busy`].
@@ -121,51 +112,6 @@ impl SqliteDb {
         self.reader.close().await;
     }
 
-    /// One page as a single statement: its rows, its existence check and the change-log
-    /// position come from one snapshot without a transaction (and in one trip to the
-    /// database thread).
-    pub(super) async fn page(
-        &self,
-        search: &Search<'_>,
-        side: Side,
-        bound: i64,
-        check_beyond: bool,
-        limit: i64,
-    ) -> Result<PageRows, StoreError> {
-        let sql = page_sql(search, side, check_beyond);
-        let mut statement = sqlx::query_as::<_, PageRow>(&sql).bind(bound).bind(limit);
-        let phrase;
-        match search {
-            Search::All => {}
-            Search::Long(term) => {
-                // An FTS5 string: the whole term as one phrase, quotes doubled.
-                phrase = format!("\"{}\"", term.replace('"', "\"\""));
-                statement = statement.bind(phrase.as_str());
-            }
-            Search::Short(term) => statement = statement.bind(*term),
-        }
-        let (cursor, beyond, rows) = statement.fetch_one(&self.reader).await?;
-        Ok(PageRows {
-            cursor: cursor.unwrap_or(0),
-            beyond,
-            rows: serde_json::from_str(&rows).map_err(|error| sqlx::Error::Decode(error.into()))?,
-        })
-    }
-
-    pub(super) async fn events_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await?)
-    }
-
     /// `(pruned_through, latest)`.
     pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
         let mut conn = self.reader.acquire().await?;
@@ -174,37 +120,6 @@ impl SqliteDb {
                 .fetch_one(&mut *conn)
                 .await?;
         Ok((pruned_through, latest_seq(&mut conn).await?))
-    }
-
-    pub(super) async fn prune(&self, retention_secs: u64) -> Result<u64, StoreError> {
-        let modifier = format!("-{retention_secs} seconds");
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, COALESCE(( \
-               SELECT MAX(seq) FROM list_events \
-               WHERE recorded_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)), 0)) \
-             WHERE id = 1",
-        )
-        .bind(&modifier)
-        .execute(&mut *tx)
-        .await?;
-        let pruned = sqlx::query(
-            "DELETE FROM list_events \
-             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1)",
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // A change sent again after this long is a new change.
-        sqlx::query(
-            "DELETE FROM change_keys \
-             WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
-        )
-        .bind(&modifier)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(pruned)
     }
 
     /// Inserts many lists in one transaction, with their change-log entries; returns the
@@ -247,19 +162,105 @@ impl SqliteDb {
 
 /// SQLite's steps of a write. The one writer serialises writes, so a key checked at the
 /// start of a write cannot be taken by another before its end.
-impl WriteSteps for SqliteDb {
-    type Tx = Transaction<'static, Sqlite>;
+impl Backend for SqliteDb {
+    type Db = Sqlite;
     type FoundKey = KeyRecord;
+    /// A page query's one row: the change-log position, whether lists lie beyond the page,
+    /// and the page's lists as a JSON array of `[id, name]`, in the side's order (an
+    /// aggregate's own `ORDER BY`, SQLite 3.44 and later, which the bundled SQLite is: a
+    /// subquery's order is not one an aggregate promises to keep). One row rather than one per
+    /// list: sqlx hands each row from SQLite's thread to the caller's through a channel,
+    /// and a page of 51 rows spent more time in those hand-overs than in SQLite.
+    type PageRow = (Option<i64>, bool, String);
 
-    async fn begin_write(&self) -> Result<Self::Tx, StoreError> {
+    const BOUND: &'static str = "?1";
+    const LIMIT: &'static str = "?2";
+    const NOTHING_BEYOND: &'static str = "0";
+    const EVENTS_AFTER: &'static str =
+        "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?";
+    const INSERT_LIST: &'static str =
+        "INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id";
+    const RENAME_LIST: &'static str = "UPDATE lists SET name = ?1, search_key = ?2, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+         WHERE id = ?3 AND is_deleted = 0 AND name <> ?1 RETURNING id";
+    const FIND_ACTIVE: &'static str = "SELECT id, name FROM lists WHERE id = ? AND is_deleted = 0";
+    const SET_DELETED: &'static str = "UPDATE lists SET is_deleted = ?, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+         WHERE id = ? AND is_deleted = ? RETURNING id, name";
+    const FIND_LIST: &'static str = "SELECT id, name FROM lists WHERE id = ?";
+    const APPEND_EVENT: &'static str = "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+         VALUES (?, ?, ?, ?) RETURNING seq";
+    const PRUNE_HORIZON: &'static str =
+        "UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, COALESCE(( \
+           SELECT MAX(seq) FROM list_events WHERE recorded_at < \
+             strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' seconds')), 0)) \
+         WHERE id = 1";
+    const PRUNE_KEYS: &'static str = "DELETE FROM change_keys WHERE created_at < \
+         strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' seconds')";
+
+    fn readers(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    fn matching_ids(search: &Search<'_>, range: &IdRange<'_>) -> String {
+        // Searches of three characters or more use the trigram index; shorter ones (which a
+        // trigram index cannot answer) the index of one- and two-character pieces, whose
+        // token is the term's UTF-8 bytes in hex (see its migration). Either reads a page
+        // of ids in id order.
+        let (side, first, order) = (range.side_of("rowid"), range.first("rowid"), range.order);
+        match search {
+            Search::All => format!(
+                "SELECT id, name FROM lists WHERE is_deleted = 0 AND {} {}",
+                range.side_of("id"),
+                range.first("id")
+            ),
+            Search::Short(_) => format!(
+                "SELECT id, name FROM lists WHERE id IN ( \
+                   SELECT rowid FROM lists_short_search WHERE lists_short_search MATCH hex(?3) \
+                   AND {side} {first}) \
+                 ORDER BY id {order}"
+            ),
+            Search::Long(_) => format!(
+                "SELECT id, name FROM lists WHERE id IN ( \
+                   SELECT rowid FROM lists_search WHERE lists_search MATCH ?3 \
+                   AND {side} {first}) \
+                 ORDER BY id {order}"
+            ),
+        }
+    }
+
+    fn page_select(beyond: &str, order: &str) -> String {
+        format!(
+            "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'list_events'), {beyond}, \
+               (SELECT json_group_array(json_array(id, name) ORDER BY id {order}) FROM page)"
+        )
+    }
+
+    fn search_text(search: &Search<'_>) -> Option<String> {
+        match search {
+            Search::All => None,
+            // An FTS5 string: the whole term as one phrase, quotes doubled.
+            Search::Long(term) => Some(format!("\"{}\"", term.replace('"', "\"\""))),
+            Search::Short(term) => Some((*term).to_owned()),
+        }
+    }
+
+    fn read_page(rows: Vec<Self::PageRow>) -> Result<PageRows, StoreError> {
+        let Some((cursor, beyond, rows)) = rows.into_iter().next() else {
+            return Err(sqlx::Error::RowNotFound.into());
+        };
+        Ok(PageRows {
+            cursor: cursor.unwrap_or(0),
+            beyond,
+            rows: serde_json::from_str(&rows).map_err(|error| sqlx::Error::Decode(error.into()))?,
+        })
+    }
+
+    async fn begin_write(&self) -> Result<Tx<Self>, StoreError> {
         self.begin_write().await
     }
 
-    async fn rollback(tx: Self::Tx) -> Result<(), StoreError> {
-        Ok(tx.rollback().await?)
-    }
-
-    async fn find_key(tx: &mut Self::Tx, key: &str) -> Result<Option<KeyRecord>, StoreError> {
+    async fn find_key(tx: &mut Tx<Self>, key: &str) -> Result<Option<KeyRecord>, StoreError> {
         Ok(
             sqlx::query_as("SELECT kind, list_id, name, seq FROM change_keys WHERE key = ?")
                 .bind(key)
@@ -272,97 +273,17 @@ impl WriteSteps for SqliteDb {
         Ok(found)
     }
 
-    async fn insert_list(tx: &mut Self::Tx, name: &ListName) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
-                .bind(name.as_str())
-                .bind(fold(name.as_str()))
-                .fetch_one(&mut **tx)
-                .await?,
-        )
-    }
-
-    async fn rename_list(
-        tx: &mut Self::Tx,
-        id: ListId,
-        name: &ListName,
-    ) -> Result<bool, StoreError> {
-        let renamed = sqlx::query(&format!(
-            "UPDATE lists SET name = ?1, search_key = ?2, updated_at = {NOW} \
-             WHERE id = ?3 AND is_deleted = 0 AND name <> ?1"
-        ))
-        .bind(name.as_str())
-        .bind(fold(name.as_str()))
-        .bind(id.get())
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        Ok(renamed > 0)
-    }
-
-    async fn is_active(tx: &mut Self::Tx, id: ListId) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM lists WHERE id = ? AND is_deleted = 0")
-                .bind(id.get())
-                .fetch_optional(&mut **tx)
-                .await?;
-        Ok(found.is_some())
-    }
-
-    async fn set_deleted(
-        tx: &mut Self::Tx,
-        id: ListId,
-        deleted: bool,
-    ) -> Result<Option<StoredList>, StoreError> {
-        Ok(sqlx::query_as(&format!(
-            "UPDATE lists SET is_deleted = ?, updated_at = {NOW} \
-             WHERE id = ? AND is_deleted = ? RETURNING id, name"
-        ))
-        .bind(deleted)
-        .bind(id.get())
-        .bind(!deleted)
-        .fetch_optional(&mut **tx)
-        .await?)
-    }
-
-    async fn find_list(tx: &mut Self::Tx, id: ListId) -> Result<Option<StoredList>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name FROM lists WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(&mut **tx)
-            .await?)
-    }
-
-    async fn append_event(
-        tx: &mut Self::Tx,
-        kind: ChangeKind,
-        id: i64,
-        name: &str,
-    ) -> Result<Written, StoreError> {
-        let seq = sqlx::query_scalar(
-            "INSERT INTO list_events (list_id, kind, name, is_deleted) VALUES (?, ?, ?, ?) \
-             RETURNING seq",
-        )
-        .bind(id)
-        .bind(kind)
-        .bind(name)
-        .bind(kind.leaves_deleted())
-        .fetch_one(&mut **tx)
-        .await?;
-        Ok(Written::Event(seq))
-    }
-
-    async fn log_end(tx: &mut Self::Tx) -> Result<i64, StoreError> {
+    async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError> {
         latest_seq(tx).await
     }
 
     async fn finish(
         &self,
-        mut tx: Self::Tx,
+        mut tx: Tx<Self>,
         key: Option<&str>,
-        kind: ChangeKind,
-        row: StoredList,
-        written: Written,
+        done: Done,
     ) -> Result<Applied, StoreError> {
+        let Done { kind, row, written } = done;
         // SQLite numbers an event as it is written.
         let (seq, wrote) = match written {
             Written::Event(seq) => (seq, true),
@@ -401,76 +322,4 @@ async fn latest_seq(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
             .fetch_optional(conn)
             .await?;
     Ok(seq.unwrap_or(0))
-}
-
-/// A page query's one row: the change-log position, whether lists lie beyond the page,
-/// and the page's lists as a JSON array of `[id, name]`, in the side's order (an
-/// aggregate's own `ORDER BY`, SQLite 3.44 and later, which the bundled SQLite is: a
-/// subquery's order is not one an aggregate promises to keep). One row rather than one per
-/// list: sqlx hands each row from SQLite's thread to the caller's through a channel,
-/// and a page of 51 rows spent more time in those hand-overs than in SQLite.
-type PageRow = (Option<i64>, bool, String);
-
-/// Ids of matching lists on one side of `bound`, `?2` at most, in `order`. Searches of
-/// three characters or more use the trigram index; shorter ones (which a trigram index
-/// cannot answer) the index of one- and two-character pieces, whose token is the term's
-/// UTF-8 bytes in hex (see its migration). Either reads a page of ids in id order.
-fn ids(search: &Search<'_>, comparison: &str, bound: &str, order: &str, limit: &str) -> String {
-    match search {
-        Search::All => format!(
-            "SELECT id, name FROM lists WHERE is_deleted = 0 AND id {comparison} {bound} \
-             ORDER BY id {order}{limit}"
-        ),
-        Search::Short(_) => format!(
-            "SELECT id, name FROM lists WHERE id IN ( \
-               SELECT rowid FROM lists_short_search WHERE lists_short_search MATCH hex(?3) \
-               AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
-             ORDER BY id {order}"
-        ),
-        Search::Long(_) => format!(
-            "SELECT id, name FROM lists WHERE id IN ( \
-               SELECT rowid FROM lists_search WHERE lists_search MATCH ?3 \
-               AND rowid {comparison} {bound} ORDER BY rowid {order}{limit}) \
-             ORDER BY id {order}"
-        ),
-    }
-}
-
-/// The page statement: `?1` is the cursor id, `?2` the row limit, `?3` the term.
-/// With `check_beyond`, it also says whether matching lists exist on the other side of
-/// the page (or of the cursor, if the page is empty).
-fn page_sql(search: &Search<'_>, side: Side, check_beyond: bool) -> String {
-    let (comparison, order) = match side {
-        Side::Older => ("<", "DESC"),
-        Side::Newer => (">", "ASC"),
-    };
-    let page = ids(search, comparison, "?1", order, " LIMIT ?2");
-    let beyond = match (check_beyond, side) {
-        (false, _) => "0".to_owned(),
-        (true, Side::Older) => format!(
-            "EXISTS ({})",
-            ids(
-                search,
-                ">",
-                "COALESCE((SELECT MAX(id) FROM page), ?1 - 1)",
-                "",
-                " LIMIT 1"
-            )
-        ),
-        (true, Side::Newer) => format!(
-            "EXISTS ({})",
-            ids(
-                search,
-                "<",
-                "COALESCE((SELECT MIN(id) FROM page), ?1 + 1)",
-                "",
-                " LIMIT 1"
-            )
-        ),
-    };
-    format!(
-        "WITH page AS ({page}) \
-         SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'list_events'), {beyond}, \
-                (SELECT json_group_array(json_array(id, name) ORDER BY id {order}) FROM page)"
-    )
 }

@@ -8,7 +8,7 @@
 
 use super::database::Database;
 use super::error::StoreError;
-use super::rows::{Applied, KeyRecord, Search, Side, StoredKind, StoredList};
+use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredKind, StoredList};
 use crate::lists::{
     ChangeKey, ChangeKind, ChangedList, EventSeq, List, ListChange, ListEvent, ListId, ListName,
     ListsPage, ListsQuery, PageStart, PAGE_SIZE,
@@ -147,10 +147,14 @@ impl ListStore {
         };
         let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
         let check_beyond = query.start != PageStart::Newest;
-        let found = self
-            .db
-            .page(&search, side, bound, check_beyond, limit)
-            .await?;
+        let ask = PageAsk {
+            search,
+            side,
+            bound,
+            check_beyond,
+            limit,
+        };
+        let found = self.db.page(&ask).await?;
         let mut lists = found.rows;
         let more = lists.len() > PAGE_SIZE;
         lists.truncate(PAGE_SIZE);
