@@ -1,9 +1,9 @@
 //! What the store asks of a database, written once for both. A backend ([`Backend`])
 //! supplies only what differs: its SQL text, its connections, and the few steps whose
-//! logic differs (how a write begins and ends, how a change's key is found again, how an
-//! event is appended: SQLite numbers it at once, PostgreSQL's sequencer after commit).
-//! Everything else (reading the log, and the three writes: create, rename, delete or
-//! restore) is written here once, generic over the database.
+//! logic differs (how a write begins and ends: SQLite numbers an event as it is written,
+//! PostgreSQL's sequencer after commit; how a change's key is found again). Everything
+//! else (the page statement, reading and pruning the log, and the three writes: create,
+//! rename, delete or restore) is written here once, generic over the database.
 //!
 //! Each write runs in one transaction: if its key was used before, nothing is written
 //! and the first answer stands; otherwise the change, its log entry and its key's record
