@@ -205,38 +205,24 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
     serde_wasm_bindgen::from_value(value).map_err(unreadable)
 }
 
-/// `key=value&...` as a form encodes it (WHATWG `application/x-www-form-urlencoded`),
-/// from a struct of text and numbers whose absent fields are skipped: with
-/// `serde_urlencoded` on the server, and in the browser with its own `URLSearchParams`
-/// (given the struct as a JavaScript object), which follows the same standard, instead
-/// of carrying an encoder in the wasm.
-pub fn form_encode<T: Serialize>(fields: &T) -> String {
-    serde_urlencoded::to_string(fields).unwrap_or_default()
-}
-
-/// The `(name, value)` pairs [`form_encode`] writes, in its order: for a form's hidden
-/// inputs, which carry the same query as a link.
-pub fn form_fields<T: Serialize>(fields: &T) -> Vec<(String, String)> {
-    let encoded = form_encode(fields);
+/// `key=value&...` as a form encodes it (WHATWG `application/x-www-form-urlencoded`):
+/// with `serde_urlencoded` on the server, and with the browser's own `URLSearchParams`,
+/// which follows the same standard, instead of carrying an encoder in the wasm. The pairs
+/// come from a query type's `pairs()`, whose names its tests hold to its serde form.
+pub fn form_encode(pairs: &[(&str, String)]) -> String {
     #[cfg(feature = "hydrate")]
     {
-        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&encoded) else {
-            return Vec::new();
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return String::new();
         };
-        let Ok(Some(entries)) = js_sys::try_iter(&params) else {
-            return Vec::new();
-        };
-        entries
-            .flatten()
-            .filter_map(|entry| {
-                let entry = js_sys::Array::from(&entry);
-                Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
-            })
-            .collect()
+        for (key, value) in pairs {
+            params.append(key, value);
+        }
+        params.to_string().into()
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        serde_urlencoded::from_str(&encoded).unwrap_or_default()
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
 

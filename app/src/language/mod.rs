@@ -40,6 +40,15 @@ pub struct SwitchParams {
     pub back: Option<String>,
 }
 
+impl SwitchParams {
+    /// The query string, in serde's names (see `ListsQueryParams::pairs`).
+    pub fn query(&self) -> String {
+        let mut pairs = vec![("to", self.to.clone())];
+        pairs.extend(self.back.clone().map(|back| ("back", back)));
+        crate::wire::form_encode(&pairs)
+    }
+}
+
 /// The language the server chose for the page being rendered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DocumentLanguage(pub Locale);
@@ -108,6 +117,20 @@ mod tests {
         assert_eq!(new_lists(Locale::ar, 100), "100 قائمة جديدة");
         // Numbers in the language's own writing.
         assert_eq!(new_lists(Locale::de, 1000), "1.000 neue Listen");
+    }
+
+    #[test]
+    fn the_switch_writes_its_query_in_serde_s_names() {
+        for back in [None, Some("/notes?q=tea+%26&before=3".to_owned())] {
+            let params = super::SwitchParams {
+                to: "de".to_owned(),
+                back,
+            };
+            assert_eq!(
+                params.query(),
+                serde_urlencoded::to_string(&params).unwrap()
+            );
+        }
     }
 
     #[test]

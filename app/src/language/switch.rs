@@ -19,7 +19,7 @@ pub fn LanguageSwitch(i18n: I18n, query: RwSignal<ListsQuery>) -> impl IntoView 
                     to: locale.as_str().to_owned(),
                     back: Some(query.with(ListsQuery::href)),
                 };
-                format!("{LANGUAGE_PATH}?{}", crate::wire::form_encode(&params))
+                format!("{LANGUAGE_PATH}?{}", params.query())
             };
             let switch = move |event: MouseEvent| {
                 event.prevent_default();

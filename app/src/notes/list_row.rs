@@ -232,7 +232,7 @@ fn RenameForm(
 ///   (see `NotesRequest::after_post`).
 #[component]
 pub fn RowForms(notes: Notes) -> impl IntoView {
-    let window = crate::wire::form_fields(&notes.query.with_untracked(ListsQuery::params));
+    let window = notes.query.with_untracked(ListsQuery::params).pairs();
     view! {
         <form id=RENAME_FORM method="get" action=NOTES_PATH hidden>
             {window

@@ -220,7 +220,8 @@ mod from_url {
                 url.form_path = Some(form.path().to_owned());
                 url.form_error = Some(encode_error(form.path(), error));
             }
-            let mut href = ListsQuery::href_of(&url);
+            let mut href =
+                ListsQuery::href_of(&serde_urlencoded::to_string(&url).unwrap_or_default());
             if let Some(row) = row {
                 href.push('#');
                 href.push_str(&row.dom_id());
