@@ -14,6 +14,14 @@ use super::rows::{Applied, KeyRecord, PageAsk, PageRows, Search, Side, StoredEve
 use crate::lists::{fold, ChangeKind, ListId, ListName};
 use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Transaction, Type};
 
+/// A database's words in the page statement: the placeholders for its bound (a list id)
+/// and its row limit, and "nothing lies beyond" as its second column.
+pub(super) struct PageWords {
+    pub bound: &'static str,
+    pub limit: &'static str,
+    pub nothing_beyond: &'static str,
+}
+
 /// Which ids a page statement reads: those on one side of `bound` (`comparison` is `<`
 /// or `>`), in `order` (or none), at most `limit`. `bound` and `limit` are SQL: a
 /// placeholder, or an expression.
@@ -36,8 +44,10 @@ impl IdRange<'_> {
     }
 }
 
-/// What a write did: its kind, the list as it left it, and what it logged.
-pub(super) struct Done {
+/// What a write did: its key (if any), its kind, the list as it left it, and what it
+/// logged.
+pub(super) struct Done<'a> {
+    pub key: Option<&'a str>,
     pub kind: ChangeKind,
     pub row: StoredList,
     pub written: Written,
@@ -110,11 +120,8 @@ where
         error.into()
     }
 
-    /// The page statement's placeholders for its bound (a list id) and its row limit.
-    const BOUND: &'static str;
-    const LIMIT: &'static str;
-    /// "Nothing lies beyond", as the page statement's second column.
-    const NOTHING_BEYOND: &'static str;
+    /// The page statement's placeholders and words.
+    const PAGE: PageWords;
 
     /// A query for the ids and names of matching active lists in `range`; the search's
     /// text is the statement's third bind.
@@ -134,14 +141,9 @@ where
     async fn key_record(&self, found: Self::FoundKey) -> Result<KeyRecord, StoreError>;
     /// The newest position ever handed out.
     async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError>;
-    /// Records `key` (if any) with what the write did, commits, and says where in the log
-    /// the write is.
-    async fn finish(
-        &self,
-        tx: Tx<Self>,
-        key: Option<&str>,
-        done: Done,
-    ) -> Result<Applied, StoreError>;
+    /// Records the write's key (if any) with what it did, commits, and says where in the
+    /// log the write is.
+    async fn finish(&self, tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError>;
 
     /// How many of this build's migrations the database has applied.
     async fn applied_migrations(&self) -> Result<i64, sqlx::Error> {
@@ -165,16 +167,16 @@ where
             &ask.search,
             &IdRange {
                 comparison,
-                bound: Self::BOUND,
+                bound: Self::PAGE.bound,
                 order,
-                limit: Self::LIMIT,
+                limit: Self::PAGE.limit,
             },
         );
         // Any one matching list past the page's far edge.
         let past = |comparison, edge, step| {
             let edge = format!(
                 "COALESCE((SELECT {edge}(id) FROM page), {} {step} 1)",
-                Self::BOUND
+                Self::PAGE.bound
             );
             let range = IdRange {
                 comparison,
@@ -185,7 +187,7 @@ where
             format!("EXISTS ({})", Self::matching_ids(&ask.search, &range))
         };
         let beyond = match (ask.check_beyond, ask.side) {
-            (false, _) => Self::NOTHING_BEYOND.to_owned(),
+            (false, _) => Self::PAGE.nothing_beyond.to_owned(),
             (true, Side::Older) => past(">", "MAX", "-"),
             (true, Side::Newer) => past("<", "MIN", "+"),
         };
@@ -387,8 +389,13 @@ where
     ) -> Result<Applied, StoreError> {
         match change {
             Some((row, written)) => {
-                let done = Done { kind, row, written };
-                self.finish(tx, key, done).await
+                let done = Done {
+                    key,
+                    kind,
+                    row,
+                    written,
+                };
+                self.finish(tx, done).await
             }
             None => {
                 tx.rollback().await?;

@@ -20,7 +20,7 @@
 //! a durable commit, of its own behind it. Each run of the sequencer that numbered
 //! something sends `NOTIFY list_events`, which every instance hears.
 
-use super::backend::{Backend, Done, IdRange, Tx, Written};
+use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
@@ -427,9 +427,11 @@ impl Backend for PostgresDb {
     /// (the same on every row), then a list (absent when the page is empty).
     type PageRow = (Option<i64>, Option<bool>, Option<i64>, Option<String>);
 
-    const BOUND: &'static str = "$1";
-    const LIMIT: &'static str = "$2";
-    const NOTHING_BEYOND: &'static str = "FALSE";
+    const PAGE: PageWords = PageWords {
+        bound: "$1",
+        limit: "$2",
+        nothing_beyond: "FALSE",
+    };
     const EVENTS_AFTER: &'static str =
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > $1 ORDER BY seq LIMIT $2";
     const INSERT_LIST: &'static str =
@@ -537,15 +539,9 @@ impl Backend for PostgresDb {
     /// get here (neither saw the other's uncommitted key at its start); the second waits
     /// on the first's key row, then writes nothing, rolls its change back, and answers
     /// with the first's record.
-    async fn finish(
-        &self,
-        mut tx: Tx<Self>,
-        key: Option<&str>,
-        done: Done,
-    ) -> Result<Applied, StoreError> {
-        let Done { kind, row, written } = done;
-        if let Some(key) = key {
-            let (event, seq) = match written {
+    async fn finish(&self, mut tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError> {
+        if let Some(key) = done.key {
+            let (event, seq) = match done.written {
                 Written::Event(event) => (Some(event), None),
                 Written::Nothing(latest) => (None, Some(latest)),
             };
@@ -554,9 +550,9 @@ impl Backend for PostgresDb {
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING key",
             )
             .bind(key)
-            .bind(kind)
-            .bind(row.id)
-            .bind(&row.name)
+            .bind(done.kind)
+            .bind(done.row.id)
+            .bind(&done.row.name)
             .bind(event)
             .bind(seq)
             .fetch_optional(&mut *tx)
@@ -574,11 +570,15 @@ impl Backend for PostgresDb {
             }
         }
         tx.commit().await?;
-        let (seq, wrote) = match written {
+        let (seq, wrote) = match done.written {
             Written::Event(event) => (self.position_of(event).await?, true),
             Written::Nothing(latest) => (latest, false),
         };
-        Ok(Applied::Now { row, seq, wrote })
+        Ok(Applied::Now {
+            row: done.row,
+            seq,
+            wrote,
+        })
     }
 }
 

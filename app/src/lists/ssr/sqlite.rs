@@ -6,7 +6,7 @@
 //! in order, with a bounded wait, and keeps every read connection free for reads: a long
 //! write (or another process holding the write lock) never delays a page.
 
-use super::backend::{Backend, Done, IdRange, Tx, Written};
+use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
@@ -173,9 +173,11 @@ impl Backend for SqliteDb {
     /// and a page of 51 rows spent more time in those hand-overs than in SQLite.
     type PageRow = (Option<i64>, bool, String);
 
-    const BOUND: &'static str = "?1";
-    const LIMIT: &'static str = "?2";
-    const NOTHING_BEYOND: &'static str = "0";
+    const PAGE: PageWords = PageWords {
+        bound: "?1",
+        limit: "?2",
+        nothing_beyond: "0",
+    };
     const EVENTS_AFTER: &'static str =
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?";
     const INSERT_LIST: &'static str =
@@ -277,32 +279,30 @@ impl Backend for SqliteDb {
         latest_seq(tx).await
     }
 
-    async fn finish(
-        &self,
-        mut tx: Tx<Self>,
-        key: Option<&str>,
-        done: Done,
-    ) -> Result<Applied, StoreError> {
-        let Done { kind, row, written } = done;
+    async fn finish(&self, mut tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError> {
         // SQLite numbers an event as it is written.
-        let (seq, wrote) = match written {
+        let (seq, wrote) = match done.written {
             Written::Event(seq) => (seq, true),
             Written::Nothing(latest) => (latest, false),
         };
-        if let Some(key) = key {
+        if let Some(key) = done.key {
             sqlx::query(
                 "INSERT INTO change_keys (key, kind, list_id, name, seq) VALUES (?, ?, ?, ?, ?)",
             )
             .bind(key)
-            .bind(kind)
-            .bind(row.id)
-            .bind(&row.name)
+            .bind(done.kind)
+            .bind(done.row.id)
+            .bind(&done.row.name)
             .bind(seq)
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
-        Ok(Applied::Now { row, seq, wrote })
+        Ok(Applied::Now {
+            row: done.row,
+            seq,
+            wrote,
+        })
     }
 }
 
