@@ -4,11 +4,13 @@
 use crate::support;
 
 use app::lists::{
-    ssr::{ListStore, StoreError},
+    ssr::{Database, DatabaseSettings, ListStore, StoreError},
     ChangeKey, EventSeq, ListChange, ListId, ListName, ListsPage, ListsQuery, PageStart,
     SearchTerm, PAGE_SIZE,
 };
 use server::seed;
+use sqlx::Connection;
+use std::time::Duration;
 
 async fn store(backend: support::Backend) -> (ListStore, support::TestDatabase) {
     let database = support::TestDatabase::new(backend).await;
@@ -725,4 +727,59 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
         );
     }
     assert_eq!(reads.last().unwrap(), &vec![1, 2]);
+}
+
+/// A write whose caller gives up while its `BEGIN` is on its way (a client that hangs up,
+/// or the write wait running out) must not leave its pooled connection inside a
+/// transaction: with sqlx 0.8.6 it does (launchbadge/sqlx#4393), and every later
+/// statement on that connection runs inside it, holding its locks, never committed. Two
+/// connections; each create is polled a few times (a millisecond apart, so the database's
+/// replies arrive) and then dropped, at every step of its way; after each, a read on the
+/// store's connection (which runs whatever the connection had queued): no connection may
+/// be left idle in a transaction.
+#[tokio::test]
+async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_open() {
+    use futures::FutureExt;
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let database = support::TestDatabase::new(support::Backend::Postgres).await;
+    let one_connection = DatabaseSettings {
+        postgres_connections: 2,
+        ..DatabaseSettings::default()
+    };
+    let store = ListStore::new(Database::open(&database.url, one_connection).await.unwrap());
+    let mut watcher = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    let change = ListChange::Create(name("given up"));
+    let mut left_open = Vec::new();
+    for polls in 1..=12 {
+        for _ in 0..3 {
+            let mut create = Box::pin(store.apply(&change, None));
+            for _ in 0..polls {
+                if create.as_mut().now_or_never().is_some() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            drop(create);
+            // Whatever the write left running finishes on its own.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            store.events_after(EventSeq::new(0), 1).await.unwrap();
+            let open: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND state LIKE 'idle in transaction%'",
+            )
+            .fetch_one(&mut watcher)
+            .await
+            .unwrap();
+            if open > 0 {
+                left_open.push(polls);
+            }
+        }
+    }
+    assert!(
+        left_open.is_empty(),
+        "left in a transaction after giving up at polls {left_open:?}"
+    );
 }

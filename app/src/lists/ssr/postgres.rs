@@ -185,10 +185,21 @@ impl PostgresDb {
     /// Starts a write transaction, waiting at most `write_wait` for a connection; its row
     /// locks (a list being renamed by two people at once) wait at most as long. Past
     /// that, [`StoreError::Busy`]. It takes no lock of the log's.
+    ///
+    /// The `BEGIN` runs in a task of its own, which no caller can cancel: sqlx 0.8.6 (and
+    /// 0.9.0) leaves a connection inside a transaction when a `BEGIN` is dropped before
+    /// its answer is read (launchbadge/sqlx#4393, fixed upstream in #4394, in no release
+    /// yet), and that happens whenever a client hangs up or the write wait runs out at
+    /// that moment. A transaction begun for a caller that stopped waiting is dropped when
+    /// the task ends, which rolls it back as usual.
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let mut tx = match tokio::time::timeout(self.write_wait, self.pool.begin()).await {
-            Err(_) | Ok(Err(sqlx::Error::PoolTimedOut)) => return Err(StoreError::Busy),
-            Ok(result) => result?,
+        let pool = self.pool.clone();
+        let begun = tokio::spawn(async move { pool.begin().await });
+        let mut tx = match tokio::time::timeout(self.write_wait, begun).await {
+            Err(_) | Ok(Ok(Err(sqlx::Error::PoolTimedOut))) => return Err(StoreError::Busy),
+            // The task panicked, or the runtime is shutting down.
+            Ok(Err(_)) => return Err(sqlx::Error::WorkerCrashed.into()),
+            Ok(Ok(result)) => result?,
         };
         let wait = self.write_wait.as_millis();
         sqlx::query(&format!("SET LOCAL lock_timeout = '{wait}ms'"))
