@@ -188,7 +188,7 @@ impl PostgresDb {
     ///
     /// The `BEGIN` runs in a task of its own, which no caller can cancel: sqlx 0.8.6 (and
     /// 0.9.0) leaves a connection inside a transaction when a `BEGIN` is dropped before
-    /// its answer is read (launchbadge/sqlx#4393, fixed upstream in #4394, in no release
+    /// its answer is read (sqlx issue 4393, fixed by pull request 4394, in no release
     /// yet), and that happens whenever a client hangs up or the write wait runs out at
     /// that moment. A transaction begun for a caller that stopped waiting is dropped when
     /// the task ends, which rolls it back as usual.
