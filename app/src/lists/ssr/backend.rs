@@ -114,6 +114,9 @@ where
     /// Connections for reads (SQLite's read-only pool; PostgreSQL's one pool).
     fn readers(&self) -> &Pool<Self::Db>;
 
+    /// How many rows a statement changed (each driver's result says so its own way).
+    fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
+
     /// A statement of a write that failed: PostgreSQL's lock wait past its limit is a
     /// busy server, not a failure.
     fn write_error(error: sqlx::Error) -> StoreError {
@@ -219,19 +222,18 @@ where
             .bind(retention)
             .execute(&mut *tx)
             .await?;
-        let pruned: Vec<(i64,)> = sqlx::query_as(
+        let pruned = sqlx::query(
             "DELETE FROM list_events \
-             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1) \
-             RETURNING seq",
+             WHERE seq <= (SELECT pruned_through FROM change_log_horizon WHERE id = 1)",
         )
-        .fetch_all(&mut *tx)
+        .execute(&mut *tx)
         .await?;
         sqlx::query(Self::PRUNE_KEYS)
             .bind(retention)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(pruned.len() as u64)
+        Ok(Self::rows_affected(&pruned))
     }
 
     /// Appends a change to the log.

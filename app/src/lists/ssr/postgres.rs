@@ -472,6 +472,10 @@ impl Backend for PostgresDb {
         &self.pool
     }
 
+    fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
     fn matching_ids(search: &Search<'_>, range: &IdRange<'_>) -> String {
         // Terms of three characters or more can use the trigram index; PostgreSQL's
         // planner chooses between it and the walk down the active ids by how many lists it

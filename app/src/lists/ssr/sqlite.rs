@@ -204,6 +204,10 @@ impl Backend for SqliteDb {
         &self.reader
     }
 
+    fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
     fn matching_ids(search: &Search<'_>, range: &IdRange<'_>) -> String {
         // Searches of three characters or more use the trigram index; shorter ones (which a
         // trigram index cannot answer) the index of one- and two-character pieces, whose
