@@ -94,7 +94,7 @@ where
     /// `(name, search_key, id)`: renames the active list `id` if its name is another;
     /// returns its id if it did.
     const RENAME_LIST: &'static str;
-    /// `(id)`: the id if the list is active.
+    /// `(id)`: the list's id and name if it is active.
     const FIND_ACTIVE: &'static str;
     /// `(deleted, id, !deleted)`: deletes or restores the list unless it is so already;
     /// returns its id and name.
@@ -110,6 +110,8 @@ where
     /// `(retention in seconds)`: forgets the change keys older than that (a change sent
     /// again after so long is a new change).
     const PRUNE_KEYS: &'static str;
+    /// The page statement's placeholders and words.
+    const PAGE: PageWords;
 
     /// Connections for reads (SQLite's read-only pool; PostgreSQL's one pool).
     fn readers(&self) -> &Pool<Self::Db>;
@@ -122,9 +124,6 @@ where
     fn write_error(error: sqlx::Error) -> StoreError {
         error.into()
     }
-
-    /// The page statement's placeholders and words.
-    const PAGE: PageWords;
 
     /// A query for the ids and names of matching active lists in `range`; the search's
     /// text is the statement's third bind.
