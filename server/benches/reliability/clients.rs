@@ -107,6 +107,43 @@ pub(crate) async fn timed_create(
     (outcome, started.elapsed())
 }
 
+/// A person arriving while a scenario floods the server: a page load and a create, each
+/// on a fresh connection, sent together.
+pub(crate) struct Newcomer {
+    page: (String, Duration),
+    write: (String, Duration),
+}
+
+impl Newcomer {
+    pub(crate) async fn arrive(base: &str, name: &str, key: &str, limit: Duration) -> Self {
+        let (page, write) =
+            tokio::join!(timed_get(base, limit), timed_create(base, name, key, limit));
+        Self { page, write }
+    }
+
+    /// The report's two rows; `when` says when they were sent.
+    pub(crate) fn report(&self, when: &str) {
+        let ((page, page_time), (write, write_time)) = (&self.page, &self.write);
+        row(
+            &format!("GET /notes sent {when} (fresh connection)"),
+            format!("{page} in {}", ms(*page_time)),
+        );
+        row(
+            &format!("POST create sent {when} (fresh connection)"),
+            format!("{write} in {}", ms(*write_time)),
+        );
+    }
+
+    /// Both answered 200 within `within`; `during` names the scenario's flood.
+    pub(crate) fn check(&self, findings: &Findings, during: &str, within: Duration) {
+        for (what, (outcome, time)) in [("GET /notes", &self.page), ("create", &self.write)] {
+            findings.check(outcome == "200" && *time < within, || {
+                format!("{during}: {what}: {outcome} in {}", ms(*time))
+            });
+        }
+    }
+}
+
 pub(crate) enum SseEvent {
     Change(i64),
     Reset,

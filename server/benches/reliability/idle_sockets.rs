@@ -52,15 +52,13 @@ pub(crate) async fn idle_sockets(findings: &Findings) -> Result<()> {
     let connected_early = sockets.lock().unwrap().len();
     let fds_flooded = open_fds(pid);
     let queued = accept_queue(port);
-    let ((page, page_time), (write, write_time)) = tokio::join!(
-        timed_get(&base, Duration::from_secs(30)),
-        timed_create(
-            &base,
-            "s4 create during idle flood",
-            "reliability-s4-create-0001",
-            Duration::from_secs(30),
-        )
-    );
+    let newcomer = Newcomer::arrive(
+        &base,
+        "s4 create during idle flood",
+        "reliability-s4-create-0001",
+        Duration::from_secs(30),
+    )
+    .await;
     let since_flood = started.elapsed();
     // Which idle sockets has the server closed by now?
     let (connected, closed) = {
@@ -110,14 +108,7 @@ pub(crate) async fn idle_sockets(findings: &Findings) -> Result<()> {
         "then: idle sockets connected (client side) / server descriptors (idle) / accept queue",
         format!("{connected_early} of {S4_SOCKETS} / {fds_flooded} ({fds_idle}) / {queued}"),
     );
-    row(
-        "GET /notes sent then (fresh connection)",
-        format!("{page} in {}", ms(page_time)),
-    );
-    row(
-        "POST create sent then (fresh connection)",
-        format!("{write} in {}", ms(write_time)),
-    );
+    newcomer.report("then");
     row(
         "idle sockets connected / closed by the server, when both were answered",
         format!(
@@ -140,21 +131,10 @@ pub(crate) async fn idle_sockets(findings: &Findings) -> Result<()> {
     );
     row("server WARN/ERROR log lines", warning_summary(&warnings));
 
-    findings.check(page == "200" && page_time < Duration::from_secs(5), || {
-        format!(
-            "4: GET /notes during the idle flood: {page} in {} (idle sockets held every \
-             connection slot)",
-            ms(page_time)
-        )
-    });
-    findings.check(
-        write == "200" && write_time < Duration::from_secs(5),
-        || {
-            format!(
-                "4: create during the idle flood: {write} in {}",
-                ms(write_time)
-            )
-        },
+    newcomer.check(
+        findings,
+        "4: while idle sockets held every connection slot",
+        Duration::from_secs(5),
     );
     findings.check(alive && page_after == "200", || {
         format!("4: after the flood: alive {alive}, GET /notes {page_after}")

@@ -98,15 +98,13 @@ pub(crate) async fn slow_headers(findings: &Findings) -> Result<()> {
         });
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let ((page, page_time), (write, write_time)) = tokio::join!(
-        timed_get(&base, Duration::from_secs(20)),
-        timed_create(
-            &base,
-            "s5 create during slow flood",
-            "reliability-s5-create-0001",
-            Duration::from_secs(20)
-        )
-    );
+    let newcomer = Newcomer::arrive(
+        &base,
+        "s5 create during slow flood",
+        "reliability-s5-create-0001",
+        Duration::from_secs(20),
+    )
+    .await;
     // Each client ends when the server closes it, or when the watch ends.
     let slows = clients.join().await;
     let watched = started.elapsed();
@@ -166,14 +164,7 @@ pub(crate) async fn slow_headers(findings: &Findings) -> Result<()> {
         "closed with a response (e.g. 408) / most header bytes one client sent",
         format!("{answered} / {most_sent}"),
     );
-    row(
-        "GET /notes 2 s into the flood (fresh connection)",
-        format!("{page} in {}", ms(page_time)),
-    );
-    row(
-        "POST create 2 s into the flood (fresh connection)",
-        format!("{write} in {}", ms(write_time)),
-    );
+    newcomer.report("2 s into the flood");
     row(
         "kernel ListenOverflows / ListenDrops during the flood",
         listen_counters_between(kernel_before, kernel_after),
@@ -189,20 +180,10 @@ pub(crate) async fn slow_headers(findings: &Findings) -> Result<()> {
     row("server alive at the end", alive);
     row("server WARN/ERROR log lines", warning_summary(&warnings));
 
-    findings.check(page == "200" && page_time < Duration::from_secs(10), || {
-        format!(
-            "5: GET /notes during the slow flood: {page} in {}",
-            ms(page_time)
-        )
-    });
-    findings.check(
-        write == "200" && write_time < Duration::from_secs(10),
-        || {
-            format!(
-                "5: create during the slow flood: {write} in {}",
-                ms(write_time)
-            )
-        },
+    newcomer.check(
+        findings,
+        "5: during the slow flood",
+        Duration::from_secs(10),
     );
     // Client sockets the server never accepted can look open on the client side for
     // a long time (the kernel dropped their handshake's last ACK): what matters is that
