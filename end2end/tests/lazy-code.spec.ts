@@ -1,10 +1,11 @@
-import { test, expect, waitForLive, listsOf, recordRequestPaths, SPLIT_BUILD } from './app-server';
+import { test, expect, waitForLive, listsOf, recordRequestPaths, rowIds, SPLIT_BUILD } from './app-server';
 import type { Page } from '@playwright/test';
 
 // With `scripts/build.sh` (`--split --lib-features lazy-requests`), the code that sends
-// requests and keeps the outbox is split out of the first visit's wasm
-// (app/src/notes/transport.rs) and fetched once the page is idle, so that a change made
-// after the connection is gone can still be kept. A plain build has no split files, so
+// requests, keeps the outbox, merges loaded pages and reads search terms is split out of
+// the first visit's wasm (app/src/notes/transport.rs): the outbox's part is fetched once
+// the page is idle, so that a change made after the connection is gone can still be
+// kept; the loading part on the first scroll or search. A plain build has no split files, so
 // there is nothing to test.
 test.skip(!SPLIT_BUILD, 'built without --split');
 
@@ -75,4 +76,44 @@ test('if the code for changes cannot be fetched, changes fail clearly and change
   await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/Not yet/);
   await expect.poll(() => server.sql("SELECT count(*) FROM lists WHERE name = 'Not yet'")).toBe('1');
   await expect(page.locator('.list-name').filter({ hasText: /^Not yet$/ })).toHaveCount(1);
+});
+
+test('if the code for loading cannot be fetched, scrolling and searching say so and change nothing; later they work', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 80 });
+  await page.route(SPLIT_WASM, (route) => route.abort('internetdisconnected'));
+  await page.goto(server.notesUrl);
+  await waitForLive(page);
+  const unreachable = 'Could not reach the server. Check your connection and try again.';
+  const first = await rowIds(page);
+  expect(first).toHaveLength(50);
+
+  // The next page's code never comes: the edge says why and offers Retry.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const edge = page.locator('.edge-error');
+  await expect(edge).toContainText(unreachable);
+  expect(await rowIds(page)).toEqual(first);
+
+  // A search says so too, and changes neither the rows nor the address.
+  const wanted = first[10];
+  const term = (await page.locator(`#lists-${wanted} .list-name`).textContent())!;
+  const search = page.getByRole('searchbox', { name: 'Search lists' });
+  await search.fill(term);
+  await search.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: unreachable }).first()).toBeVisible();
+  expect(await rowIds(page)).toEqual(first);
+  expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+
+  // Once the code can be fetched, Retry loads the next page and the search runs.
+  await page.unroute(SPLIT_WASM);
+  await edge.getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(async () => (await rowIds(page)).length).toBe(80);
+  await search.press('Enter');
+  await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(term);
+  await expect.poll(async () => (await rowIds(page)).includes(wanted) && (await rowIds(page)).length < 80).toBe(true);
+  for (const name of await listsOf(page).locator('.list-name').allTextContents()) {
+    expect(name.toLowerCase()).toContain(term.toLowerCase());
+  }
 });

@@ -1,6 +1,6 @@
-use super::Notes;
+use super::{transport, Notes};
 use crate::language::search_sentence;
-use crate::lists::{SearchTerm, SearchTermError, NOTES_PATH};
+use crate::lists::{SearchTermError, NOTES_PATH};
 use crate::word;
 use leptos::{ev::SubmitEvent, html, prelude::*};
 use std::time::Duration;
@@ -40,15 +40,7 @@ pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl I
         let Some(field) = input.get_untracked() else {
             return;
         };
-        match SearchTerm::parse(&field.value()) {
-            Err(refused) => error.set(Some(refused)),
-            Ok(term) => {
-                error.set(None);
-                if notes.query.with_untracked(|query| query.search != term) {
-                    notes.search(term, move || on_search_without_window.run(()));
-                }
-            }
-        }
+        transport::search(notes, field.value(), error, on_search_without_window);
     };
     let on_input = move |_| {
         if let Some(Some(timer)) = pending.try_update_value(Option::take) {

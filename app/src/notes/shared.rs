@@ -4,13 +4,13 @@
 //! applies its answer; each page of rows is fetched through
 //! [`transport`](super::transport) and applied here.
 
+use super::address_bar;
 use super::live_indicator::FeedStatus;
 use super::notes_request::Renaming;
 use super::notice_bar::Notice;
 use super::outbox::Outbox;
 use super::transport;
 use super::window::{Fetch, ListWindow};
-use super::{address_bar, viewport};
 use crate::language::I18n;
 use crate::lists::{ListChange, ListError, ListId, ListName, ListsQuery, SearchTerm};
 use leptos::prelude::*;
@@ -92,15 +92,7 @@ impl Notes {
         let Some((query, generation)) = window.start(fetch) else {
             return true;
         };
-        let answer = transport::load(query).await;
-        let arrived = answer.is_ok();
-        match fetch {
-            Fetch::Newer => viewport::keeping_top_row_in_place(|| {
-                window.finish(fetch, generation, answer);
-            }),
-            _ => window.finish(fetch, generation, answer),
-        }
-        arrived
+        transport::fetch_page(window, fetch, query, generation).await
     }
 
     /// Shows the lists that arrived above the window, newest first, and scrolls to them.

@@ -75,20 +75,40 @@ impl ListWindow {
     /// requests overtaken by a reset are dropped. Live events that arrived meanwhile are
     /// applied after the merge, so none is lost and none is overwritten by an older page.
     pub fn finish(&self, request: Fetch, generation: u64, answer: Result<ListsPage, ListError>) {
-        let current = generation == self.fresh(|fresh| fresh.generation());
-        if current {
-            match answer {
-                Ok(page) => self.merge(request, page),
-                Err(error) => match request {
-                    Fetch::Older => self.older.set(EdgeLoad::Failed(error)),
-                    Fetch::Newer => self.newer.set(EdgeLoad::Failed(error)),
-                    Fetch::Reset => {
-                        self.resetting.set(false);
-                        self.older.set(EdgeLoad::Failed(error));
-                    }
-                },
+        match answer {
+            Ok(page) => {
+                if self.is_current(generation) {
+                    self.merge(request, page);
+                }
+                self.resume_held();
+            }
+            Err(error) => self.failed(request, generation, error),
+        }
+    }
+
+    /// A request begun with [`start`](Self::start) failed: its edge says why (and offers
+    /// Retry). Kept apart from [`finish`](Self::finish) because it is the one outcome the
+    /// page must show without the code that merges pages (see `transport`).
+    pub fn failed(&self, request: Fetch, generation: u64, error: ListError) {
+        if self.is_current(generation) {
+            match request {
+                Fetch::Older => self.older.set(EdgeLoad::Failed(error)),
+                Fetch::Newer => self.newer.set(EdgeLoad::Failed(error)),
+                Fetch::Reset => {
+                    self.resetting.set(false);
+                    self.older.set(EdgeLoad::Failed(error));
+                }
             }
         }
+        self.resume_held();
+    }
+
+    fn is_current(&self, generation: u64) -> bool {
+        generation == self.fresh(|fresh| fresh.generation())
+    }
+
+    /// Applies the live events held while a page was on its way.
+    fn resume_held(&self) {
         for event in self.fresh(Freshness::resume) {
             self.receive(event);
         }
