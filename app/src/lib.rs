@@ -31,6 +31,14 @@ pub use shell::{shell, DocumentAssets};
 
 use leptos::prelude::*;
 
+/// Hydrates the server-rendered page (the wasm entry point calls this): at once, or
+/// once the code of the views the server rendered open has come (see
+/// `notes::before_hydrating`).
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    notes::before_hydrating(|| leptos::mount::hydrate_body(App));
+}
+
 /// The application: a single page, so no client-side router (which keeps the wasm small).
 #[component]
 pub fn App() -> impl IntoView {

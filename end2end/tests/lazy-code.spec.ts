@@ -58,11 +58,14 @@ test('if the code for changes cannot be fetched, changes fail clearly and change
 
   const row = page.locator('#lists-2');
   const before = (await row.locator('.list-name').textContent())!;
+  // The rename editor's code comes with the outbox's: without it, Rename says so at
+  // once instead of opening an editor whose name could not be kept.
   await row.getByRole('button', { name: /^Rename/ }).click();
-  await row.getByRole('textbox', { name: 'New name' }).fill('Renamed offline');
-  await row.getByRole('textbox', { name: 'New name' }).press('Enter');
   await expect(page.getByRole('alert')).toHaveText(new RegExp(unreachable.replace(/\./g, '\\.')));
+  await expect(row.getByRole('textbox')).toHaveCount(0);
   await expect(row.locator('.list-name')).toHaveText(before);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 
   await row.getByRole('button', { name: /^Delete/ }).click();
   await expect(page.getByRole('alert')).toContainText('Could not reach the server');
@@ -116,4 +119,54 @@ test('if the code for loading cannot be fetched, scrolling and searching say so 
   for (const name of await listsOf(page).locator('.list-name').allTextContents()) {
     expect(name.toLowerCase()).toContain(term.toLowerCase());
   }
+});
+
+test('a page that arrives with the rename editor or Undo open fetches their code first, then both act in place', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 120 });
+  const name = server.sql('SELECT name FROM lists WHERE id = 50');
+  // Where Rename leads without JavaScript (or when pressed before the page hydrated).
+  await page.goto(`${server.notesUrl}?before=71&rename=50`);
+  await waitForLive(page);
+  // Set on this document: still there after the change means no page was loaded.
+  const stayed = () => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  const box = page.locator('#lists-50').getByRole('textbox', { name: 'New name' });
+  await expect(box).toHaveValue(name);
+  await box.fill('Renamed in place');
+  await box.press('Enter');
+  await expect(page.locator('#lists-50 .list-name')).toHaveText('Renamed in place');
+  await expect.poll(() => server.sql('SELECT name FROM lists WHERE id = 50')).toBe('Renamed in place');
+  expect(await stayed()).toBe(true);
+
+  // Where Delete leads without JavaScript: Undo acts in place.
+  expect((await server.call('delete', { id: 40 })).ok).toBe(true);
+  await page.goto(`${server.notesUrl}?before=71&deleted=40`);
+  await waitForLive(page);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await expect(page.locator('#lists-40')).toHaveCount(0);
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await expect(page.locator('#lists-40')).toBeVisible();
+  await expect(page.getByText('List deleted')).toHaveCount(0);
+  await expect.poll(() => server.sql("SELECT CASE WHEN is_deleted THEN 1 ELSE 0 END FROM lists WHERE id = 40")).toBe('0');
+  expect(await stayed()).toBe(true);
+});
+
+test('if that code cannot be fetched, the page stays as the server rendered it and works without JavaScript', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 120 });
+  await page.route(SPLIT_WASM, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${server.notesUrl}?before=71&rename=50`);
+  const box = page.locator('#lists-50').getByRole('textbox', { name: 'New name' });
+  await box.fill('Renamed by the form');
+  await page.locator('#lists-50').getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/notes\?before=71#lists-50$/);
+  await expect(page.locator('#lists-50 .list-name')).toHaveText('Renamed by the form');
+  expect(server.sql('SELECT name FROM lists WHERE id = 50')).toBe('Renamed by the form');
+  // The page it came back to has nothing open, so it hydrates as usual.
+  await waitForLive(page);
 });

@@ -5,5 +5,5 @@
 pub fn hydrate() {
     #[cfg(not(feature = "panic-immediate-abort"))]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate();
 }

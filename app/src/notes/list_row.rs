@@ -1,3 +1,4 @@
+use super::deferred_views::{self, RenameEditor};
 use super::Notes;
 use crate::i18n::td_string;
 use crate::language::error_sentence;
@@ -69,7 +70,7 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
     let id_text = id.to_string();
     let open_editor = move |event: MouseEvent| {
         event.prevent_default();
-        editing.set(true);
+        deferred_views::when_ready(notes, move || editing.set(true));
     };
     let delete = move |event: MouseEvent| {
         event.prevent_default();
@@ -86,54 +87,55 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
                         .flatten()
                         .map(|renaming| (renaming.typed, renaming.error))
                         .unwrap_or_default();
-                    Either::Left(view! {
-                        <RenameForm
-                            id
-                            notes
-                            text=typed.unwrap_or_else(|| current.clone())
-                            error
-                            on_save=move |new_name: ListName| {
-                                if new_name.as_str() != current {
-                                    notes.rename(id, new_name);
-                                }
-                                close_editor();
+                    let editor = RenameEditor {
+                        id,
+                        text: typed.unwrap_or_else(|| current.clone()),
+                        error,
+                        on_save: Callback::new(move |new_name: ListName| {
+                            if new_name.as_str() != current {
+                                notes.rename(id, new_name);
                             }
-                            on_cancel=close_editor
-                        />
-                    })
-                } else {
-                    Either::Right(view! {
-                        <span class="list-name" dir="auto">{name.clone()}</span>
-                        <span class="waiting-mark" hidden=move || !notes.outbox.waits_for(id)>
-                            {notes.row_words.waiting}
-                        </span>
-                        <span class="row-actions">
-                            <button
-                                type="submit"
-                                form=RENAME_FORM
-                                name="rename"
-                                value=id_text.clone()
-                                class="button button-small"
-                                aria-label=rename_label.clone()
-                                node_ref=rename_button
-                                on:click=open_editor
-                            >
-                                {notes.row_words.rename}
-                            </button>
-                            <button
-                                type="submit"
-                                form=DELETE_FORM
-                                name="id"
-                                value=id_text.clone()
-                                class="button button-small button-danger"
-                                aria-label=delete_label.clone()
-                                on:click=delete
-                            >
-                                {notes.row_words.delete}
-                            </button>
-                        </span>
-                    })
+                            close_editor();
+                        }),
+                        on_cancel: Callback::new(move |()| close_editor()),
+                    };
+                    // Only while its code is not here is there no editor (see
+                    // `deferred_views`): the row shows as it was.
+                    if let Some(editor) = deferred_views::rename_editor(notes, editor) {
+                        return Either::Left(editor);
+                    }
                 }
+                Either::Right(view! {
+                    <span class="list-name" dir="auto">{name.clone()}</span>
+                    <span class="waiting-mark" hidden=move || !notes.outbox.waits_for(id)>
+                        {notes.row_words.waiting}
+                    </span>
+                    <span class="row-actions">
+                        <button
+                            type="submit"
+                            form=RENAME_FORM
+                            name="rename"
+                            value=id_text.clone()
+                            class="button button-small"
+                            aria-label=rename_label.clone()
+                            node_ref=rename_button
+                            on:click=open_editor
+                        >
+                            {notes.row_words.rename}
+                        </button>
+                        <button
+                            type="submit"
+                            form=DELETE_FORM
+                            name="id"
+                            value=id_text.clone()
+                            class="button button-small button-danger"
+                            aria-label=delete_label.clone()
+                            on:click=delete
+                        >
+                            {notes.row_words.delete}
+                        </button>
+                    </span>
+                })
             }}
         </li>
     }
@@ -144,13 +146,13 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
 /// in place; without it the server checks it and, if it refuses, comes back to this form
 /// with the text kept (`text`) and the reason (`error`).
 #[component]
-fn RenameForm(
+pub fn RenameForm(
     id: ListId,
     notes: Notes,
     text: String,
     error: Option<ListError>,
-    on_save: impl Fn(ListName) + Send + Sync + 'static,
-    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+    on_save: Callback<ListName>,
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let i18n: I18n = notes.i18n;
     let input = NodeRef::<html::Input>::new();
@@ -173,7 +175,7 @@ fn RenameForm(
             return;
         };
         match ListName::parse(&field.value()) {
-            Ok(name) => on_save(name),
+            Ok(name) => on_save.run(name),
             Err(refused) => {
                 error.set(Some(refused.into()));
                 let _ = field.focus();
@@ -183,7 +185,7 @@ fn RenameForm(
     let cancel_on_escape = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Escape" {
             event.prevent_default();
-            on_cancel();
+            on_cancel.run(());
         }
     };
     view! {
@@ -209,7 +211,7 @@ fn RenameForm(
                 href=cancel_href
                 on:click=move |event: leptos::ev::MouseEvent| {
                     event.prevent_default();
-                    on_cancel();
+                    on_cancel.run(());
                 }
             >
                 {word!(i18n, cancel)}

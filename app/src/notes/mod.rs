@@ -3,6 +3,7 @@
 
 mod address_bar;
 mod create_form;
+mod deferred_views;
 mod list_edges;
 mod list_row;
 mod live_feed;
@@ -19,6 +20,8 @@ mod transport;
 mod viewport;
 mod window;
 
+#[cfg(feature = "hydrate")]
+pub use deferred_views::before_hydrating;
 pub use live_indicator::FeedStatus;
 #[cfg(feature = "ssr")]
 pub use notes_request::PostedForm;
