@@ -1,5 +1,6 @@
 //! Views that show only after a person acts: the rename editor, the deleted list's Undo,
-//! and the choice offered when a rename meets a list deleted elsewhere. With the
+//! the choice offered when a rename meets a list deleted elsewhere, and the count of
+//! changes waiting for the server. With the
 //! `lazy-requests` feature their code travels with the outbox's (see `transport`), which
 //! the page fetches when it is first idle, so a first visit does not download it.
 //!
@@ -14,6 +15,7 @@
 //! Without the feature (plain `cargo leptos watch` or `build`) these are plain calls.
 
 use super::list_row::RenameForm;
+use super::live_indicator::WaitingStatus;
 use super::notice_bar::{ChoiceNotice, UndoNotice};
 use super::Notes;
 use crate::lists::{ListError, ListId, ListName};
@@ -48,13 +50,17 @@ fn choice_notice_view(notes: Notes, id: ListId, name: ListName) -> AnyView {
     view! { <ChoiceNotice notes id name /> }.into_any()
 }
 
+fn waiting_status_view(notes: Notes) -> AnyView {
+    view! { <WaitingStatus notes /> }.into_any()
+}
+
 /// What, in a page the server rendered, is one of these views.
 #[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
 const SERVER_RENDERED: &str = ".rename-form, .notice-slot > .notice";
 
 #[cfg(feature = "hydrate")]
 pub use code::before_hydrating;
-pub use code::{choice_notice, rename_editor, undo_notice, when_ready};
+pub use code::{choice_notice, rename_editor, undo_notice, waiting_status, when_ready};
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]
 mod code {
@@ -80,6 +86,10 @@ mod code {
 
     pub fn choice_notice(notes: Notes, id: ListId, name: ListName) -> Option<AnyView> {
         Some(choice_notice_view(notes, id, name))
+    }
+
+    pub fn waiting_status(notes: Notes) -> Option<AnyView> {
+        Some(waiting_status_view(notes))
     }
 
     /// Hydrates the page.
@@ -141,13 +151,24 @@ mod code {
         Ok(choice_notice_view(notes, id, name))
     }
 
+    #[wasm_split(
+        list_changes,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(fetch_waiting_status)
+    )]
+    fn waiting_status_split(notes: Notes) -> Result<AnyView, ListError> {
+        Ok(waiting_status_view(notes))
+    }
+
     /// Fetches the code (if it is not here yet); whether it came. Each split function
     /// has a loader of its own (the module itself is fetched once), and each must be
     /// ready before [`built`] polls its function.
     async fn fetch() -> bool {
         let loaded = fetch_rename_editor().await.is_ok()
             && fetch_undo_notice().await.is_ok()
-            && fetch_choice_notice().await.is_ok();
+            && fetch_choice_notice().await.is_ok()
+            && fetch_waiting_status().await.is_ok();
         if loaded {
             READY.with(|ready| ready.set(true));
         }
@@ -212,6 +233,10 @@ mod code {
 
     pub fn choice_notice(notes: Notes, id: ListId, name: ListName) -> Option<AnyView> {
         built(choice_notice_split(notes, id, name))
+    }
+
+    pub fn waiting_status(notes: Notes) -> Option<AnyView> {
+        built(waiting_status_split(notes))
     }
 
     /// Hydrates the page, after fetching the code of the views the server rendered open,

@@ -1,4 +1,4 @@
-use super::Notes;
+use super::{deferred_views, Notes};
 use crate::{counted, word};
 use leptos::prelude::*;
 
@@ -28,18 +28,30 @@ pub fn LiveIndicator(notes: Notes) -> impl IntoView {
         (_, false, FeedStatus::Live) => "live",
         (_, false, FeedStatus::Reconnecting) => "reconnecting",
     };
+    // Only the outbox's code makes changes wait, so the words for them come with it.
     let waiting = move || {
-        (count() > 0).then(|| {
-            view! {
-                {move || offline().then(|| view! { {word!(i18n, offline)} " · " })}
-                {move || counted!(i18n, changes_waiting, count())}
-            }
-        })
+        (count() > 0)
+            .then(|| deferred_views::waiting_status(notes))
+            .flatten()
     };
     view! {
         <p role="status" class="live-indicator" data-state=state>
             {move || (count() == 0 && status.get() == FeedStatus::Reconnecting).then(|| word!(i18n, reconnecting))}
             {waiting}
         </p>
+    }
+}
+
+/// "Offline · 3 changes waiting", or "3 changes waiting".
+#[component]
+pub fn WaitingStatus(notes: Notes) -> impl IntoView {
+    let status = notes.feed_status;
+    let outbox = notes.outbox;
+    let i18n = notes.i18n;
+    let count = move || outbox.waiting.with(Vec::len);
+    let offline = move || outbox.offline.get() || status.get() == FeedStatus::Reconnecting;
+    view! {
+        {move || offline().then(|| view! { {word!(i18n, offline)} " · " })}
+        {move || counted!(i18n, changes_waiting, count())}
     }
 }
