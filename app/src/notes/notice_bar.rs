@@ -51,7 +51,7 @@ pub fn NoticeBar(notes: Notes) -> impl IntoView {
                 }
                 Some(Notice::Failed(error)) => Some(Either::Right(view! {
                     <div role="alert" class="notice notice-error">
-                        <span>{error_sentence(i18n, &error)}</span>
+                        <span>{move || error_sentence(i18n, &error)}</span>
                         <DismissButton notes />
                     </div>
                 })),
@@ -92,8 +92,10 @@ pub fn UndoNotice(notes: Notes, id: ListId, undo_button: NodeRef<html::Button>) 
 #[component]
 pub fn ChoiceNotice(notes: Notes, id: ListId, name: ListName) -> impl IntoView {
     let i18n = notes.i18n;
-    let sentence =
-        td_string!(i18n.get_locale(), rename_of_deleted, name = name.as_str()).to_string();
+    let sentence = {
+        let name = name.clone();
+        move || td_string!(i18n.get_locale(), rename_of_deleted, name = name.as_str()).to_string()
+    };
     view! {
         <div role="alert" class="notice notice-error">
             <span>{sentence}</span>
