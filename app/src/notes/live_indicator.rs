@@ -17,11 +17,9 @@ pub enum FeedStatus {
 #[component]
 pub fn LiveIndicator(notes: Notes) -> impl IntoView {
     let status = notes.feed_status;
-    let outbox = notes.outbox;
     let i18n = notes.i18n;
-    let count = move || outbox.waiting.with(Vec::len);
-    let offline = move || outbox.offline.get() || status.get() == FeedStatus::Reconnecting;
-    let state = move || match (offline(), count() > 0, status.get()) {
+    let count = move || waiting_count(notes);
+    let state = move || match (is_offline(notes), count() > 0, status.get()) {
         (true, true, _) => "offline",
         (false, true, _) => "waiting",
         (_, false, FeedStatus::Connecting) => "connecting",
@@ -45,13 +43,20 @@ pub fn LiveIndicator(notes: Notes) -> impl IntoView {
 /// "Offline · 3 changes waiting", or "3 changes waiting".
 #[component]
 pub fn WaitingStatus(notes: Notes) -> impl IntoView {
-    let status = notes.feed_status;
-    let outbox = notes.outbox;
     let i18n = notes.i18n;
-    let count = move || outbox.waiting.with(Vec::len);
-    let offline = move || outbox.offline.get() || status.get() == FeedStatus::Reconnecting;
     view! {
-        {move || offline().then(|| view! { {word!(i18n, offline)} " · " })}
-        {move || counted!(i18n, changes_waiting, count())}
+        {move || is_offline(notes).then(|| view! { {word!(i18n, offline)} " · " })}
+        {move || counted!(i18n, changes_waiting, waiting_count(notes))}
     }
+}
+
+/// How many changes wait for the server (tracked).
+fn waiting_count(notes: Notes) -> usize {
+    notes.outbox.waiting.with(Vec::len)
+}
+
+/// Whether the server cannot be reached: the last send found none, or the live feed is
+/// down (tracked).
+fn is_offline(notes: Notes) -> bool {
+    notes.outbox.offline.get() || notes.feed_status.get() == FeedStatus::Reconnecting
 }
