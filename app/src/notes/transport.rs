@@ -5,8 +5,9 @@
 //! and other people's changes over the live feed), so with the `lazy-requests` feature
 //! this code is split into wasm files fetched when the page is idle or on first use
 //! (`cargo leptos build --split --lib-features lazy-requests`, which `scripts/build.sh`
-//! runs): the requests, the outbox's keeping and sending, and what runs only once a
-//! page of rows has arrived (merging it into the window). If that code cannot be
+//! runs): the requests, the outbox's keeping and sending, what runs only once a page
+//! of rows has arrived (merging it into the window), and reading a search term (a
+//! search always loads a page). If that code cannot be
 //! fetched, the call fails like an unreachable server. Without the feature (plain
 //! `cargo leptos watch` or `build`), these are plain calls.
 
