@@ -54,6 +54,25 @@ fn waiting_status_view(notes: Notes) -> impl IntoView {
     view! { <WaitingStatus notes /> }
 }
 
+/// Every view here, once: its name, its split function, that function's loader (each
+/// split function has a loader of its own, and every one must be primed before `built`
+/// polls its function, so the priming list is derived from this one) and what it draws.
+/// Each build's `code` module passes its own macro to this one.
+macro_rules! with_each_view {
+    ($declare:ident) => {
+        $declare! {
+            rename_editor, rename_editor_split, fetch_rename_editor:
+                rename_editor_view(notes: Notes, editor: RenameEditor);
+            undo_notice, undo_notice_split, fetch_undo_notice:
+                undo_notice_view(notes: Notes, id: ListId, undo_button: NodeRef<html::Button>);
+            choice_notice, choice_notice_split, fetch_choice_notice:
+                choice_notice_view(notes: Notes, id: ListId, name: ListName);
+            waiting_status, waiting_status_split, fetch_waiting_status:
+                waiting_status_view(notes: Notes);
+        }
+    };
+}
+
 /// What, in a page the server rendered, is one of these views.
 #[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
 const SERVER_RENDERED: &str = ".rename-form, .notice-slot > .notice";
@@ -76,25 +95,16 @@ mod code {
         open();
     }
 
-    pub fn rename_editor(notes: Notes, editor: RenameEditor) -> Option<impl IntoView> {
-        Some(rename_editor_view(notes, editor))
+    macro_rules! plain {
+        ($($name:ident, $split:ident, $preload:ident: $view:ident($($arg:ident: $ty:ty),*);)*) => {
+            $(
+                pub fn $name($($arg: $ty),*) -> Option<impl IntoView> {
+                    Some($view($($arg),*))
+                }
+            )*
+        };
     }
-
-    pub fn undo_notice(
-        notes: Notes,
-        id: ListId,
-        undo_button: NodeRef<html::Button>,
-    ) -> Option<impl IntoView> {
-        Some(undo_notice_view(notes, id, undo_button))
-    }
-
-    pub fn choice_notice(notes: Notes, id: ListId, name: ListName) -> Option<impl IntoView> {
-        Some(choice_notice_view(notes, id, name))
-    }
-
-    pub fn waiting_status(notes: Notes) -> Option<impl IntoView> {
-        Some(waiting_status_view(notes))
-    }
+    with_each_view!(plain);
 
     /// Hydrates the page.
     #[cfg(feature = "hydrate")]
@@ -121,58 +131,36 @@ mod code {
         static FETCHING: Cell<bool> = const { Cell::new(false) };
     }
 
-    #[wasm_split(
-        list_changes,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(fetch_rename_editor)
-    )]
-    fn rename_editor_split(notes: Notes, editor: RenameEditor) -> Result<AnyView, ListError> {
-        Ok(rename_editor_view(notes, editor).into_any())
-    }
+    macro_rules! split {
+        ($($name:ident, $split:ident, $preload:ident: $view:ident($($arg:ident: $ty:ty),*);)*) => {
+            $(
+                #[wasm_split(
+                    list_changes,
+                    wasm_split_path = ::leptos::wasm_split,
+                    fallible,
+                    preload($preload)
+                )]
+                fn $split($($arg: $ty),*) -> Result<AnyView, ListError> {
+                    Ok($view($($arg),*).into_any())
+                }
 
-    #[wasm_split(
-        list_changes,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(fetch_undo_notice)
-    )]
-    fn undo_notice_split(
-        notes: Notes,
-        id: ListId,
-        undo_button: NodeRef<html::Button>,
-    ) -> Result<AnyView, ListError> {
-        Ok(undo_notice_view(notes, id, undo_button).into_any())
-    }
+                pub fn $name($($arg: $ty),*) -> Option<AnyView> {
+                    built($split($($arg),*))
+                }
+            )*
 
-    #[wasm_split(
-        list_changes,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(fetch_choice_notice)
-    )]
-    fn choice_notice_split(notes: Notes, id: ListId, name: ListName) -> Result<AnyView, ListError> {
-        Ok(choice_notice_view(notes, id, name).into_any())
+            /// Primes every view's loader; whether all of them could load the code.
+            async fn prime() -> bool {
+                $($preload().await.is_ok() &&)* true
+            }
+        };
     }
+    with_each_view!(split);
 
-    #[wasm_split(
-        list_changes,
-        wasm_split_path = ::leptos::wasm_split,
-        fallible,
-        preload(fetch_waiting_status)
-    )]
-    fn waiting_status_split(notes: Notes) -> Result<AnyView, ListError> {
-        Ok(waiting_status_view(notes).into_any())
-    }
-
-    /// Fetches the code (if it is not here yet); whether it came. Each split function
-    /// has a loader of its own (the module itself is fetched once), and each must be
-    /// ready before [`built`] polls its function.
+    /// Fetches the code (if it is not here yet); whether it came. The module is fetched
+    /// once, whichever loader asks first.
     async fn fetch() -> bool {
-        let loaded = fetch_rename_editor().await.is_ok()
-            && fetch_undo_notice().await.is_ok()
-            && fetch_choice_notice().await.is_ok()
-            && fetch_waiting_status().await.is_ok();
+        let loaded = prime().await;
         if loaded {
             READY.with(|ready| ready.set(true));
         }
@@ -221,26 +209,6 @@ mod code {
                     .set(Some(Notice::Failed(ListError::Unreachable)));
             }
         });
-    }
-
-    pub fn rename_editor(notes: Notes, editor: RenameEditor) -> Option<AnyView> {
-        built(rename_editor_split(notes, editor))
-    }
-
-    pub fn undo_notice(
-        notes: Notes,
-        id: ListId,
-        undo_button: NodeRef<html::Button>,
-    ) -> Option<AnyView> {
-        built(undo_notice_split(notes, id, undo_button))
-    }
-
-    pub fn choice_notice(notes: Notes, id: ListId, name: ListName) -> Option<AnyView> {
-        built(choice_notice_split(notes, id, name))
-    }
-
-    pub fn waiting_status(notes: Notes) -> Option<AnyView> {
-        built(waiting_status_split(notes))
     }
 
     /// Hydrates the page, after fetching the code of the views the server rendered open,
