@@ -141,6 +141,70 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
     }
 }
 
+/// The rows as the server sends them: the markup `<For>` renders from [`ListRow`]s, made
+/// from each row's plain data, with no signal, owner, effect or component per row, and
+/// written into one buffer. A page with a query renders fifty rows per request; this is
+/// most of what it costs (BENCHMARKS.md, issue 20). The browser hydrates these nodes as
+/// the rows of its `<For>`; `server_rows_are_what_the_keyed_rows_render` holds the two
+/// to the same bytes. `None` while a row's editor is open (a Rename without JavaScript):
+/// that page renders through `<For>`.
+#[cfg(feature = "ssr")]
+pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Option<String> {
+    use leptos::tachys::view::{Position, RenderHtml};
+    if notes.renaming.with_value(Option::is_some) {
+        return None;
+    }
+    let locale = notes.i18n.get_locale_untracked();
+    let words = notes.row_words;
+    let (rename, delete, waiting) = (
+        words.rename.get_untracked(),
+        words.delete.get_untracked(),
+        words.waiting.get_untracked(),
+    );
+    let mut html = String::with_capacity(rows.len() * 512 + 3);
+    for row in rows {
+        row.value().with_untracked(|list| {
+            let id_text = list.id.to_string();
+            let name = list.name.as_str();
+            let rename_label = td_string!(locale, rename_named, name = name).to_string();
+            let delete_label = td_string!(locale, delete_named, name = name).to_string();
+            // The same `view!` as `ListRow`'s, each closure replaced by its value.
+            view! {
+                <li id=list.id.dom_id() class="list-row">
+                    <span class="list-name" dir="auto">{name.to_owned()}</span>
+                    <span class="waiting-mark" hidden=!notes.outbox.waits_for(list.id)>{waiting}</span>
+                    <span class="row-actions">
+                        <button
+                            type="submit"
+                            form=RENAME_FORM
+                            name="rename"
+                            value=id_text.clone()
+                            class="button button-small"
+                            aria-label=rename_label
+                        >
+                            {rename}
+                        </button>
+                        <button
+                            type="submit"
+                            form=DELETE_FORM
+                            name="id"
+                            value=id_text
+                            class="button button-small button-danger"
+                            aria-label=delete_label
+                        >
+                            {delete}
+                        </button>
+                    </span>
+                </li>
+            }
+            .to_html_with_buf(&mut html, &mut Position::NextChild, true, false, Vec::new());
+        });
+    }
+    // `<For>` closes its rows with this marker.
+    html.push_str("<!>");
+    Some(html)
+}
+
 /// The row's name as a text box, in a form that posts the rename: Enter (or Save) saves,
 /// Escape (or Cancel) cancels. With JavaScript the name is checked here first and saved
 /// in place; without it the server checks it and, if it refuses, comes back to this form
@@ -250,3 +314,46 @@ pub fn RowForms(notes: Notes) -> impl IntoView {
 pub const RENAME_FORM: &str = "rename-list";
 pub const DELETE_FORM: &str = "delete-list";
 pub const RESTORE_FORM: &str = "restore-list";
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::{server_rows, ListRow};
+    use crate::language::{provide_i18n, DocumentLanguage, Locale};
+    use crate::lists::{List, ListId, ListName, ListsQuery};
+    use crate::notes::{ListWindow, Notes};
+    use crate::stream::KeyedStream;
+    use leptos::prelude::*;
+
+    /// The browser hydrates the server's rows as its `<For>`'s: any byte that differs
+    /// (an attribute's order, a marker, an escape) would break hydration.
+    #[test]
+    fn server_rows_are_what_the_keyed_rows_render() {
+        let owner = Owner::new();
+        owner.set();
+        let names = [
+            "Groceries",
+            "Tom & \"Jerry\" <b>bold</b> 'quoted'",
+            "قائمة التسوق",
+            "Einkäufe für Übermorgen",
+            "a  b\u{00a0}c",
+        ];
+        for locale in [Locale::en, Locale::de, Locale::ar] {
+            provide_context(DocumentLanguage(locale));
+            let notes = Notes::new(ListsQuery::default(), None, provide_i18n(), None);
+            let lists = names.iter().enumerate().map(|(index, name)| List {
+                id: ListId::new(100 - index as i64),
+                name: ListName::parse(name).unwrap(),
+            });
+            let rows = KeyedStream::from_rows(lists, ListWindow::LIMIT);
+            let keyed = view! {
+                <For each=move || rows.rows() key=|row| *row.key() let:row>
+                    <ListRow list=row.value() notes />
+                </For>
+            }
+            .to_html();
+            let plain = server_rows(&rows.rows(), notes).unwrap();
+            assert_eq!(plain, keyed, "{locale:?}");
+            assert!(plain.contains("Tom &amp; \"Jerry\" &lt;b&gt;"), "{plain}");
+        }
+    }
+}

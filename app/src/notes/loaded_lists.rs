@@ -1,4 +1,6 @@
 use super::list_edges::{NewerEdge, OlderEdge};
+#[cfg(feature = "ssr")]
+use super::list_row::server_rows;
 use super::list_row::ListRow;
 use super::window::{ListWindow, PageInfo};
 use super::{address_bar, live_feed, Notes};
@@ -67,10 +69,25 @@ pub fn LoadedLists(notes: Notes, rows: KeyedStream<List>, info: PageInfo) -> imp
         // nodes.
         <ul class="lists" aria-label=word!(i18n, lists_heading) aria-busy=move || window.resetting.get().then_some("true")>
             {waiting_creates}
-            <For each=move || window.shown() key=|row| *row.key() let:row>
-                <ListRow list=row.value() notes />
-            </For>
+            {keyed_rows(window, notes)}
         </ul>
         <OlderEdge notes window />
     }
+}
+
+/// The rows, keyed by list id: one `<li>` per row, and a change to a row touches only its
+/// own.
+fn keyed_rows(window: ListWindow, notes: Notes) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(html) = server_rows(&window.shown(), notes) {
+        return leptos::either::Either::Left(leptos::tachys::html::InertElement::new(html));
+    }
+    let rows = view! {
+        <For each=move || window.shown() key=|row| *row.key() let:row>
+            <ListRow list=row.value() notes />
+        </For>
+    };
+    #[cfg(feature = "ssr")]
+    let rows = leptos::either::Either::Right(rows);
+    rows
 }

@@ -45,7 +45,6 @@ use live_indicator::LiveIndicator;
 use load_error::LoadError;
 use loaded_lists::LoadedLists;
 use notice_bar::NoticeBar;
-use outbox::Outbox;
 use search_box::SearchBox;
 use skeleton::LoadingSkeleton;
 
@@ -65,20 +64,7 @@ pub fn NotesPage(i18n: I18n) -> impl IntoView {
         (None, Some(id)) => Some(Notice::Deleted(id)),
         (None, None) => None,
     };
-    let notes = Notes {
-        query: RwSignal::new(query),
-        window: RwSignal::new(None),
-        notice: RwSignal::new(notice),
-        feed_status: RwSignal::new(FeedStatus::Connecting),
-        i18n,
-        row_words: RowWords {
-            rename: word!(i18n, rename),
-            delete: word!(i18n, delete),
-            waiting: word!(i18n, waiting_to_save),
-        },
-        renaming: StoredValue::new(rename),
-        outbox: Outbox::new(),
-    };
+    let notes = Notes::new(query, notice, i18n, rename);
     let preloaded = PreloadedPage::shared();
     // Effects only run in the browser, after hydration: a marker for tests and styles.
     let hydrated = RwSignal::new(false);

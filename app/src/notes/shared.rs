@@ -13,6 +13,7 @@ use super::transport;
 use super::window::{Fetch, ListWindow};
 use crate::language::I18n;
 use crate::lists::{ListChange, ListError, ListId, ListName, ListsQuery, SearchTerm};
+use crate::word;
 use leptos::prelude::*;
 
 /// What the parts of the page share. Cheap to copy.
@@ -44,6 +45,30 @@ pub struct RowWords {
 }
 
 impl Notes {
+    /// What a page starts with: the window it asks for, the notice a form left, its
+    /// language and the row whose editor a Rename without JavaScript opened.
+    pub fn new(
+        query: ListsQuery,
+        notice: Option<Notice>,
+        i18n: I18n,
+        renaming: Option<Renaming>,
+    ) -> Self {
+        Self {
+            query: RwSignal::new(query),
+            window: RwSignal::new(None),
+            notice: RwSignal::new(notice),
+            feed_status: RwSignal::new(FeedStatus::Connecting),
+            i18n,
+            row_words: RowWords {
+                rename: word!(i18n, rename),
+                delete: word!(i18n, delete),
+                waiting: word!(i18n, waiting_to_save),
+            },
+            renaming: StoredValue::new(renaming),
+            outbox: Outbox::new(),
+        }
+    }
+
     /// Creates a list. It shows at the top at once, marked as waiting, until the server
     /// has made it (it has no id before); then it is a row like any other. `unsent`
     /// hears if it could not even be kept in the browser (see `Outbox::push`).
