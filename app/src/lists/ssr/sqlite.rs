@@ -65,8 +65,12 @@ impl SqliteDb {
                 })?;
             }
         }
+        // A connection to a file never drops, so none is pinged before use (sqlx's
+        // default): the ping is a round trip to the connection's thread for every
+        // request (BENCHMARKS.md, issue 20).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(write_wait)
             .connect_with(options.clone().create_if_missing(true))
             .await
@@ -75,6 +79,7 @@ impl SqliteDb {
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(
                 options
                     .read_only(true)
