@@ -21,11 +21,25 @@ pub fn count(locale: Locale, count: usize) -> String {
 pub fn count(locale: Locale, count: usize) -> String {
     use icu_decimal::{input::Decimal, DecimalFormatter};
     use leptos_i18n::Locale as _;
-    match DecimalFormatter::try_new(locale.as_icu_locale().into(), Default::default()) {
-        Ok(formatter) => formatter.format(&Decimal::from(count)).to_string(),
-        // The compiled data covers every CLDR locale; plain digits if that ever changes.
-        Err(_) => count.to_string(),
+    // Made once per language and thread (ICU4X's data here is not `Sync`): making one
+    // looks its data up, and every page writes counts.
+    thread_local! {
+        static FORMATTERS: Vec<(Locale, Option<DecimalFormatter>)> = Locale::get_all()
+            .iter()
+            .map(|&locale| {
+                let formatter =
+                    DecimalFormatter::try_new(locale.as_icu_locale().into(), Default::default());
+                (locale, formatter.ok())
+            })
+            .collect();
     }
+    FORMATTERS.with(|formatters| {
+        match formatters.iter().find(|(each, _)| *each == locale) {
+            Some((_, Some(formatter))) => formatter.format(&Decimal::from(count)).to_string(),
+            // The compiled data covers every CLDR locale; plain digits if that ever changes.
+            _ => count.to_string(),
+        }
+    })
 }
 
 /// A build for neither side (`cargo check -p app` alone): plain digits.

@@ -48,14 +48,27 @@ pub fn plural(locale: Locale, count: usize) -> Plural {
 pub fn plural(locale: Locale, count: usize) -> Plural {
     use icu_plurals::{PluralCategory, PluralRuleType, PluralRules};
     use leptos_i18n::Locale as _;
-    let Ok(rules) = PluralRules::try_new(
-        locale.as_icu_locale().into(),
-        PluralRuleType::Cardinal.into(),
-    ) else {
-        // The compiled data covers every CLDR locale; "other" fits any count if not.
-        return Plural::Other;
-    };
-    match rules.category_for(count) {
+    // Made once per language and thread, as `numbers::count`'s formatters are.
+    thread_local! {
+        static RULES: Vec<(Locale, Option<PluralRules>)> = Locale::get_all()
+            .iter()
+            .map(|&locale| {
+                let rules = PluralRules::try_new(
+                    locale.as_icu_locale().into(),
+                    PluralRuleType::Cardinal.into(),
+                );
+                (locale, rules.ok())
+            })
+            .collect();
+    }
+    let category = RULES.with(
+        |rules| match rules.iter().find(|(each, _)| *each == locale) {
+            Some((_, Some(rules))) => rules.category_for(count),
+            // The compiled data covers every CLDR locale; "other" fits any count if not.
+            _ => PluralCategory::Other,
+        },
+    );
+    match category {
         PluralCategory::Zero => Plural::Zero,
         PluralCategory::One => Plural::One,
         PluralCategory::Two => Plural::Two,
