@@ -2,12 +2,13 @@ use super::deferred_views::{self, RenameEditor};
 use super::Notes;
 use crate::i18n::td_string;
 use crate::language::error_sentence;
-use crate::language::I18n;
+use crate::language::{I18n, Locale};
 use crate::lists::{
     DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, RestoreList, NOTES_PATH,
 };
 use crate::word;
 use leptos::{
+    attr::AttributeValue,
     either::Either,
     ev::{MouseEvent, SubmitEvent},
     html,
@@ -50,22 +51,12 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
         editing.set(false);
     };
     let i18n = notes.i18n;
-    let rename_label = {
-        let list = list.clone();
-        move || {
-            list.with(|list| {
-                td_string!(i18n.get_locale(), rename_named, name = list.name.as_str()).to_string()
-            })
-        }
-    };
-    let delete_label = {
-        let list = list.clone();
-        move || {
-            list.with(|list| {
-                td_string!(i18n.get_locale(), delete_named, name = list.name.as_str()).to_string()
-            })
-        }
-    };
+    let rename_label = label(list.clone(), i18n, |locale, name| {
+        td_string!(locale, rename_named, name = name).to_string()
+    });
+    let delete_label = label(list.clone(), i18n, |locale, name| {
+        td_string!(locale, delete_named, name = name).to_string()
+    });
     let name = move || list.with(|list| list.name.to_string());
     let id_text = id.to_string();
     let open_editor = move |event: MouseEvent| {
@@ -105,39 +96,107 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
                         return Either::Left(editor);
                     }
                 }
-                Either::Right(view! {
-                    <span class="list-name" dir="auto">{name.clone()}</span>
-                    <span class="waiting-mark" hidden=move || !notes.outbox.waits_for(id)>
-                        {notes.row_words.waiting}
-                    </span>
-                    <span class="row-actions">
-                        <button
-                            type="submit"
-                            form=RENAME_FORM
-                            name="rename"
-                            value=id_text.clone()
-                            class="button button-small"
-                            aria-label=rename_label.clone()
-                            node_ref=rename_button
-                            on:click=open_editor
-                        >
-                            {notes.row_words.rename}
-                        </button>
-                        <button
-                            type="submit"
-                            form=DELETE_FORM
-                            name="id"
-                            value=id_text.clone()
-                            class="button button-small button-danger"
-                            aria-label=delete_label.clone()
-                            on:click=delete
-                        >
-                            {notes.row_words.delete}
-                        </button>
-                    </span>
-                })
+                Either::Right(
+                    RowContents {
+                        id_text: id_text.clone(),
+                        name: name.clone(),
+                        waiting_hidden: move || !notes.outbox.waits_for(id),
+                        labels: [rename_label.clone(), delete_label.clone()],
+                        words: [
+                            notes.row_words.rename,
+                            notes.row_words.delete,
+                            notes.row_words.waiting,
+                        ],
+                        rename_button,
+                        on_rename: open_editor,
+                        on_delete: delete,
+                    }
+                    .view(),
+                )
             }}
         </li>
+    }
+}
+
+/// A row's accessible name for one of its buttons, a sentence with the list's name in it,
+/// followed as the name and the language change. One function, so that both labels are of
+/// one type.
+fn label(
+    list: ArcRwSignal<List>,
+    i18n: I18n,
+    sentence: fn(Locale, &str) -> String,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    move || list.with(|list| sentence(i18n.get_locale(), list.name.as_str()))
+}
+
+/// What a row shows while its editor is closed: its name, its "Waiting to save" mark and
+/// its Rename and Delete buttons. [`ListRow`] fills it with its signals and handlers,
+/// [`server_rows`] with plain values: one markup for both, which is what lets the browser
+/// hydrate the server's rows as its own.
+struct RowContents<Name, Hidden, Label, Word, OnRename, OnDelete> {
+    id_text: String,
+    name: Name,
+    waiting_hidden: Hidden,
+    /// Rename's and Delete's accessible names.
+    labels: [Label; 2],
+    /// "Rename", "Delete", "Waiting to save".
+    words: [Word; 3],
+    /// Where keyboard focus goes back when the editor closes.
+    rename_button: NodeRef<html::Button>,
+    on_rename: OnRename,
+    on_delete: OnDelete,
+}
+
+impl<Name, Hidden, Label, Word, OnRename, OnDelete>
+    RowContents<Name, Hidden, Label, Word, OnRename, OnDelete>
+where
+    Name: IntoView + 'static,
+    Hidden: AttributeValue,
+    Label: AttributeValue,
+    Word: IntoView + 'static,
+    OnRename: FnMut(MouseEvent) + Send + 'static,
+    OnDelete: FnMut(MouseEvent) + Send + 'static,
+{
+    fn view(self) -> impl IntoView {
+        let Self {
+            id_text,
+            name,
+            waiting_hidden,
+            labels: [rename_label, delete_label],
+            words: [rename, delete, waiting],
+            rename_button,
+            on_rename,
+            on_delete,
+        } = self;
+        view! {
+            <span class="list-name" dir="auto">{name}</span>
+            <span class="waiting-mark" hidden=waiting_hidden>{waiting}</span>
+            <span class="row-actions">
+                <button
+                    type="submit"
+                    form=RENAME_FORM
+                    name="rename"
+                    value=id_text.clone()
+                    class="button button-small"
+                    aria-label=rename_label
+                    node_ref=rename_button
+                    on:click=on_rename
+                >
+                    {rename}
+                </button>
+                <button
+                    type="submit"
+                    form=DELETE_FORM
+                    name="id"
+                    value=id_text
+                    class="button button-small button-danger"
+                    aria-label=delete_label
+                    on:click=on_delete
+                >
+                    {delete}
+                </button>
+            </span>
+        }
     }
 }
 
@@ -161,6 +220,8 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
         words.delete.get_untracked(),
         words.waiting.get_untracked(),
     );
+    // Never mounted on the server; one for the page, not one per row.
+    let rename_button = NodeRef::new();
     let mut html = String::with_capacity(rows.len() * 512 + 3);
     for row in rows {
         row.value().with_untracked(|list| {
@@ -168,36 +229,18 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
             let name = list.name.as_str();
             let rename_label = td_string!(locale, rename_named, name = name).to_string();
             let delete_label = td_string!(locale, delete_named, name = name).to_string();
-            // The same `view!` as `ListRow`'s, each closure replaced by its value.
-            view! {
-                <li id=list.id.dom_id() class="list-row">
-                    <span class="list-name" dir="auto">{name.to_owned()}</span>
-                    <span class="waiting-mark" hidden=!notes.outbox.waits_for(list.id)>{waiting}</span>
-                    <span class="row-actions">
-                        <button
-                            type="submit"
-                            form=RENAME_FORM
-                            name="rename"
-                            value=id_text.clone()
-                            class="button button-small"
-                            aria-label=rename_label
-                        >
-                            {rename}
-                        </button>
-                        <button
-                            type="submit"
-                            form=DELETE_FORM
-                            name="id"
-                            value=id_text
-                            class="button button-small button-danger"
-                            aria-label=delete_label
-                        >
-                            {delete}
-                        </button>
-                    </span>
-                </li>
-            }
-            .to_html_with_buf(&mut html, &mut Position::NextChild, true, false, Vec::new());
+            let contents = RowContents {
+                id_text,
+                name: name.to_owned(),
+                waiting_hidden: !notes.outbox.waits_for(list.id),
+                labels: [rename_label, delete_label],
+                words: [rename, delete, waiting],
+                rename_button,
+                on_rename: |_| {},
+                on_delete: |_| {},
+            };
+            view! { <li id=list.id.dom_id() class="list-row">{contents.view()}</li> }
+                .to_html_with_buf(&mut html, &mut Position::NextChild, true, false, Vec::new());
         });
     }
     // `<For>` closes its rows with this marker.
