@@ -192,20 +192,20 @@ impl PostgresDb {
     /// yet), and that happens whenever a client hangs up or the write wait runs out at
     /// that moment. A transaction begun for a caller that stopped waiting is dropped when
     /// the task ends, which rolls it back as usual.
+    ///
+    /// The lock timeout is set in the `BEGIN`'s own round trip (two statements in one
+    /// simple query): every write and every sequencer run begins this way.
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let pool = self.pool.clone();
-        let begun = tokio::spawn(async move { pool.begin().await });
-        let mut tx = match tokio::time::timeout(self.write_wait, begun).await {
-            Err(_) | Ok(Ok(Err(sqlx::Error::PoolTimedOut))) => return Err(StoreError::Busy),
-            // The task panicked, or the runtime is shutting down.
-            Ok(Err(_)) => return Err(sqlx::Error::WorkerCrashed.into()),
-            Ok(Ok(result)) => result?,
-        };
         let wait = self.write_wait.as_millis();
-        sqlx::query(&format!("SET LOCAL lock_timeout = '{wait}ms'"))
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        let begin = format!("BEGIN; SET LOCAL lock_timeout = '{wait}ms'");
+        let begun = tokio::spawn(async move { pool.begin_with(begin).await });
+        match tokio::time::timeout(self.write_wait, begun).await {
+            Err(_) | Ok(Ok(Err(sqlx::Error::PoolTimedOut))) => Err(StoreError::Busy),
+            // The task panicked, or the runtime is shutting down.
+            Ok(Err(_)) => Err(sqlx::Error::WorkerCrashed.into()),
+            Ok(Ok(result)) => Ok(result?),
+        }
     }
 
     /// Numbers every event committed without a position: the next positions after the
@@ -602,7 +602,9 @@ impl Backend for PostgresDb {
 /// events were written, and the horizon moved past them; announces them if there were
 /// any. The caller holds the sequencer's lock. Returns how many it numbered.
 async fn number_pending(tx: &mut PgConnection) -> Result<u64, StoreError> {
-    let numbered = sqlx::query(
+    // One statement, one round trip: the notification goes with the numbering (sent, as
+    // any, when the transaction commits), only if something was numbered.
+    let (numbered, _notified): (i64, Option<String>) = sqlx::query_as(
         "WITH pending AS ( \
            SELECT id, row_number() OVER (ORDER BY id) AS n \
            FROM list_events WHERE seq IS NULL), \
@@ -610,25 +612,17 @@ async fn number_pending(tx: &mut PgConnection) -> Result<u64, StoreError> {
          moved AS ( \
            UPDATE change_log_horizon SET latest = latest + (SELECT count FROM total) \
            WHERE id = 1 AND (SELECT count FROM total) > 0 \
-           RETURNING latest - (SELECT count FROM total) AS base) \
-         UPDATE list_events AS event SET seq = moved.base + pending.n \
-         FROM pending, moved WHERE event.id = pending.id",
+           RETURNING latest - (SELECT count FROM total) AS base), \
+         numbered AS ( \
+           UPDATE list_events AS event SET seq = moved.base + pending.n \
+           FROM pending, moved WHERE event.id = pending.id RETURNING 1), \
+         counted AS (SELECT count(*) AS n FROM numbered) \
+         SELECT n, CASE WHEN n > 0 THEN pg_notify($1, '')::text END FROM counted",
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if numbered > 0 {
-        notify(tx).await?;
-    }
-    Ok(numbered)
-}
-
-async fn notify(conn: &mut PgConnection) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_notify($1, '')")
-        .bind(CHANNEL)
-        .execute(conn)
-        .await?;
-    Ok(())
+    .bind(CHANNEL)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(u64::try_from(numbered).unwrap_or(0))
 }
 
 /// `(pruned_through, latest)`: where the log starts, and the newest position handed out.
