@@ -653,6 +653,29 @@ async fn an_unknown_kind_in_the_log_is_skipped(backend) {
 }
 }
 
+/// Every instance's live feed wakes on `NOTIFY list_events` (polling the log is only the
+/// fallback): a write, once numbered, is announced on that channel.
+#[tokio::test]
+async fn on_postgres_a_numbered_write_is_announced() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let (store, database) = store(support::Backend::Postgres).await;
+    let mut listener = sqlx::postgres::PgListener::connect(&database.url)
+        .await
+        .unwrap();
+    listener.listen("list_events").await.unwrap();
+    store
+        .apply(&ListChange::Create(name("announced")), None)
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+        .await
+        .expect("the write was announced")
+        .unwrap();
+    assert_eq!(heard.channel(), "list_events");
+}
+
 /// On PostgreSQL a sequence would number writes in the order they start, not the order
 /// they commit: a slow transaction holding 41 could commit after one holding 42, and a
 /// reader that had seen 42 would never see 41. Here neither waits for the other: the

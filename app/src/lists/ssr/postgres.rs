@@ -69,18 +69,20 @@ impl Numbering {
                 // Another instance's sequencer may have numbered them already, or be
                 // numbering them now: then this one waits for that run rather than queue
                 // a run (and a durable commit) of its own behind it, and runs itself only
-                // if the other began before these events were committed.
+                // if the other began before these events were committed. A run of this
+                // instance's says what it numbered, so nothing is read after it.
                 let mut positions = read().await.unwrap_or_default();
                 for own_run in [false, true] {
-                    if positions.iter().all(|(_, seq)| seq.is_some()) {
+                    if numbers_all(&positions, &events) {
                         break;
                     }
                     let ran = match own_run {
                         false => db.sequence_unless_running().await,
-                        true => db.sequence().await.map(drop),
+                        true => db.sequence().await.map(Some),
                     };
                     positions = match ran {
-                        Ok(()) => read().await.unwrap_or_default(),
+                        Ok(Some(numbered)) if numbers_all(&numbered, &events) => numbered,
+                        Ok(_) => read().await.unwrap_or_default(),
                         Err(error) => {
                             tracing::warn!(%error, "numbering a batch of events failed");
                             Vec::new()
@@ -213,8 +215,8 @@ impl PostgresDb {
     /// in one statement and one transaction. One sequencer runs at a time (the advisory
     /// lock), so positions never collide; its statement sees every transaction committed
     /// before it began, so a caller whose own event committed before this call finds it
-    /// numbered after. Returns how many it numbered.
-    pub(super) async fn sequence(&self) -> Result<u64, StoreError> {
+    /// numbered after. Returns the events it numbered, with their positions.
+    pub(super) async fn sequence(&self) -> Result<Vec<Position>, StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SEQUENCER_LOCK)
@@ -229,16 +231,18 @@ impl PostgresDb {
     /// Runs the sequencer, unless another one is running: then waits until that run has
     /// committed (a shared hold on its lock, in a transaction that writes nothing, so no
     /// commit of its own). Either way, every event committed before the run that ended
-    /// began is numbered after; one committed later may not be.
-    async fn sequence_unless_running(&self) -> Result<(), StoreError> {
+    /// began is numbered after; one committed later may not be. Returns the events this
+    /// call numbered, if it ran (`None` if it waited for another run).
+    async fn sequence_unless_running(&self) -> Result<Option<Vec<Position>>, StoreError> {
         let mut tx = self.begin_write().await?;
         let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
             .bind(SEQUENCER_LOCK)
             .fetch_one(&mut *tx)
             .await?;
         if free {
-            number_pending(&mut tx).await?;
+            let numbered = number_pending(&mut tx).await?;
             tx.commit().await?;
+            Ok(Some(numbered))
         } else {
             sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
                 .bind(SEQUENCER_LOCK)
@@ -246,8 +250,8 @@ impl PostgresDb {
                 .await
                 .map_err(lock_wait)?;
             tx.rollback().await?;
+            Ok(None)
         }
-        Ok(())
     }
 
     /// Numbers events that were committed without a position more than a second ago:
@@ -600,11 +604,12 @@ impl Backend for PostgresDb {
 /// Numbers every event this transaction can see without a position (those committed,
 /// and this transaction's own): the next positions after the horizon, in the order the
 /// events were written, and the horizon moved past them; announces them if there were
-/// any. The caller holds the sequencer's lock. Returns how many it numbered.
-async fn number_pending(tx: &mut PgConnection) -> Result<u64, StoreError> {
+/// any. The caller holds the sequencer's lock. Returns the events it numbered, with
+/// their positions.
+async fn number_pending(tx: &mut PgConnection) -> Result<Vec<Position>, StoreError> {
     // One statement, one round trip: the notification goes with the numbering (sent, as
-    // any, when the transaction commits), only if something was numbered.
-    let (numbered, _notified): (i64, Option<String>) = sqlx::query_as(
+    // any, when the transaction commits), once, and only if something was numbered.
+    Ok(sqlx::query_as(
         "WITH pending AS ( \
            SELECT id, row_number() OVER (ORDER BY id) AS n \
            FROM list_events WHERE seq IS NULL), \
@@ -615,14 +620,26 @@ async fn number_pending(tx: &mut PgConnection) -> Result<u64, StoreError> {
            RETURNING latest - (SELECT count FROM total) AS base), \
          numbered AS ( \
            UPDATE list_events AS event SET seq = moved.base + pending.n \
-           FROM pending, moved WHERE event.id = pending.id RETURNING 1), \
-         counted AS (SELECT count(*) AS n FROM numbered) \
-         SELECT n, CASE WHEN n > 0 THEN pg_notify($1, '')::text END FROM counted",
+           FROM pending, moved WHERE event.id = pending.id RETURNING event.id, event.seq), \
+         announced AS ( \
+           SELECT pg_notify($1, '')::text AS sent WHERE EXISTS (SELECT 1 FROM numbered)) \
+         SELECT numbered.id, numbered.seq FROM numbered LEFT JOIN announced ON TRUE",
     )
     .bind(CHANNEL)
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(u64::try_from(numbered).unwrap_or(0))
+    .fetch_all(&mut *tx)
+    .await?)
+}
+
+/// An event and its position in the log, if it has one yet.
+type Position = (i64, Option<i64>);
+
+/// Whether `positions` gives every one of `events` its position.
+fn numbers_all(positions: &[Position], events: &[i64]) -> bool {
+    events.iter().all(|event| {
+        positions
+            .iter()
+            .any(|(id, seq)| id == event && seq.is_some())
+    })
 }
 
 /// `(pruned_through, latest)`: where the log starts, and the newest position handed out.
