@@ -51,12 +51,8 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
         editing.set(false);
     };
     let i18n = notes.i18n;
-    let rename_label = label(list.clone(), i18n, |locale, name| {
-        td_string!(locale, rename_named, name = name).to_string()
-    });
-    let delete_label = label(list.clone(), i18n, |locale, name| {
-        td_string!(locale, delete_named, name = name).to_string()
-    });
+    let rename_label = label(list.clone(), i18n, rename_sentence);
+    let delete_label = label(list.clone(), i18n, delete_sentence);
     let name = move || list.with(|list| list.name.to_string());
     let id_text = id.to_string();
     let open_editor = move |event: MouseEvent| {
@@ -116,6 +112,16 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
             }}
         </li>
     }
+}
+
+/// Rename's accessible name: "Rename Groceries", with the name where the language puts it.
+fn rename_sentence(locale: Locale, name: &str) -> String {
+    td_string!(locale, rename_named, name = name).to_string()
+}
+
+/// Delete's accessible name: "Delete Groceries".
+fn delete_sentence(locale: Locale, name: &str) -> String {
+    td_string!(locale, delete_named, name = name).to_string()
 }
 
 /// A row's accessible name for one of its buttons, a sentence with the list's name in it,
@@ -227,8 +233,8 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
         row.value().with_untracked(|list| {
             let id_text = list.id.to_string();
             let name = list.name.as_str();
-            let rename_label = td_string!(locale, rename_named, name = name).to_string();
-            let delete_label = td_string!(locale, delete_named, name = name).to_string();
+            let rename_label = rename_sentence(locale, name);
+            let delete_label = delete_sentence(locale, name);
             let contents = RowContents {
                 id_text,
                 name: name.to_owned(),
