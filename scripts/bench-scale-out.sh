@@ -69,7 +69,6 @@ for round in $(seq "$ROUNDS"); do
 done
 
 if [ "$ROUNDS" -gt 1 ]; then
-  median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
   one="$(median <<<"${runs[1]}")"
   printf '\n| instances | creates/s, every run | median | median / one instance |\n|---|---|---|---|\n'
   for instances in 1 2 3; do

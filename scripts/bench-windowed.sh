@@ -130,7 +130,6 @@ rps() {
   if grep -q 'Non-2xx' "$work/wrk"; then cat "$work/wrk" >&2; echo "$1" >>"$work/failed"; fi
   awk '/Requests\/sec/ { print $2 }' "$work/wrk"
 }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 wrk -t1 -c16 -d2s "http://127.0.0.1:3201/notes?q=e" >/dev/null
 wrk -t1 -c16 -d2s http://127.0.0.1:3202/search.html >/dev/null
 # Both rates move from run to run on this machine (two cores shared with wrk), so the two

@@ -130,3 +130,10 @@ nginx_in_front() {
   nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
   wait_for "http://127.0.0.1:$listen/readyz"
 }
+
+# The median of the numbers on stdin (separated by spaces or lines; of an even count, the
+# mean of the middle two).
+median() {
+  tr ' ' '\n' | grep . | sort -g |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
