@@ -9,7 +9,8 @@
 //! has become visible, not what was inserted), and then
 //! asks the **sequencer** to number every event committed so far: one statement, in an
 //! advisory lock so that one runs at a time, that gives the pending events the next
-//! positions in the order they were written and moves the horizon. A write's own
+//! positions in the order they were written and moves the horizon. (It is the function
+//! `run_sequencer` in `migrations/postgres/`, so that a run is one round trip.) A write's own
 //! transaction takes no shared lock; an event still in flight simply gets a larger
 //! position once it commits; one rolled back never had one. Positions stay gapless, so
 //! readers resume and detect gaps as before. Each instance's tailer also runs the
@@ -42,10 +43,6 @@ pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The channel commits are announced on.
 const CHANNEL: &str = "list_events";
-/// The advisory lock the sequencer holds while it numbers events (any fixed number: it
-/// names nothing else in this database).
-const SEQUENCER_LOCK: i64 = 0x6c69_7374_5f73_6571;
-
 impl Numbering {
     fn start(db: PostgresDb) -> Self {
         let (requests, mut waiting) =
@@ -57,37 +54,21 @@ impl Numbering {
                     batch.push(more);
                 }
                 // Every event in the batch committed before it was sent, so one run
-                // numbers them all.
+                // numbers them all. Another instance's sequencer may have numbered them
+                // already, or be numbering them now: then the first call waits for that
+                // run rather than queue a run (and a durable commit) of its own behind
+                // it; the second runs the sequencer only if that run began before these
+                // events were committed.
                 let events: Vec<i64> = batch.iter().map(|(event, _)| *event).collect();
-                let read = || {
-                    sqlx::query_as::<_, (i64, Option<i64>)>(
-                        "SELECT id, seq FROM list_events WHERE id = ANY($1)",
-                    )
-                    .bind(&events)
-                    .fetch_all(&db.pool)
-                };
-                // Another instance's sequencer may have numbered them already, or be
-                // numbering them now: then this one waits for that run rather than queue
-                // a run (and a durable commit) of its own behind it, and runs itself only
-                // if the other began before these events were committed. A run of this
-                // instance's says what it numbered, so nothing is read after it.
-                let mut positions = read().await.unwrap_or_default();
-                for own_run in [false, true] {
+                let mut positions = Vec::new();
+                for queue in [false, true] {
+                    match db.run_sequencer(&events, queue).await {
+                        Ok(read) => positions = read,
+                        Err(error) => tracing::warn!(%error, "numbering a batch of events failed"),
+                    }
                     if numbers_all(&positions, &events) {
                         break;
                     }
-                    let ran = match own_run {
-                        false => db.sequence_unless_running().await,
-                        true => db.sequence().await.map(Some),
-                    };
-                    positions = match ran {
-                        Ok(Some(numbered)) if numbers_all(&numbered, &events) => numbered,
-                        Ok(_) => read().await.unwrap_or_default(),
-                        Err(error) => {
-                            tracing::warn!(%error, "numbering a batch of events failed");
-                            Vec::new()
-                        }
-                    };
                 }
                 for (event, reply) in batch {
                     let seq = positions
@@ -138,7 +119,7 @@ pub struct PostgresDb {
 
 /// Numbers this process's committed events in batches, as a database's group commit
 /// does: one task takes every write waiting at that moment, runs the sequencer once for
-/// all of them and reads all their positions in one query. So an instance holds the
+/// all of them and gets all their positions from that one call. So an instance holds the
 /// sequencer's lock once per batch, not once per write, and a write waits for one batch.
 #[derive(Debug)]
 struct Numbering {
@@ -196,7 +177,7 @@ impl PostgresDb {
     /// the task ends, which rolls it back as usual.
     ///
     /// The lock timeout is set in the `BEGIN`'s own round trip (two statements in one
-    /// simple query): every write and every sequencer run begins this way.
+    /// simple query).
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let pool = self.pool.clone();
         let wait = self.write_wait.as_millis();
@@ -210,48 +191,27 @@ impl PostgresDb {
         }
     }
 
-    /// Numbers every event committed without a position: the next positions after the
-    /// horizon, in the order the events were written, and the horizon moved past them,
-    /// in one statement and one transaction. One sequencer runs at a time (the advisory
-    /// lock), so positions never collide; its statement sees every transaction committed
-    /// before it began, so a caller whose own event committed before this call finds it
-    /// numbered after. Returns the events it numbered, with their positions.
-    pub(super) async fn sequence(&self) -> Result<Vec<Position>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(SEQUENCER_LOCK)
-            .execute(&mut *tx)
+    /// Runs the sequencer (`run_sequencer`, `migrations/postgres/`): one call, in a
+    /// transaction of its own, whose statements each see every transaction committed
+    /// before they began. With `queue`, it waits its turn and numbers every event
+    /// committed without a position: the next positions after the horizon, in the order
+    /// the events were written, announced on [`CHANNEL`]. Without, it numbers only if
+    /// some of `events` have no position and no run is under way, and otherwise waits
+    /// for that run to commit. Returns the positions of `events` after it (none for an
+    /// event pruned already); a lock waited for past `write_wait` is
+    /// [`StoreError::Busy`].
+    async fn run_sequencer(
+        &self,
+        events: &[i64],
+        queue: bool,
+    ) -> Result<Vec<Position>, StoreError> {
+        sqlx::query_as("SELECT event_id, event_seq FROM run_sequencer($1, $2, $3)")
+            .bind(events)
+            .bind(format!("{}ms", self.write_wait.as_millis()))
+            .bind(queue)
+            .fetch_all(&self.pool)
             .await
-            .map_err(lock_wait)?;
-        let numbered = number_pending(&mut tx).await?;
-        tx.commit().await?;
-        Ok(numbered)
-    }
-
-    /// Runs the sequencer, unless another one is running: then waits until that run has
-    /// committed (a shared hold on its lock, in a transaction that writes nothing, so no
-    /// commit of its own). Either way, every event committed before the run that ended
-    /// began is numbered after; one committed later may not be. Returns the events this
-    /// call numbered, if it ran (`None` if it waited for another run).
-    async fn sequence_unless_running(&self) -> Result<Option<Vec<Position>>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-            .bind(SEQUENCER_LOCK)
-            .fetch_one(&mut *tx)
-            .await?;
-        if free {
-            let numbered = number_pending(&mut tx).await?;
-            tx.commit().await?;
-            Ok(Some(numbered))
-        } else {
-            sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
-                .bind(SEQUENCER_LOCK)
-                .execute(&mut *tx)
-                .await
-                .map_err(lock_wait)?;
-            tx.rollback().await?;
-            Ok(None)
-        }
+            .map_err(lock_wait)
     }
 
     /// Numbers events that were committed without a position more than a second ago:
@@ -266,7 +226,7 @@ impl PostgresDb {
         .fetch_one(&self.pool)
         .await?;
         if orphaned {
-            self.sequence().await?;
+            self.run_sequencer(&[], true).await?;
         }
         Ok(())
     }
@@ -283,24 +243,18 @@ impl PostgresDb {
                 return Ok(seq);
             }
         }
-        for _ in 0..2 {
-            let seq: Option<Option<i64>> =
-                sqlx::query_scalar("SELECT seq FROM list_events WHERE id = $1")
-                    .bind(event)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            match seq {
-                Some(Some(seq)) => return Ok(seq),
-                Some(None) => {
-                    self.sequence().await?;
-                }
-                // Pruned already (a change key older than the log's retention): the
-                // change is older than anything still in the log.
-                None => break,
+        match self.run_sequencer(&[event], true).await?.first() {
+            Some((_, Some(seq))) => Ok(*seq),
+            // Committed before that run began, so numbered by it; a caller told "busy"
+            // may ask again, and its change key answers with the position.
+            Some((_, None)) => Err(StoreError::Busy),
+            // Pruned already (a change key older than the log's retention): the change
+            // is older than anything still in the log.
+            None => {
+                let mut conn = self.pool.acquire().await?;
+                Ok(bounds(&mut conn).await?.1)
             }
         }
-        let mut conn = self.pool.acquire().await?;
-        Ok(bounds(&mut conn).await?.1)
     }
 
     pub async fn close(&self) {
@@ -422,7 +376,7 @@ impl PostgresDb {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.sequence().await?;
+        self.run_sequencer(&[], true).await?;
         let mut conn = self.pool.acquire().await?;
         Ok(bounds(&mut conn).await?.1)
     }
@@ -599,35 +553,6 @@ impl Backend for PostgresDb {
             wrote,
         })
     }
-}
-
-/// Numbers every event this transaction can see without a position (those committed,
-/// and this transaction's own): the next positions after the horizon, in the order the
-/// events were written, and the horizon moved past them; announces them if there were
-/// any. The caller holds the sequencer's lock. Returns the events it numbered, with
-/// their positions.
-async fn number_pending(tx: &mut PgConnection) -> Result<Vec<Position>, StoreError> {
-    // One statement, one round trip: the notification goes with the numbering (sent, as
-    // any, when the transaction commits), once, and only if something was numbered.
-    Ok(sqlx::query_as(
-        "WITH pending AS ( \
-           SELECT id, row_number() OVER (ORDER BY id) AS n \
-           FROM list_events WHERE seq IS NULL), \
-         total AS (SELECT count(*) AS count FROM pending), \
-         moved AS ( \
-           UPDATE change_log_horizon SET latest = latest + (SELECT count FROM total) \
-           WHERE id = 1 AND (SELECT count FROM total) > 0 \
-           RETURNING latest - (SELECT count FROM total) AS base), \
-         numbered AS ( \
-           UPDATE list_events AS event SET seq = moved.base + pending.n \
-           FROM pending, moved WHERE event.id = pending.id RETURNING event.id, event.seq), \
-         announced AS ( \
-           SELECT pg_notify($1, '')::text AS sent WHERE EXISTS (SELECT 1 FROM numbered)) \
-         SELECT numbered.id, numbered.seq FROM numbered LEFT JOIN announced ON TRUE",
-    )
-    .bind(CHANNEL)
-    .fetch_all(&mut *tx)
-    .await?)
 }
 
 /// An event and its position in the log, if it has one yet.

@@ -1,0 +1,56 @@
+-- The sequencer in one call (issue 21): a run was five round trips (read the batch's
+-- positions, BEGIN, take the lock, number, COMMIT) and, when another instance's run was
+-- under way, six. As one function called in its own implicit transaction it is one.
+-- Each statement of a VOLATILE function takes a fresh snapshot, so the numbering still
+-- sees every transaction committed before the lock was taken, as before.
+--
+-- run_sequencer(events, lock_wait, queue) returns the positions of `events` (NULL for
+-- one not numbered yet; none for one pruned) after:
+-- * queue: taking the sequencer's lock, waiting as long as it must, and numbering;
+-- * otherwise nothing if `events` are all numbered already; else numbering if no run is
+--   under way; else waiting for that run to commit (a shared hold: every waiter wakes
+--   at once, and none queues a run and a durable commit of its own behind it). That
+--   run numbers what was committed before it began, so a caller whose events are still
+--   not numbered calls again with `queue`.
+-- Lock waits end after `lock_wait` with lock_not_available (55P03), as a write's do.
+CREATE FUNCTION run_sequencer(events BIGINT[], lock_wait TEXT, queue BOOLEAN)
+RETURNS TABLE (event_id BIGINT, event_seq BIGINT)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  -- The advisory lock one run holds at a time (any fixed number: it names nothing else).
+  sequencer CONSTANT BIGINT := 7811882618982114673;
+  running BOOLEAN := queue;
+  numbered BIGINT;
+BEGIN
+  PERFORM set_config('lock_timeout', lock_wait, true);
+  IF queue THEN
+    PERFORM pg_advisory_xact_lock(sequencer);
+  ELSIF EXISTS (SELECT FROM list_events WHERE id = ANY (events) AND seq IS NULL) THEN
+    running := pg_try_advisory_xact_lock(sequencer);
+    IF NOT running THEN
+      PERFORM pg_advisory_xact_lock_shared(sequencer);
+    END IF;
+  END IF;
+  IF running THEN
+    -- Every event committed without a position gets the next one after the horizon, in
+    -- the order the events were written, and the horizon moves past them: one statement,
+    -- so the events counted are the events numbered. Announced (at commit) once, and
+    -- only if there were any.
+    WITH pending AS (
+      SELECT id, row_number() OVER (ORDER BY id) AS n FROM list_events WHERE seq IS NULL),
+    total AS (SELECT count(*) AS count FROM pending),
+    moved AS (
+      UPDATE change_log_horizon SET latest = latest + (SELECT count FROM total)
+      WHERE id = 1 AND (SELECT count FROM total) > 0
+      RETURNING latest - (SELECT count FROM total) AS base),
+    done AS (
+      UPDATE list_events AS event SET seq = moved.base + pending.n
+      FROM pending, moved WHERE event.id = pending.id RETURNING event.id)
+    SELECT count(*) INTO numbered FROM done;
+    IF numbered > 0 THEN
+      PERFORM pg_notify('list_events', '');
+    END IF;
+  END IF;
+  RETURN QUERY SELECT id, seq FROM list_events WHERE id = ANY (events);
+END
+$$;
