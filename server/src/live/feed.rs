@@ -15,7 +15,10 @@ use std::{
     },
     time::Duration,
 };
-use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
+use tokio::{
+    sync::{broadcast, OwnedSemaphorePermit, Semaphore},
+    time::Instant,
+};
 use tokio_util::sync::CancellationToken;
 
 /// How many events the broadcast ring keeps; a stream further behind reads the log.
@@ -26,6 +29,10 @@ pub(crate) const PAGE: u32 = 500;
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Comments on idle streams, so that proxies do not cut them.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often the tailer looks for orphaned log entries at most: an entry counts as one a
+/// second after it was written, so looking more often finds nothing sooner, and it was a
+/// query per instance per commit.
+const ORPHANS_LOOKED_FOR_EVERY: Duration = Duration::from_secs(1);
 /// How often refused streams are counted in the log: one line per interval, however many.
 const REFUSALS_REPORTED_EVERY: Duration = Duration::from_secs(10);
 
@@ -228,6 +235,10 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
     let store = feed.store.clone();
     let commits = store.commits();
     let poll = store.poll_interval();
+    // A wake inside the interval leaves the look owed, and it happens when the interval
+    // ends, so an orphan committed just then still waits at most that long.
+    let mut orphans_next = Instant::now();
+    let mut orphans_owed = true;
     loop {
         tokio::select! {
             () = feed.shutdown.cancelled() => {
@@ -236,9 +247,14 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
             }
             () = commits.notified() => {}
             () = tokio::time::sleep(poll) => {}
+            () = tokio::time::sleep_until(orphans_next), if orphans_owed => {}
         }
-        if let Err(error) = store.sequence_orphans().await {
-            tracing::warn!(%error, "numbering orphaned change-log entries failed; retrying");
+        orphans_owed = Instant::now() < orphans_next;
+        if !orphans_owed {
+            orphans_next = Instant::now() + ORPHANS_LOOKED_FOR_EVERY;
+            if let Err(error) = store.sequence_orphans().await {
+                tracing::warn!(%error, "numbering orphaned change-log entries failed; retrying");
+            }
         }
         loop {
             match store.events_after(last, PAGE).await {
