@@ -15,12 +15,18 @@
 -- Lock waits end after `lock_wait` with lock_not_available (55P03), as a write's do.
 CREATE FUNCTION run_sequencer(events BIGINT[], lock_wait TEXT, queue BOOLEAN)
 RETURNS TABLE (event_id BIGINT, event_seq BIGINT)
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE
+-- Each statement planned for the log as it is now. A plan cached for the whole session
+-- is made on a log of a few rows, where reading all of it is cheapest, and kept as the
+-- log grows (until the next ANALYZE): a run then read every event, twice.
+SET plan_cache_mode = force_custom_plan
+AS $$
 DECLARE
   -- The advisory lock one run holds at a time (any fixed number: it names nothing else).
   sequencer CONSTANT BIGINT := 7811882618982114673;
   running BOOLEAN := queue;
-  numbered BIGINT;
+  pending BIGINT[];
+  base BIGINT;
 BEGIN
   PERFORM set_config('lock_timeout', lock_wait, true);
   IF queue THEN
@@ -33,21 +39,18 @@ BEGIN
   END IF;
   IF running THEN
     -- Every event committed without a position gets the next one after the horizon, in
-    -- the order the events were written, and the horizon moves past them: one statement,
-    -- so the events counted are the events numbered. Announced (at commit) once, and
-    -- only if there were any.
-    WITH pending AS (
-      SELECT id, row_number() OVER (ORDER BY id) AS n FROM list_events WHERE seq IS NULL),
-    total AS (SELECT count(*) AS count FROM pending),
-    moved AS (
-      UPDATE change_log_horizon SET latest = latest + (SELECT count FROM total)
-      WHERE id = 1 AND (SELECT count FROM total) > 0
-      RETURNING latest - (SELECT count FROM total) AS base),
-    done AS (
-      UPDATE list_events AS event SET seq = moved.base + pending.n
-      FROM pending, moved WHERE event.id = pending.id RETURNING event.id)
-    SELECT count(*) INTO numbered FROM done;
-    IF numbered > 0 THEN
+    -- the order the events were written, and the horizon moves past them; announced (at
+    -- commit) once, and only if there were any. The events are taken once, by id: the
+    -- lock keeps every other run out, and one committed after this read waits for the
+    -- next run. The update finds them through the primary key (`= ANY`): joined by id
+    -- alone, the planner chose to read the whole log.
+    SELECT array_agg(id ORDER BY id) INTO pending FROM list_events WHERE seq IS NULL;
+    IF pending IS NOT NULL THEN
+      UPDATE change_log_horizon SET latest = latest + cardinality(pending) WHERE id = 1
+      RETURNING latest - cardinality(pending) INTO base;
+      UPDATE list_events AS event SET seq = base + taken.n
+      FROM unnest(pending) WITH ORDINALITY AS taken (id, n)
+      WHERE event.id = ANY (pending) AND event.id = taken.id;
       PERFORM pg_notify('list_events', '');
     END IF;
   END IF;
