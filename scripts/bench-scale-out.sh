@@ -38,8 +38,21 @@ sample_lock_waits() {
   done
 }
 
+# CPU time (clock ticks, user + system) the processes pgrep finds with these arguments
+# have used.
+cpu_ticks() {
+  local total=0 pid
+  for pid in $(pgrep "$@"); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# What each kind of process has used so far: instances, PostgreSQL, nginx.
+cpu_now() { echo "$(cpu_ticks -f "$BIN serve") $(cpu_ticks -u postgres) $(cpu_ticks -f "nginx: ")"; }
+
 cores="$(nproc)"
-printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | lock waits seen (samples every 50 ms) |\n|---|---|---|---|\n' "$DURATION"
+hz="$(getconf CLK_TCK)"
+printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|\n' "$DURATION"
 declare -A runs=()
 orders=("1 2 3" "2 3 1" "3 1 2")
 for round in $(seq "$ROUNDS"); do
@@ -55,14 +68,19 @@ for round in $(seq "$ROUNDS"); do
     wrk -t2 -c32 -d2s -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
     sample_lock_waits &
     sampler=$!
+    read -r app_0 pg_0 nginx_0 < <(cpu_now)
     wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
+    read -r app_1 pg_1 nginx_1 < <(cpu_now)
     touch "$work/stop"
     wait "$sampler"
+    creates="$(awk '/requests in/ { print $1 }' "$work/wrk")"
+    per_create() { echo $(((($2 - $1) * 1000000) / (hz * creates))); }
+    cpu="$(per_create "$app_0" "$app_1") + $(per_create "$pg_0" "$pg_1") + $(per_create "$nginx_0" "$nginx_1")"
     rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
     p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
     p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
     waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
-    printf '| %s | %s | %s / %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "${waits:-none}"
+    printf '| %s | %s | %s / %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "${waits:-none}"
     runs[$instances]+="$rps "
     stop_all
   done
