@@ -5,21 +5,21 @@
 //! while a transaction that will appear before it is still open: a sequence hands out
 //! numbers at insert time, not at commit, so a tailer that has read 42 could miss a 41
 //! committed after it. Taking turns on one row would make every write of every instance
-//! queue on it. So a write commits its event without a position (PgQ's idea: order what
-//! has become visible, not what was inserted), and then
-//! asks the **sequencer** to number every event committed so far: one statement, in an
-//! advisory lock so that one runs at a time, that gives the pending events the next
-//! positions in the order they were written and moves the horizon. (It is the function
-//! `run_sequencer` in `migrations/postgres/`, so that a run is one round trip.) A write's own
-//! transaction takes no shared lock; an event still in flight simply gets a larger
-//! position once it commits; one rolled back never had one. Positions stay gapless, so
-//! readers resume and detect gaps as before. Each instance's tailer also runs the
-//! sequencer when woken, so an event whose writer died between commit and numbering is
-//! numbered anyway (so does the next write's sequencer run). Each instance numbers its
-//! writes in batches, and one that finds another instance's sequencer running waits for
-//! that run (it numbers what was committed before it began) rather than queue a run, and
-//! a durable commit, of its own behind it. Each run of the sequencer that numbered
-//! something sends `NOTIFY list_events`, which every instance hears.
+//! queue on it. So a write commits its event without a position (PgQ's idea: order what has
+//! become visible, not what was inserted), and then asks the **sequencer** to number every
+//! event committed so far: under an advisory lock, so that one runs at a time, it gives the
+//! pending events the next positions in the order they were written and moves the horizon.
+//! (It is the database function `run_sequencer`, `migrations/postgres/`, so that a run is
+//! one round trip.) A write's own transaction takes no shared lock; an event still in
+//! flight simply gets a larger position once it commits; one rolled back never had one.
+//! Positions stay gapless, so readers resume and detect gaps as before. Each instance's
+//! tailer also runs the sequencer when woken (at most once a second), so an event whose
+//! writer died between commit and numbering is numbered anyway (so does the next write's
+//! sequencer run). Each instance numbers its writes in batches, and one that finds another
+//! instance's sequencer running waits for that run (it numbers what was committed before it
+//! began) rather than queue a run, and a durable commit, of its own behind it. Each run of
+//! the sequencer that numbered something sends `NOTIFY list_events`, which every instance
+//! hears.
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
@@ -41,7 +41,7 @@ use tokio_util::sync::CancellationToken;
 /// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// The channel commits are announced on.
+/// The channel commits are announced on (`run_sequencer` names it too).
 const CHANNEL: &str = "list_events";
 impl Numbering {
     fn start(db: PostgresDb) -> Self {
@@ -216,8 +216,9 @@ impl PostgresDb {
 
     /// Numbers events that were committed without a position more than a second ago:
     /// those of a writer that died between its commit and its numbering, or of another
-    /// program's transaction. Every instance's tailer calls this when woken, so that no
-    /// event waits for a sequencer that will not come. Cheap when there are none.
+    /// program's transaction. Every instance's tailer calls this when woken (at most once
+    /// a second), so that no event waits for a sequencer that will not come. Cheap when
+    /// there are none.
     pub(super) async fn sequence_orphans(&self) -> Result<(), StoreError> {
         let orphaned: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM list_events \
