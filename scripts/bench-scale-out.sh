@@ -49,6 +49,8 @@ cpu_ticks() {
 }
 # What each kind of process has used so far: instances, PostgreSQL, nginx.
 cpu_now() { echo "$(cpu_ticks -f "$BIN serve") $(cpu_ticks -u postgres) $(cpu_ticks -f "nginx: ")"; }
+# Microseconds of CPU per create between two tick counts (after the run sets $creates).
+per_create() { echo $(((($2 - $1) * 1000000) / (hz * (creates > 0 ? creates : 1)))); }
 
 cores="$(nproc)"
 hz="$(getconf CLK_TCK)"
@@ -74,7 +76,6 @@ for round in $(seq "$ROUNDS"); do
     touch "$work/stop"
     wait "$sampler"
     creates="$(awk '/requests in/ { print $1 }' "$work/wrk")"
-    per_create() { echo $(((($2 - $1) * 1000000) / (hz * creates))); }
     cpu="$(per_create "$app_0" "$app_1") + $(per_create "$pg_0" "$pg_1") + $(per_create "$nginx_0" "$nginx_1")"
     rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
     p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"

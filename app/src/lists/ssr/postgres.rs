@@ -43,6 +43,7 @@ pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The channel commits are announced on (`run_sequencer` names it too).
 const CHANNEL: &str = "list_events";
+
 impl Numbering {
     fn start(db: PostgresDb) -> Self {
         let (requests, mut waiting) =
@@ -246,8 +247,9 @@ impl PostgresDb {
         }
         match self.run_sequencer(&[event], true).await?.first() {
             Some((_, Some(seq))) => Ok(*seq),
-            // Committed before that run began, so numbered by it; a caller told "busy"
-            // may ask again, and its change key answers with the position.
+            // Not expected: the event committed before that run began, so the run
+            // numbered it. Should it happen, "busy" lets a caller that sent a change key
+            // ask again and be answered from the key's record.
             Some((_, None)) => Err(StoreError::Busy),
             // Pruned already (a change key older than the log's retention): the change
             // is older than anything still in the log.
