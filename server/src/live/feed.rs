@@ -3,7 +3,7 @@
 use super::streams::{OpenStreams, StreamGuard};
 use crate::serve::ConnectionCloser;
 use app::lists::{
-    ssr::{ListStore, StoreError},
+    ssr::{ListStore, LogRead, StoreError},
     EventSeq, ListEvent,
 };
 use axum::body::Bytes;
@@ -240,15 +240,15 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
     let mut orphans_next = Instant::now();
     let mut orphans_owed = true;
     loop {
-        tokio::select! {
+        let polled = tokio::select! {
             () = feed.shutdown.cancelled() => {
                 feed.send(Item::Closing);
                 return;
             }
-            () = commits.notified() => {}
-            () = tokio::time::sleep(poll) => {}
-            () = tokio::time::sleep_until(orphans_next), if orphans_owed => {}
-        }
+            () = commits.notified() => false,
+            () = tokio::time::sleep(poll) => true,
+            () = tokio::time::sleep_until(orphans_next), if orphans_owed => false,
+        };
         orphans_owed = Instant::now() < orphans_next;
         if !orphans_owed {
             orphans_next = Instant::now() + ORPHANS_LOOKED_FOR_EVERY;
@@ -256,16 +256,21 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
                 tracing::warn!(%error, "numbering orphaned change-log entries failed; retrying");
             }
         }
+        // What the database announced is sent without reading the log (PostgreSQL;
+        // orphans numbered just now are announced too). The log is read when that
+        // cannot be trusted to be everything, and at every poll, so that nothing waits
+        // longer than `poll` however it was missed.
+        let heard = store.heard_after(last);
+        if let Some(read) = &heard {
+            last = send_read(&feed, read);
+        }
+        if heard.is_some() && !polled {
+            continue;
+        }
         loop {
             match store.events_after(last, PAGE).await {
                 Ok(read) => {
-                    for event in &read.events {
-                        feed.send(Item::Event(Arc::new(FeedEvent::new(event))));
-                    }
-                    // Unreadable entries were skipped (and logged once): move past them.
-                    last = read.through;
-                    // Entries written by another process are news to the store's caches.
-                    store.log_advanced(last);
+                    last = send_read(&feed, &read);
                     if !read.full {
                         break;
                     }
@@ -277,6 +282,17 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
             }
         }
     }
+}
+
+/// Broadcasts what was read of the log, and returns how far it reached.
+fn send_read(feed: &ChangeFeed, read: &LogRead) -> EventSeq {
+    for event in &read.events {
+        feed.send(Item::Event(Arc::new(FeedEvent::new(event))));
+    }
+    // Unreadable entries were skipped (and logged once): move past them. Entries
+    // written by another process are news to the store's caches.
+    feed.store.log_advanced(read.through);
+    read.through
 }
 
 /// One keep-alive for every stream at once, instead of a timer per stream.

@@ -483,3 +483,89 @@ async fn on_postgres_every_reader_everywhere_gets_one_complete_order() {
         0
     );
 }
+
+/// The sequencer announces what it numbered, and every instance's streams are sent that
+/// without reading the log; they get every change all the same when an announcement is
+/// too long to say what it numbered, or is never heard because the listening connection
+/// was cut: positions gapless, each once, one order on both instances. Each part waits
+/// less than the tailer's poll (5 s), so only the announcement, or noticing that it was
+/// missed, can have delivered it.
+#[tokio::test]
+async fn on_postgres_every_change_arrives_however_it_was_announced() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let a = spawn_app_on(support::Backend::Postgres).await;
+    let b = spawn_instance_beside(&a).await;
+    let mut feeds = [
+        Feed::open(&a, "?after=0", None).await,
+        Feed::open(&b, "?after=0", None).await,
+    ];
+    let mut orders = [Vec::new(), Vec::new()];
+    let mut take = async |feeds: &mut [Feed; 2], count: usize, what: &str| {
+        for (feed, order) in feeds.iter_mut().zip(&mut orders) {
+            let changes = tokio::time::timeout(Duration::from_secs(3), feed.changes(count))
+                .await
+                .unwrap_or_else(|_| panic!("{what}: {count} changes within 3 s"));
+            order.extend(changes);
+        }
+    };
+
+    // Said: each run's entries are in its notification.
+    for n in 0..10 {
+        [&a, &b][n % 2].create(&format!("said {n}")).await;
+    }
+    take(&mut feeds, 10, "said").await;
+
+    // Too long to say: 150 names of 80 characters numbered by one run.
+    let url = a.database.url.clone();
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(
+            "WITH made AS (INSERT INTO lists (name, search_key) \
+             SELECT rpad('unsaid ' || g, 80, '.'), rpad('unsaid ' || g, 80, '.') \
+             FROM generate_series(1, 150) AS g RETURNING id, name) \
+             INSERT INTO list_events (list_id, kind, name, is_deleted) \
+             SELECT id, 'created', name, FALSE FROM made ORDER BY id",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        let numbered: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM run_sequencer('{}', '1s', TRUE)")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(numbered, 0, "numbers only; asked for no event's position");
+    }
+    take(&mut feeds, 150, "unsaid").await;
+
+    // Never heard: every listening connection cut, then more changes.
+    let cut = a
+        .count(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        .await;
+    assert_eq!(cut, 2, "one listener per instance");
+    for n in 0..10 {
+        [&a, &b][n % 2].create(&format!("after the cut {n}")).await;
+    }
+    take(&mut feeds, 10, "after the cut").await;
+
+    let positions: Vec<i64> = orders[0].iter().map(|(seq, _)| *seq).collect();
+    assert_eq!(
+        positions,
+        (1..=170).collect::<Vec<_>>(),
+        "gapless, each once"
+    );
+    assert_eq!(orders[0], orders[1]);
+    assert!(
+        orders[0][10].1.starts_with("unsaid 1."),
+        "{:?}",
+        orders[0][10]
+    );
+    let more = tokio::time::timeout(Duration::from_millis(700), feeds[0].next()).await;
+    assert!(more.is_err(), "no further change: {more:?}");
+}

@@ -5,6 +5,7 @@
 mod backend;
 mod database;
 mod error;
+mod heard;
 mod postgres;
 mod rows;
 mod simulation;

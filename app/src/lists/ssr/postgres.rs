@@ -23,6 +23,7 @@
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
+use super::heard::Announcement;
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
@@ -35,7 +36,7 @@ use std::{
     sync::{Arc, OnceLock},
     time::Duration,
 };
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 /// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
@@ -264,10 +265,14 @@ impl PostgresDb {
         self.pool.close().await;
     }
 
-    /// Tells `commits` of every commit to the log, made by any instance, until `shutdown`.
-    /// If the listening connection drops, it says so (a missed notification is then
-    /// caught by reading the log) and listens again.
-    pub fn forward_commits(&self, commits: Arc<Notify>, shutdown: CancellationToken) {
+    /// Tells `hear` of every sequencer run, made by any instance, until `shutdown`: what
+    /// it numbered, and when something may have been missed (before listening, and when
+    /// the listening connection drops, after which it listens again).
+    pub(super) fn forward_commits(
+        &self,
+        hear: impl Fn(Announcement) + Send + 'static,
+        shutdown: CancellationToken,
+    ) {
         let pool = self.pool.clone();
         tokio::spawn(async move {
             let mut listener = loop {
@@ -287,18 +292,24 @@ impl PostgresDb {
                     },
                 }
             };
+            hear(Announcement::Listening);
             loop {
                 tokio::select! {
                     () = shutdown.cancelled() => return,
-                    received = listener.recv() => {
-                        if let Err(error) = received {
-                            // The listener reconnects on the next call; what was sent
-                            // meanwhile is found by reading the log now.
-                            tracing::warn!(%error, "lost the commit notifications; listening again");
+                    received = listener.try_recv() => match received {
+                        Ok(Some(notification)) => hear(announced(notification.payload())),
+                        // Lost, and listening again already (sqlx connects at once).
+                        Ok(None) => {
+                            tracing::warn!("lost the commit notifications; listening again");
+                            hear(Announcement::Listening);
+                        }
+                        // Lost, and not listening yet: the next call connects again.
+                        Err(error) => {
+                            tracing::warn!(%error, "lost the commit notifications; retrying");
+                            hear(Announcement::Lost);
                             tokio::time::sleep(Duration::from_millis(200)).await;
                         }
-                        commits.notify_one();
-                    }
+                    },
                 }
             }
         });
@@ -560,6 +571,21 @@ impl Backend for PostgresDb {
 
 /// An event and its position in the log, if it has one yet.
 type Position = (i64, Option<i64>);
+
+/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
+/// JSON array of `[seq, kind, list_id, name]`, or nothing when that would not fit.
+fn announced(payload: &str) -> Announcement {
+    if payload.is_empty() {
+        return Announcement::Unsaid;
+    }
+    match serde_json::from_str(payload) {
+        Ok(numbered) => Announcement::Numbered(numbered),
+        Err(error) => {
+            tracing::warn!(%error, "could not read what the sequencer numbered; reading the log");
+            Announcement::Unsaid
+        }
+    }
+}
 
 /// Whether `positions` gives every one of `events` its position.
 fn numbers_all(positions: &[Position], events: &[i64]) -> bool {

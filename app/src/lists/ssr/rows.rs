@@ -13,8 +13,10 @@ pub(super) struct StoredList {
     pub name: String,
 }
 
-/// A change-log entry as stored, not yet parsed.
-#[derive(Debug, sqlx::FromRow)]
+/// A change-log entry as stored, not yet parsed. PostgreSQL's sequencer also announces
+/// the entries it numbered as JSON arrays `[seq, kind, list_id, name]`, which serde reads
+/// into this too.
+#[derive(Debug, sqlx::FromRow, Deserialize)]
 pub(super) struct StoredEvent {
     pub seq: i64,
     pub kind: StoredKind,
@@ -24,10 +26,20 @@ pub(super) struct StoredEvent {
 
 /// A change's kind as stored: one this build knows, or text another program (or an
 /// older schema without the `CHECK`) wrote, which the reader skips rather than fails on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
 pub(super) enum StoredKind {
     Known(ChangeKind),
     Unknown(String),
+}
+
+impl From<String> for StoredKind {
+    fn from(text: String) -> Self {
+        match ChangeKind::from_log_name(&text) {
+            Some(kind) => Self::Known(kind),
+            None => Self::Unknown(text),
+        }
+    }
 }
 
 impl<DB: sqlx::Database> sqlx::Type<DB> for StoredKind
@@ -48,11 +60,7 @@ where
     String: sqlx::Decode<'r, DB>,
 {
     fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
-        Ok(match ChangeKind::from_log_name(&text) {
-            Some(kind) => Self::Known(kind),
-            None => Self::Unknown(text),
-        })
+        Ok(<String as sqlx::Decode<'r, DB>>::decode(value)?.into())
     }
 }
 

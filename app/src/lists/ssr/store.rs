@@ -8,7 +8,8 @@
 
 use super::database::Database;
 use super::error::StoreError;
-use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredKind, StoredList};
+use super::heard::Hearing;
+use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredEvent, StoredKind, StoredList};
 use crate::lists::{
     ChangeKey, ChangeKind, ChangedList, EventSeq, List, ListChange, ListEvent, ListId, ListName,
     ListsPage, ListsQuery, PageStart, PAGE_SIZE,
@@ -66,6 +67,8 @@ struct SharedState {
     first_page: Option<Arc<ListsPage>>,
     /// Rows already reported as unreadable, so each is logged once, not on every read.
     reported: HashSet<Unreadable>,
+    /// Log entries heard of and not yet taken by whoever tails the log.
+    hearing: Hearing,
 }
 
 /// A stored row the store could not read, reported once: a list, or a log entry.
@@ -103,10 +106,16 @@ impl ListStore {
     }
 
     /// Makes [`commits`](Self::commits) hear of other instances' commits too, where the
-    /// database can tell (PostgreSQL's NOTIFY), until `shutdown`.
+    /// database can tell (PostgreSQL's NOTIFY), until `shutdown`; what they numbered is
+    /// then told by [`heard_after`](Self::heard_after).
     pub fn hear_other_instances(&self, shutdown: tokio_util::sync::CancellationToken) {
         if let Database::Postgres(db) = &self.db {
-            db.forward_commits(self.commits(), shutdown);
+            let store = self.clone();
+            let hear = move |announcement| {
+                store.lock().hearing.hear(announcement);
+                store.committed.notify_one();
+            };
+            db.forward_commits(hear, shutdown);
         }
     }
 
@@ -239,6 +248,21 @@ impl ListStore {
     pub async fn events_after(&self, after: EventSeq, limit: u32) -> Result<LogRead, StoreError> {
         let rows = self.db.events_after(after.get(), i64::from(limit)).await?;
         let full = rows.len() == limit as usize;
+        Ok(self.log_read(after, rows, full))
+    }
+
+    /// The change-log entries after `after` that the store heard of without reading the
+    /// log (PostgreSQL's sequencer announces what it numbered), oldest first; `None` when
+    /// only reading the log can tell: nothing is listening (SQLite), or something may
+    /// have been announced unheard.
+    pub fn heard_after(&self, after: EventSeq) -> Option<LogRead> {
+        let heard = self.lock().hearing.take_after(after.get())?;
+        Some(self.log_read(after, heard, false))
+    }
+
+    /// Entries as the store hands them out: those that cannot be read are skipped (and
+    /// reported once), and `through` moves past them all the same.
+    fn log_read(&self, after: EventSeq, rows: Vec<StoredEvent>, full: bool) -> LogRead {
         let through = rows.last().map_or(after, |row| EventSeq::new(row.seq));
         let events = rows
             .into_iter()
@@ -254,11 +278,11 @@ impl ListStore {
                 })
             })
             .collect();
-        Ok(LogRead {
+        LogRead {
             events,
             through,
             full,
-        })
+        }
     }
 
     pub async fn log_bounds(&self) -> Result<LogBounds, StoreError> {
