@@ -18,8 +18,9 @@
 //! sequencer run). Each instance numbers its writes in batches, and one that finds another
 //! instance's sequencer running waits for that run (it numbers what was committed before it
 //! began) rather than queue a run, and a durable commit, of its own behind it. Each run of
-//! the sequencer that numbered something sends `NOTIFY list_events`, which every instance
-//! hears.
+//! the sequencer that numbered something sends `NOTIFY list_events` with the entries it
+//! numbered, which every instance hears: its tailer sends them on without reading the log
+//! (see `heard`).
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
