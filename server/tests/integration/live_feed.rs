@@ -502,20 +502,17 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
         Feed::open(&b, "?after=0", None).await,
     ];
     let mut orders = [Vec::new(), Vec::new()];
-    let mut take = async |feeds: &mut [Feed; 2], count: usize, what: &str| {
-        for (feed, order) in feeds.iter_mut().zip(&mut orders) {
-            let changes = tokio::time::timeout(Duration::from_secs(3), feed.changes(count))
-                .await
-                .unwrap_or_else(|_| panic!("{what}: {count} changes within 3 s"));
-            order.extend(changes);
-        }
-    };
-
-    // Said: each run's entries are in its notification.
-    for n in 0..10 {
-        [&a, &b][n % 2].create(&format!("said {n}")).await;
+    // Said: each run's entries are in its notification, names as written (JSON's
+    // escapes, and letters beyond ASCII).
+    let said: Vec<String> = (0..10)
+        .map(|n| format!("said {n}: \"quoted\" \\ «ä» قائمة"))
+        .collect();
+    for (n, name) in said.iter().enumerate() {
+        [&a, &b][n % 2].create(name).await;
     }
-    take(&mut feeds, 10, "said").await;
+    take(&mut feeds, &mut orders, 10, "said").await;
+    let names: Vec<&String> = orders[0].iter().map(|(_, name)| name).collect();
+    assert_eq!(names, said.iter().collect::<Vec<_>>());
 
     // Too long to say: 150 names of 80 characters numbered by one run.
     let url = a.database.url.clone();
@@ -539,7 +536,7 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
                 .unwrap();
         assert_eq!(numbered, 0, "numbers only; asked for no event's position");
     }
-    take(&mut feeds, 150, "unsaid").await;
+    take(&mut feeds, &mut orders, 150, "unsaid").await;
 
     // Never heard: every listening connection cut, then more changes.
     let cut = a
@@ -552,7 +549,7 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
     for n in 0..10 {
         [&a, &b][n % 2].create(&format!("after the cut {n}")).await;
     }
-    take(&mut feeds, 10, "after the cut").await;
+    take(&mut feeds, &mut orders, 10, "after the cut").await;
 
     let positions: Vec<i64> = orders[0].iter().map(|(seq, _)| *seq).collect();
     assert_eq!(
@@ -568,4 +565,15 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
     );
     let more = tokio::time::timeout(Duration::from_millis(700), feeds[0].next()).await;
     assert!(more.is_err(), "no further change: {more:?}");
+}
+
+/// The next `count` changes on each feed, added to its order; each within 3 s (less than
+/// the tailer's 5 s poll).
+async fn take(feeds: &mut [Feed], orders: &mut [Vec<(i64, String)>], count: usize, what: &str) {
+    for (feed, order) in feeds.iter_mut().zip(orders) {
+        let changes = tokio::time::timeout(Duration::from_secs(3), feed.changes(count))
+            .await
+            .unwrap_or_else(|_| panic!("{what}: {count} changes within 3 s"));
+        order.extend(changes);
+    }
 }
