@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out on PostgreSQL (issue 21): creates per second through nginx with one, two and
 # three instances on one database (the same wrk connections, and the same 16 database
-# connections in all, divided between the instances), each create's p50 / p99, and the
+# connections in all, divided between the instances), each create's p50 / p99, the CPU
+# time and context switches each create cost the instances, PostgreSQL and nginx, and the
 # lock waits PostgreSQL saw while they ran (pg_stat_activity sampled every 50 ms).
 # A throwaway cluster with fsync on, the release binary, loopback only.
 # Usage: scripts/bench-scale-out.sh [seconds per run, default 10] [rounds, default 1]
@@ -49,12 +50,27 @@ cpu_ticks() {
 }
 # What each kind of process has used so far: instances, PostgreSQL, nginx.
 cpu_now() { echo "$(cpu_ticks -f "$BIN serve") $(cpu_ticks -u postgres) $(cpu_ticks -f "nginx: ")"; }
+# Context switches (voluntary and not) of every thread of the processes pgrep finds: each
+# is a wake-up, a sleep or a preemption, the kernel's share of a create.
+switches() {
+  local total=0 pid
+  for pid in $(pgrep "$@"); do
+    total=$((total + $(cat /proc/"$pid"/task/*/status 2>/dev/null |
+      awk '/ctxt_switches/ { s += $2 } END { print s + 0 }')))
+  done
+  echo "$total"
+}
+switches_now() { echo "$(switches -f "$BIN serve") $(switches -u postgres) $(switches -f "nginx: ")"; }
+# Context switches per create, to one decimal, between two counts.
+switches_per_create() {
+  awk -v a="$1" -v b="$2" -v n="$creates" 'BEGIN { printf "%.1f", (b - a) / (n > 0 ? n : 1) }'
+}
 # Microseconds of CPU per create between two tick counts (after the run sets $creates).
 per_create() { echo $(((($2 - $1) * 1000000) / (hz * (creates > 0 ? creates : 1)))); }
 
 cores="$(nproc)"
 hz="$(getconf CLK_TCK)"
-printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|\n' "$DURATION"
+printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | context switches per create: the same | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|\n' "$DURATION"
 declare -A runs=()
 orders=("1 2 3" "2 3 1" "3 1 2")
 for round in $(seq "$ROUNDS"); do
@@ -71,17 +87,20 @@ for round in $(seq "$ROUNDS"); do
     sample_lock_waits &
     sampler=$!
     read -r app_0 pg_0 nginx_0 < <(cpu_now)
+    read -r app_s0 pg_s0 nginx_s0 < <(switches_now)
     wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
     read -r app_1 pg_1 nginx_1 < <(cpu_now)
+    read -r app_s1 pg_s1 nginx_s1 < <(switches_now)
     touch "$work/stop"
     wait "$sampler"
     creates="$(awk '/requests in/ { print $1 }' "$work/wrk")"
     cpu="$(per_create "$app_0" "$app_1") + $(per_create "$pg_0" "$pg_1") + $(per_create "$nginx_0" "$nginx_1")"
+    woken="$(switches_per_create "$app_s0" "$app_s1") + $(switches_per_create "$pg_s0" "$pg_s1") + $(switches_per_create "$nginx_s0" "$nginx_s1")"
     rps="$(awk '/Requests\/sec/ { print $2 }' "$work/wrk")"
     p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
     p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
     waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
-    printf '| %s | %s | %s / %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "${waits:-none}"
+    printf '| %s | %s | %s / %s | %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "$woken" "${waits:-none}"
     runs[$instances]+="$rps "
     stop_all
   done
