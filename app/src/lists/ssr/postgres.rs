@@ -420,6 +420,12 @@ impl Backend for PostgresDb {
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > $1 ORDER BY seq LIMIT $2";
     const INSERT_LIST: &'static str =
         "INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id";
+    /// The event's foreign key is checked at the statement's end, when the list is there.
+    const INSERT_LIST_AND_EVENT: Option<&'static str> = Some(
+        "WITH list AS (INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id) \
+         INSERT INTO list_events (list_id, kind, name, is_deleted) \
+         SELECT id, $3, $1, $4 FROM list RETURNING list_id, id",
+    );
     const RENAME_LIST: &'static str = "UPDATE lists SET name = $1, search_key = $2, \
          updated_at = now() WHERE id = $3 AND NOT is_deleted AND name <> $1 RETURNING id";
     const FIND_ACTIVE: &'static str = "SELECT id, name FROM lists WHERE id = $1 AND NOT is_deleted";

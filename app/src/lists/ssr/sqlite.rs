@@ -187,6 +187,8 @@ impl Backend for SqliteDb {
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?";
     const INSERT_LIST: &'static str =
         "INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id";
+    /// SQLite has no data-modifying `WITH`, and its statements cost no round trip.
+    const INSERT_LIST_AND_EVENT: Option<&'static str> = None;
     const RENAME_LIST: &'static str = "UPDATE lists SET name = ?1, search_key = ?2, \
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
          WHERE id = ?3 AND is_deleted = 0 AND name <> ?1 RETURNING id";
