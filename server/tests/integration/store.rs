@@ -785,19 +785,30 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             drop(create);
-            // Whatever the write left running finishes on its own.
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            store.events_after(EventSeq::new(0), 1).await.unwrap();
-            let open: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                 AND state LIKE 'idle in transaction%'",
-            )
-            .fetch_one(&mut watcher)
-            .await
-            .unwrap();
-            if open > 0 {
-                left_open.push(polls);
+            // Whatever the write left running finishes on its own: its task reads the
+            // BEGIN's answer, drops the transaction, and the pool sends the ROLLBACK as
+            // it takes the connection back. Until then the connection is briefly idle in
+            // a transaction (5 ms was not always enough with the whole suite running), so
+            // the check is that it stops being so; the bug this test is for never does.
+            let given = tokio::time::Instant::now() + Duration::from_secs(2);
+            loop {
+                store.events_after(EventSeq::new(0), 1).await.unwrap();
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                     AND state LIKE 'idle in transaction%'",
+                )
+                .fetch_one(&mut watcher)
+                .await
+                .unwrap();
+                if open == 0 {
+                    break;
+                }
+                if tokio::time::Instant::now() > given {
+                    left_open.push(polls);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
     }

@@ -187,7 +187,7 @@ impl Backend for SqliteDb {
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?";
     const INSERT_LIST: &'static str =
         "INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id";
-    /// SQLite has no data-modifying `WITH`, and its statements cost no round trip.
+    /// SQLite has no data-modifying `WITH`, and its statements cross no network.
     const INSERT_LIST_AND_EVENT: Option<&'static str> = None;
     const RENAME_LIST: &'static str = "UPDATE lists SET name = ?1, search_key = ?2, \
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
