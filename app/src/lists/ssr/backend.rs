@@ -79,7 +79,6 @@ where
     for<'r> StoredList: FromRow<'r, <Self::Db as Database>::Row>,
     for<'r> StoredEvent: FromRow<'r, <Self::Db as Database>::Row>,
     for<'r> (i64,): FromRow<'r, <Self::Db as Database>::Row>,
-    for<'r> (i64, i64): FromRow<'r, <Self::Db as Database>::Row>,
 {
     type Db: Database;
     /// A key's record as a write found it (on PostgreSQL its position may still have
@@ -90,12 +89,6 @@ where
 
     /// `(after, limit)`: events with `seq > after`, oldest first, at most `limit`.
     const EVENTS_AFTER: &'static str;
-    /// `(name, search_key)`: inserts an active list; returns its id.
-    const INSERT_LIST: &'static str;
-    /// `(name, search_key, kind, is_deleted)`: inserts an active list and its event in one
-    /// statement, where the database can (PostgreSQL's data-modifying `WITH`: a round trip
-    /// fewer per create); returns the list's id and what [`Self::APPEND_EVENT`] returns.
-    const INSERT_LIST_AND_EVENT: Option<&'static str>;
     /// `(name, search_key, id)`: renames the active list `id` if its name is another;
     /// returns its id if it did.
     const RENAME_LIST: &'static str;
@@ -148,6 +141,9 @@ where
     async fn key_record(&self, found: Self::FoundKey) -> Result<KeyRecord, StoreError>;
     /// The newest position ever handed out.
     async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError>;
+    /// Inserts an active list and its `created` event; returns the list's id and the
+    /// event as [`Self::APPEND_EVENT`] wrote it.
+    async fn insert_list(tx: &mut Tx<Self>, name: &ListName) -> Result<(i64, Written), StoreError>;
     /// Records the write's key (if any) with what it did, commits, and says where in the
     /// log the write is.
     async fn finish(&self, tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError>;
@@ -272,31 +268,7 @@ where
             Begun::Fresh(tx) => tx,
             Begun::Before(answer) => return Ok(answer),
         };
-        let (id, written) = match Self::INSERT_LIST_AND_EVENT {
-            Some(both) => {
-                let (id, event): (i64, i64) = sqlx::query_as(both)
-                    .bind(name.as_str())
-                    .bind(fold(name.as_str()))
-                    .bind(kind)
-                    .bind(kind.leaves_deleted())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(Self::write_error)?;
-                (id, Written::Event(event))
-            }
-            None => {
-                let (id,): (i64,) = sqlx::query_as(Self::INSERT_LIST)
-                    .bind(name.as_str())
-                    .bind(fold(name.as_str()))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(Self::write_error)?;
-                (
-                    id,
-                    Self::append_event(&mut tx, kind, id, name.as_str()).await?,
-                )
-            }
-        };
+        let (id, written) = Self::insert_list(&mut tx, name).await?;
         let row = StoredList {
             id,
             name: name.as_str().to_owned(),

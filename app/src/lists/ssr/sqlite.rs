@@ -185,10 +185,6 @@ impl Backend for SqliteDb {
     };
     const EVENTS_AFTER: &'static str =
         "SELECT seq, kind, list_id, name FROM list_events WHERE seq > ? ORDER BY seq LIMIT ?";
-    const INSERT_LIST: &'static str =
-        "INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id";
-    /// SQLite has no data-modifying `WITH`, and its statements cross no network.
-    const INSERT_LIST_AND_EVENT: Option<&'static str> = None;
     const RENAME_LIST: &'static str = "UPDATE lists SET name = ?1, search_key = ?2, \
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
          WHERE id = ?3 AND is_deleted = 0 AND name <> ?1 RETURNING id";
@@ -288,6 +284,20 @@ impl Backend for SqliteDb {
 
     async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError> {
         latest_seq(tx).await
+    }
+
+    /// Two statements: SQLite has no data-modifying `WITH`, and its statements cross no
+    /// network.
+    async fn insert_list(tx: &mut Tx<Self>, name: &ListName) -> Result<(i64, Written), StoreError> {
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
+                .bind(name.as_str())
+                .bind(fold(name.as_str()))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(Self::write_error)?;
+        let written = Self::append_event(tx, ChangeKind::Created, id, name.as_str()).await?;
+        Ok((id, written))
     }
 
     async fn finish(&self, mut tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError> {
