@@ -10,6 +10,11 @@
 # no count always runs first or last on a warming machine), and the medians per count
 # and their ratios to one instance are printed at the end: this machine's runs spread by
 # about ±25 %, so one run of each says little.
+# With INSTANCE_CPU set (a share of one core, such as 0.15), each instance runs in a
+# cgroup of its own limited to that share, with one worker thread: as if each ran on a
+# small host of its own, which is how instances are added in production. The database,
+# nginx and wrk share the rest of the machine. Needs cgroups v1's `cpu` controller or v2
+# with `cpu` delegated, writable (root in this container).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
@@ -23,7 +28,34 @@ PSQL="$PG_BIN/psql"
 serve_with() { # serve_with DATABASE_URL PORT CONNECTIONS WORKER_THREADS
   DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$2" DATABASE_CONNECTIONS="$3" \
     TOKIO_WORKER_THREADS="$4" "$BIN" serve &
+  [ -z "${INSTANCE_CPU:-}" ] || limit_cpu "$!" "$2"
   wait_for "http://127.0.0.1:$2/readyz"
+}
+
+# Puts the process PID (all its threads) in a cgroup named after NAME, limited to
+# INSTANCE_CPU of one core.
+CGROUPS=()
+limit_cpu() { # limit_cpu PID NAME
+  local period=100000 quota group
+  quota="$(awk -v share="$INSTANCE_CPU" 'BEGIN { printf "%d", share * 100000 }')"
+  if [ -w /sys/fs/cgroup/cpu ]; then # cgroups v1
+    group="/sys/fs/cgroup/cpu/async-streamer-bench-$2"
+    mkdir -p "$group"
+    echo "$period" > "$group/cpu.cfs_period_us"
+    echo "$quota" > "$group/cpu.cfs_quota_us"
+  else # cgroups v2
+    group="/sys/fs/cgroup/async-streamer-bench-$2"
+    mkdir -p "$group"
+    echo "$quota $period" > "$group/cpu.max"
+  fi
+  echo "$1" > "$group/cgroup.procs"
+  CGROUPS+=("$group")
+}
+# Once the instances have stopped (a cgroup left by an interrupted run is reused).
+remove_cgroups() {
+  local group
+  for group in "${CGROUPS[@]}"; do rmdir "$group" 2>/dev/null || true; done
+  CGROUPS=()
 }
 
 # Samples the waits on locks once every 50 ms until the file $work/stop appears: one
@@ -79,7 +111,9 @@ for round in $(seq "$ROUNDS"); do
     DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
     ports=()
     for n in $(seq "$instances"); do
-      serve_with "$pg_url" $((3500 + n)) $((16 / instances)) $(((cores + instances - 1) / instances))
+      threads=$(((cores + instances - 1) / instances))
+      [ -z "${INSTANCE_CPU:-}" ] || threads=1
+      serve_with "$pg_url" $((3500 + n)) $((16 / instances)) "$threads"
       ports+=($((3500 + n)))
     done
     nginx_in_front 3510 "${ports[@]}"
@@ -103,6 +137,7 @@ for round in $(seq "$ROUNDS"); do
     printf '| %s | %s | %s / %s | %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "$woken" "${waits:-none}"
     runs[$instances]+="$rps "
     stop_all
+    remove_cgroups
   done
 done
 
