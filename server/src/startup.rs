@@ -112,6 +112,12 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The database it serves, with the state its connections keep (such as whether this
+    /// instance leads the numbering of PostgreSQL's log), for tests and tools.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
     /// Cancelling this token shuts the server down gracefully.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()

@@ -2,6 +2,7 @@
 
 use crate::support;
 
+use app::lists::ssr::{Database, NumberingRole};
 use futures::StreamExt;
 use std::time::Duration;
 use support::{spawn_app_on, spawn_app_with, spawn_instance_beside, Options, TestApp};
@@ -542,7 +543,8 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
     let cut = a
         .count(
             "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+             WHERE (query LIKE 'LISTEN%' OR query LIKE '%pg_try_advisory_lock(%') \
+             AND datname = current_database() AND pid <> pg_backend_pid()",
         )
         .await;
     assert_eq!(cut, 2, "one listener per instance");
@@ -565,6 +567,119 @@ async fn on_postgres_every_change_arrives_however_it_was_announced() {
     );
     let more = tokio::time::timeout(Duration::from_millis(700), feeds[0].next()).await;
     assert!(more.is_err(), "no further change: {more:?}");
+}
+
+/// One instance leads the numbering, and another learns its writes' positions from the
+/// leader's runs (or asks, when the leader is idle); when the leader stops, the other
+/// takes its place. Through all of it every write is answered with the position the log
+/// holds for it.
+#[tokio::test]
+async fn on_postgres_one_instance_leads_the_numbering_and_another_takes_over() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let a = spawn_app_on(support::Backend::Postgres).await;
+    let b = spawn_instance_beside(&a).await;
+    let roles = settled_roles(&[&a, &b], 1).await;
+    let (leader, follower) = match roles[0] {
+        NumberingRole::Leads => (&a, &b),
+        _ => (&b, &a),
+    };
+    // The leader busy: the follower hears its positions from the leader's runs. (Should
+    // one not come in time, the follower asks for a second: its writes come in three
+    // rounds a second apart.)
+    let busy = tokio_util::sync::CancellationToken::new();
+    let leading = (0..4).map(|lane| {
+        let busy = busy.clone();
+        async move {
+            let mut answers = Vec::new();
+            for n in 0.. {
+                if busy.is_cancelled() {
+                    break;
+                }
+                answers.push(leader.create(&format!("leader {lane}.{n}")).await);
+            }
+            answers
+        }
+    });
+    let following = async {
+        let mut answers = Vec::new();
+        for round in 0..3 {
+            if round > 0 {
+                tokio::time::sleep(Duration::from_millis(1100)).await;
+            }
+            for n in 0..10 {
+                answers.push(follower.create(&format!("follower {round}.{n}")).await);
+            }
+        }
+        busy.cancel();
+        answers
+    };
+    let (led, mut answers) = tokio::join!(futures::future::join_all(leading), following);
+    assert!(
+        served(follower).positions_heard() > 0,
+        "the follower heard positions"
+    );
+    answers.extend(led.into_iter().flatten());
+    // The follower alone: the leader runs nothing, so the follower asks.
+    for n in 0..5 {
+        answers.push(follower.create(&format!("alone {n}")).await);
+    }
+    answers_match_the_log(leader, &answers).await;
+
+    leader.shutdown.cancel();
+    let roles = settled_roles(&[follower], 1).await;
+    assert_eq!(roles, [NumberingRole::Leads], "the follower took over");
+    let mut after = Vec::new();
+    for n in 0..5 {
+        after.push(follower.create(&format!("after {n}")).await);
+    }
+    answers_match_the_log(follower, &after).await;
+}
+
+/// The instances' numbering roles once `leaders` of them lead (waiting up to 5 s).
+async fn settled_roles(apps: &[&TestApp], leaders: usize) -> Vec<NumberingRole> {
+    let mut roles = Vec::new();
+    for _ in 0..50 {
+        roles = apps
+            .iter()
+            .map(|app| served(app).numbering_role())
+            .collect();
+        let leading = roles
+            .iter()
+            .filter(|role| **role == NumberingRole::Leads)
+            .count();
+        let following = roles
+            .iter()
+            .filter(|role| **role == NumberingRole::Follows)
+            .count();
+        if leading == leaders && leading + following == apps.len() {
+            return roles;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{leaders} leader(s) among {roles:?}");
+}
+
+/// The server's own PostgreSQL connections.
+fn served(app: &TestApp) -> &app::lists::ssr::PostgresDb {
+    match &app.served {
+        Database::Postgres(db) => db,
+        Database::Sqlite(_) => unreachable!("PostgreSQL only"),
+    }
+}
+
+/// Each create's answer names the position its change holds in the log.
+async fn answers_match_the_log(app: &TestApp, answers: &[serde_json::Value]) {
+    for answer in answers {
+        let id = answer["list"]["id"].as_i64().expect("an id");
+        let logged = app
+            .count(&format!(
+                "SELECT seq FROM list_events WHERE list_id = {id} AND kind = 'created'"
+            ))
+            .await;
+        assert_eq!(answer["seq"].as_i64(), Some(logged), "{answer}");
+    }
 }
 
 /// The next `count` changes on each feed, added to its order; each within 3 s (less than

@@ -5,6 +5,7 @@
 mod backend;
 mod database;
 mod error;
+mod following;
 mod heard;
 mod postgres;
 mod rows;
@@ -14,6 +15,7 @@ mod store;
 
 pub use database::{Database, DatabaseSettings};
 pub use error::{NotReady, OpenError, StoreError};
+pub use following::Role as NumberingRole;
 pub use postgres::PostgresDb;
 pub use postgres::MIGRATIONS as POSTGRES_MIGRATIONS;
 pub use simulation::{Simulation, SimulationError};

@@ -20,12 +20,14 @@
 //! began) rather than queue a run, and a durable commit, of its own behind it. Each run of
 //! the sequencer that numbered something sends `NOTIFY list_events` with the entries it
 //! numbered, which every instance hears: its tailer sends them on without reading the log
-//! (see `heard`).
+//! (see `heard`). One instance leads and runs the sequencer for its writes; the others
+//! learn their writes' positions from its runs' announcements (see `following`).
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
+use super::following::{Following, Learn, Role, FOLLOW_WAIT};
 use super::heard::Announcement;
-use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
+use super::rows::{Applied, KeyRecord, PageRows, Search, StoredEvent, StoredKind, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
@@ -35,7 +37,7 @@ use sqlx::{
 };
 use std::{
     sync::{Arc, OnceLock},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -45,6 +47,13 @@ pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The channel commits are announced on (`run_sequencer` names it too).
 const CHANNEL: &str = "list_events";
+
+/// The session lock the leading instance holds on its listening connection (any fixed
+/// number other than the sequencer's: it names nothing else).
+const LEADER_LOCK: i64 = 7_811_882_618_982_114_674;
+
+/// How often an instance that does not lead tries to.
+const LEAD_RETRY: Duration = Duration::from_secs(1);
 
 impl Numbering {
     fn start(db: PostgresDb) -> Self {
@@ -118,6 +127,9 @@ pub struct PostgresDb {
     write_wait: Duration,
     /// This process's writes waiting for their positions (see [`Numbering`]).
     numbering: Arc<OnceLock<Numbering>>,
+    /// Whether this instance leads the numbering, and its writes waiting to hear their
+    /// positions from the leader's runs.
+    following: Arc<Following>,
 }
 
 /// Numbers this process's committed events in batches, as a database's group commit
@@ -159,6 +171,7 @@ impl PostgresDb {
             pool,
             write_wait,
             numbering: Arc::default(),
+            following: Arc::default(),
         })
     }
 
@@ -235,9 +248,21 @@ impl PostgresDb {
         Ok(())
     }
 
-    /// The position of an event this process wrote and committed: numbered in the next
-    /// batch (see [`Numbering`]), or, should that fail, by running the sequencer here.
+    /// The position of an event this process wrote and committed: heard from the
+    /// leader's run when this instance follows (see `following`), or else numbered in
+    /// this instance's next batch (see [`Numbering`]), or, should that fail, by running
+    /// the sequencer here.
     async fn position_of(&self, event: i64) -> Result<i64, StoreError> {
+        match self.following.learn(event, Instant::now()) {
+            Learn::Heard(seq) => return Ok(seq),
+            Learn::Wait(told) => match tokio::time::timeout(FOLLOW_WAIT, told).await {
+                Ok(Ok(seq)) => return Ok(seq),
+                // This instance stopped following: it asks.
+                Ok(Err(_)) => {}
+                Err(_) => self.following.not_heard(event, Instant::now()),
+            },
+            Learn::Ask => {}
+        }
         let numbering = self
             .numbering
             .get_or_init(|| Numbering::start(self.clone()));
@@ -266,15 +291,29 @@ impl PostgresDb {
         self.pool.close().await;
     }
 
+    /// How this instance takes part in numbering the log (see `following`).
+    pub fn numbering_role(&self) -> Role {
+        self.following.role()
+    }
+
+    /// How many of this instance's writes learned their position from a run they did not
+    /// ask for (the leader's, when this instance follows).
+    pub fn positions_heard(&self) -> u64 {
+        self.following.learned()
+    }
+
     /// Tells `hear` of every sequencer run, made by any instance, until `shutdown`: what
     /// it numbered, and when something may have been missed (before listening, and when
-    /// the listening connection drops, after which it listens again).
+    /// the listening connection drops, after which it listens again). The listening
+    /// connection also decides whether this instance leads the numbering: it holds the
+    /// leader's lock if it can, and tries again every [`LEAD_RETRY`] while it follows.
     pub(super) fn forward_commits(
         &self,
         hear: impl Fn(Announcement) + Send + 'static,
         shutdown: CancellationToken,
     ) {
         let pool = self.pool.clone();
+        let following = Arc::clone(&self.following);
         tokio::spawn(async move {
             let mut listener = loop {
                 let connected = async {
@@ -294,19 +333,36 @@ impl PostgresDb {
                 }
             };
             hear(Announcement::Listening);
+            following.set_role(lead(&mut listener).await);
+            let mut retry = tokio::time::interval(LEAD_RETRY);
+            retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
-                    () = shutdown.cancelled() => return,
+                    () = shutdown.cancelled() => {
+                        following.set_role(Role::Deaf);
+                        return;
+                    }
+                    _ = retry.tick(), if following.role() != Role::Leads => {
+                        following.set_role(lead(&mut listener).await);
+                    }
                     received = listener.try_recv() => match received {
-                        Ok(Some(notification)) => hear(announced(notification.payload())),
-                        // Lost, and listening again already (sqlx connects at once).
+                        Ok(Some(notification)) => {
+                            let (announcement, numbered) = announced(notification.payload());
+                            following.heard(&numbered, Instant::now());
+                            hear(announcement);
+                        }
+                        // Lost, and listening again already (sqlx connects at once); the
+                        // leader's lock went with the connection.
                         Ok(None) => {
                             tracing::warn!("lost the commit notifications; listening again");
+                            following.set_role(Role::Deaf);
                             hear(Announcement::Listening);
+                            following.set_role(lead(&mut listener).await);
                         }
                         // Lost, and not listening yet: the next call connects again.
                         Err(error) => {
                             tracing::warn!(%error, "lost the commit notifications; retrying");
+                            following.set_role(Role::Deaf);
                             hear(Announcement::Lost);
                             tokio::time::sleep(Duration::from_millis(200)).await;
                         }
@@ -591,17 +647,52 @@ impl Backend for PostgresDb {
 /// An event and its position in the log, if it has one yet.
 type Position = (i64, Option<i64>);
 
-/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
-/// JSON array of `[seq, kind, list_id, name]`, or nothing when that would not fit.
-fn announced(payload: &str) -> Announcement {
-    if payload.is_empty() {
-        return Announcement::Unsaid;
+/// Takes the leader's lock on the listening connection if no other instance holds it:
+/// this instance leads then, and follows otherwise (or is deaf, if the connection failed).
+async fn lead(listener: &mut PgListener) -> Role {
+    match sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(LEADER_LOCK)
+        .fetch_one(listener)
+        .await
+    {
+        Ok(true) => Role::Leads,
+        Ok(false) => Role::Follows,
+        Err(error) => {
+            tracing::warn!(%error, "could not ask who leads the numbering");
+            Role::Deaf
+        }
     }
-    match serde_json::from_str(payload) {
-        Ok(numbered) => Announcement::Numbered(numbered),
+}
+
+/// One entry of a sequencer run's notification: the entry as the log holds it, and its
+/// event's id.
+#[derive(serde::Deserialize)]
+struct AnnouncedEntry(i64, StoredKind, i64, String, i64);
+
+/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
+/// JSON array of `[seq, kind, list_id, name, event id]`, or nothing when that would not
+/// fit. Returns the entries, and each event's id with its position.
+fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
+    if payload.is_empty() {
+        return (Announcement::Unsaid, Vec::new());
+    }
+    match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
+        Ok(numbered) => {
+            let positions = numbered.iter().map(|entry| (entry.4, entry.0)).collect();
+            let entries = numbered
+                .into_iter()
+                .map(|AnnouncedEntry(seq, kind, list_id, name, _)| StoredEvent {
+                    seq,
+                    kind,
+                    list_id,
+                    name,
+                })
+                .collect();
+            (Announcement::Numbered(entries), positions)
+        }
         Err(error) => {
             tracing::warn!(%error, "could not read what the sequencer numbered; reading the log");
-            Announcement::Unsaid
+            (Announcement::Unsaid, Vec::new())
         }
     }
 }

@@ -14,9 +14,8 @@ pub(super) struct StoredList {
 }
 
 /// A change-log entry as stored, not yet parsed. PostgreSQL's sequencer also announces
-/// the entries it numbered as JSON arrays `[seq, kind, list_id, name]`, which serde reads
-/// into this too.
-#[derive(Debug, sqlx::FromRow, Deserialize)]
+/// the entries it numbered (`postgres.rs` reads them).
+#[derive(Debug, sqlx::FromRow)]
 pub(super) struct StoredEvent {
     pub seq: i64,
     pub kind: StoredKind,

@@ -102,6 +102,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     pub store: ListStore,
+    /// The server's own connections (not the store above's).
+    pub served: Database,
     pub shutdown: CancellationToken,
     pub server: tokio::task::JoinHandle<()>,
     pub database: TestDatabase,
@@ -173,6 +175,7 @@ async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
         .expect("application builds");
     let address = application.local_addr().expect("bound");
     let shutdown = application.shutdown_token();
+    let served = application.database().clone();
     let server = tokio::spawn(async move {
         application.run_until_stopped().await.expect("server runs");
     });
@@ -186,6 +189,7 @@ async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
             .build()
             .expect("client"),
         store,
+        served,
         shutdown,
         server,
         database,

@@ -1,0 +1,343 @@
+//! Which instance numbers the log's events on PostgreSQL, and how the others learn their
+//! writes' positions without asking.
+//!
+//! Every instance may run the sequencer, and any run numbers every event committed so
+//! far, whoever wrote it. With each instance running it for its own writes, two instances
+//! made twice the runs one did (each numbering half as many events), and PostgreSQL
+//! spent a tenth more per create. So one instance **leads**: it holds a session lock on
+//! its listening connection (released by PostgreSQL when that connection ends, so a
+//! leader that dies or loses its connection makes room for another) and runs the
+//! sequencer for its writes as before. The others **follow**: a follower's committed
+//! write waits for the leader's next run to announce the event's position, which every
+//! instance hears anyway. A follower runs the sequencer itself when it is not listening,
+//! and when its position is not announced within [`FOLLOW_WAIT`]: the write asks then.
+//! If the leader has numbered nothing for [`LEADER_IDLE`] (it has no writes of its own),
+//! the instance's writes ask for a while before they follow again: 10 ms, then twice as
+//! long after each such miss in a row, at most a second, so an idle leader costs one
+//! follower's write in a second [`FOLLOW_WAIT`] more. A run counts as the leader's when it
+//! numbered an event this instance did not ask for (a leader runs for its own writes).
+//! A busy leader whose run missed a write (committed just after the run began) or was
+//! slow to flush costs only that write: it asks, and the others go on following.
+//! Correctness does not depend on who runs the sequencer: a position heard is the one
+//! the run committed, and a write that asks gets the same.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// How long a follower's write waits for the leader's run to announce its position.
+pub(super) const FOLLOW_WAIT: Duration = Duration::from_millis(5);
+/// How long a follower asks on its own after it heard no run while it waited: the
+/// first time, and at most (after misses in a row).
+const FIRST_BACK_OFF: Duration = Duration::from_millis(10);
+const LONGEST_BACK_OFF: Duration = Duration::from_secs(1);
+/// How long without a run of the leader's before it counts as idle.
+const LEADER_IDLE: Duration = Duration::from_millis(50);
+/// Announced positions remembered for writes that ask after their run was heard, and
+/// events this instance asked to have numbered.
+const RECENT: usize = 1024;
+
+/// What this instance is, as far as numbering goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Not listening: it hears no announcement, so it numbers its own writes.
+    Deaf,
+    /// It holds the leader's lock: it numbers its writes, and the followers' with them.
+    Leads,
+    /// Another instance leads: its runs announce this instance's positions.
+    Follows,
+}
+
+/// How a committed write learns its position.
+#[derive(Debug)]
+pub(super) enum Learn {
+    /// Heard already.
+    Heard(i64),
+    /// Told when the leader's run is heard (the sender is dropped if it is not in time).
+    Wait(oneshot::Receiver<i64>),
+    /// By running the sequencer (or waiting for a run under way), as a leader does.
+    Ask,
+}
+
+/// This instance's role, its writes waiting to hear their positions, and the positions
+/// heard lately.
+#[derive(Debug)]
+pub(super) struct Following {
+    state: Mutex<State>,
+    /// How many writes learned their position from a run they did not ask for.
+    learned: AtomicU64,
+}
+
+#[derive(Debug)]
+struct State {
+    role: Role,
+    /// Until when a follower asks on its own, after no run was heard for a while.
+    asking_until: Option<Instant>,
+    /// How long it asks after the next such miss.
+    back_off: Duration,
+    /// When the last run of the leader's was heard.
+    leader_ran: Option<Instant>,
+    waiting: HashMap<i64, oneshot::Sender<i64>>,
+    /// Event id to position, as announced lately.
+    recent: Remembered<i64>,
+    /// Events this instance asked to have numbered lately.
+    asked: Remembered<()>,
+}
+
+/// The latest [`RECENT`] events' values: the oldest are forgotten first.
+#[derive(Debug, Default)]
+struct Remembered<V> {
+    values: HashMap<i64, V>,
+    order: VecDeque<i64>,
+}
+
+impl<V> Remembered<V> {
+    fn get(&self, event: i64) -> Option<&V> {
+        self.values.get(&event)
+    }
+
+    fn insert(&mut self, event: i64, value: V) {
+        if self.values.insert(event, value).is_none() {
+            self.order.push_back(event);
+        }
+        if self.order.len() > RECENT {
+            if let Some(oldest) = self.order.pop_front() {
+                self.values.remove(&oldest);
+            }
+        }
+    }
+}
+
+impl Default for Following {
+    fn default() -> Self {
+        Self {
+            state: Mutex::new(State {
+                role: Role::Deaf,
+                asking_until: None,
+                back_off: FIRST_BACK_OFF,
+                leader_ran: None,
+                waiting: HashMap::new(),
+                recent: Remembered::default(),
+                asked: Remembered::default(),
+            }),
+            learned: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Following {
+    pub(super) fn role(&self) -> Role {
+        self.lock().role
+    }
+
+    pub(super) fn set_role(&self, role: Role) {
+        let mut state = self.lock();
+        if state.role != role {
+            tracing::info!(?role, "numbering role");
+        }
+        state.role = role;
+        if role != Role::Follows {
+            // Whoever waits asks instead (its sender is dropped).
+            state.waiting.clear();
+        }
+    }
+
+    /// How the write that committed `event` learns its position, at `now`.
+    pub(super) fn learn(&self, event: i64, now: Instant) -> Learn {
+        let mut state = self.lock();
+        if let Some(seq) = state.recent.get(event) {
+            self.learned.fetch_add(1, Ordering::Relaxed);
+            return Learn::Heard(*seq);
+        }
+        let asking = state.asking_until.is_some_and(|until| now < until);
+        if state.role != Role::Follows || asking {
+            state.asked.insert(event, ());
+            return Learn::Ask;
+        }
+        let (tell, told) = oneshot::channel();
+        state.waiting.insert(event, tell);
+        Learn::Wait(told)
+    }
+
+    /// The write waiting for `event` did not hear it by `now`: it asks on its own, and,
+    /// if the leader is idle, so do this instance's next writes for a while (see the
+    /// module's comment).
+    pub(super) fn not_heard(&self, event: i64, now: Instant) {
+        let mut state = self.lock();
+        state.waiting.remove(&event);
+        state.asked.insert(event, ());
+        let idle = state
+            .leader_ran
+            .is_none_or(|ran| now.saturating_duration_since(ran) >= LEADER_IDLE);
+        if idle {
+            state.asking_until = Some(now + state.back_off);
+            state.back_off = (state.back_off * 2).min(LONGEST_BACK_OFF);
+        }
+    }
+
+    /// A run numbered these `(event id, position)`s (none: it did not say), heard at
+    /// `now`.
+    pub(super) fn heard(&self, numbered: &[(i64, i64)], now: Instant) {
+        let mut state = self.lock();
+        let others = numbered.is_empty()
+            || numbered
+                .iter()
+                .any(|(event, _)| state.asked.get(*event).is_none());
+        if others {
+            state.leader_ran = Some(now);
+        }
+        for &(event, seq) in numbered {
+            if let Some(tell) = state.waiting.remove(&event) {
+                // The write may have stopped waiting; nothing to tell it then.
+                if tell.send(seq).is_ok() {
+                    self.learned.fetch_add(1, Ordering::Relaxed);
+                    state.back_off = FIRST_BACK_OFF;
+                }
+            }
+            state.recent.insert(event, seq);
+        }
+    }
+
+    /// How many of this instance's writes learned their position from another's run.
+    pub(super) fn learned(&self) -> u64 {
+        self.learned.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state stays whole if a holder panicked: every change is one assignment.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn following() -> Following {
+        let following = Following::default();
+        following.set_role(Role::Follows);
+        following
+    }
+
+    #[test]
+    fn a_follower_hears_its_position() {
+        let following = following();
+        let now = Instant::now();
+        let Learn::Wait(mut told) = following.learn(7, now) else {
+            panic!("a follower waits");
+        };
+        following.heard(&[(6, 40), (7, 41)], now);
+        assert_eq!(told.try_recv(), Ok(41));
+    }
+
+    #[test]
+    fn a_position_heard_before_the_write_asks_is_remembered() {
+        let following = following();
+        following.heard(&[(7, 41)], Instant::now());
+        assert!(matches!(
+            following.learn(7, Instant::now()),
+            Learn::Heard(41)
+        ));
+    }
+
+    #[test]
+    fn leaders_and_the_deaf_ask() {
+        let following = Following::default();
+        assert!(matches!(following.learn(1, Instant::now()), Learn::Ask));
+        following.set_role(Role::Leads);
+        assert!(matches!(following.learn(1, Instant::now()), Learn::Ask));
+    }
+
+    #[test]
+    fn a_follower_whose_leader_is_idle_asks_for_a_while() {
+        let following = following();
+        let mut now = Instant::now();
+        // Each miss in a row makes it ask twice as long, up to a second.
+        let mut back_off = FIRST_BACK_OFF;
+        for event in 1..12 {
+            let Learn::Wait(_told) = following.learn(event, now) else {
+                panic!("follows again after {back_off:?}");
+            };
+            now += FOLLOW_WAIT;
+            following.not_heard(event, now);
+            let (own, more) = (100 + 2 * event, 101 + 2 * event);
+            assert!(matches!(following.learn(own, now), Learn::Ask));
+            assert!(matches!(
+                following.learn(more, now + back_off / 2),
+                Learn::Ask
+            ));
+            // Its own runs, announced meanwhile, are not the leader's.
+            following.heard(&[(own, 1), (more, 2)], now + back_off / 2);
+            now += back_off;
+            back_off = (back_off * 2).min(LONGEST_BACK_OFF);
+        }
+        assert_eq!(back_off, LONGEST_BACK_OFF);
+        // Hearing its position makes the next miss's back-off short again.
+        let Learn::Wait(_told) = following.learn(12, now) else {
+            panic!("a follower waits");
+        };
+        following.heard(&[(12, 3)], now);
+        let Learn::Wait(_told) = following.learn(13, now) else {
+            panic!("a follower waits");
+        };
+        now += LEADER_IDLE;
+        following.not_heard(13, now);
+        assert!(matches!(following.learn(14, now), Learn::Ask));
+        assert!(matches!(
+            following.learn(15, now + FIRST_BACK_OFF),
+            Learn::Wait(_)
+        ));
+    }
+
+    #[test]
+    fn a_write_a_busy_leader_missed_asks_alone() {
+        let following = following();
+        let now = Instant::now();
+        let Learn::Wait(_told) = following.learn(1, now) else {
+            panic!("a follower waits");
+        };
+        // The leader's run numbered another write, not this one.
+        following.heard(&[(2, 10)], now + FOLLOW_WAIT / 2);
+        following.not_heard(1, now + FOLLOW_WAIT);
+        assert!(matches!(
+            following.learn(3, now + FOLLOW_WAIT),
+            Learn::Wait(_)
+        ));
+        // So also when the leader's last run was heard a while ago, within its idle time.
+        following.not_heard(3, now + LEADER_IDLE / 2);
+        assert!(matches!(
+            following.learn(4, now + LEADER_IDLE / 2),
+            Learn::Wait(_)
+        ));
+    }
+
+    #[test]
+    fn waiting_writes_ask_when_the_instance_stops_following() {
+        let following = following();
+        let Learn::Wait(mut told) = following.learn(1, Instant::now()) else {
+            panic!("a follower waits");
+        };
+        following.set_role(Role::Leads);
+        assert!(told.try_recv().is_err(), "the sender is gone");
+        following.heard(&[(1, 5)], Instant::now());
+        assert!(told.try_recv().is_err());
+    }
+
+    #[test]
+    fn only_the_latest_positions_are_remembered() {
+        let following = following();
+        let heard: Vec<(i64, i64)> = (0..RECENT as i64 + 10)
+            .map(|event| (event, event + 100))
+            .collect();
+        following.heard(&heard, Instant::now());
+        assert!(matches!(following.learn(0, Instant::now()), Learn::Wait(_)));
+        assert!(matches!(
+            following.learn(RECENT as i64 + 9, Instant::now()),
+            Learn::Heard(seq) if seq == RECENT as i64 + 109
+        ));
+    }
+}
