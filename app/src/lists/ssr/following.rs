@@ -9,15 +9,13 @@
 //! leader that dies or loses its connection makes room for another) and runs the
 //! sequencer for its writes as before. The others **follow**: a follower's committed
 //! write waits for the leader's next run to announce the event's position, which every
-//! instance hears anyway. A follower runs the sequencer itself when it is not listening,
-//! and when its position is not announced within [`FOLLOW_WAIT`]: the write asks then.
-//! If the leader has numbered nothing for [`LEADER_IDLE`] (it has no writes of its own),
-//! the instance's writes ask for a while before they follow again: 10 ms, then twice as
-//! long after each such miss in a row, at most a second, so an idle leader costs one
-//! follower's write in a second [`FOLLOW_WAIT`] more. A run counts as the leader's when it
-//! numbered an event this instance did not ask for (a leader runs for its own writes).
-//! A busy leader whose run missed a write (committed just after the run began) or was
-//! slow to flush costs only that write: it asks, and the others go on following.
+//! instance hears anyway. It waits only while the leader is busy, that is, has numbered
+//! something in the last [`LEADER_IDLE`]: a run counts as the leader's when it numbered
+//! an event this instance did not ask for (a leader runs for its own writes). Otherwise
+//! (the leader is idle, or this instance is not listening) a follower's write runs the
+//! sequencer itself, as a leader's does, so an idle leader costs nothing. A busy leader
+//! whose run missed a write (committed just after the run began) or was slow to flush
+//! costs only that write a wait of [`FOLLOW_WAIT`]: then it asks.
 //! Correctness does not depend on who runs the sequencer: a position heard is the one
 //! the run committed, and a write that asks gets the same.
 
@@ -29,10 +27,6 @@ use tokio::sync::oneshot;
 
 /// How long a follower's write waits for the leader's run to announce its position.
 pub(super) const FOLLOW_WAIT: Duration = Duration::from_millis(5);
-/// How long a follower asks on its own after it heard no run while it waited: the
-/// first time, and at most (after misses in a row).
-const FIRST_BACK_OFF: Duration = Duration::from_millis(10);
-const LONGEST_BACK_OFF: Duration = Duration::from_secs(1);
 /// How long without a run of the leader's before it counts as idle.
 const LEADER_IDLE: Duration = Duration::from_millis(50);
 /// Announced positions remembered for writes that ask after their run was heard, and
@@ -73,10 +67,6 @@ pub(super) struct Following {
 #[derive(Debug)]
 struct State {
     role: Role,
-    /// Until when a follower asks on its own, after no run was heard for a while.
-    asking_until: Option<Instant>,
-    /// How long it asks after the next such miss.
-    back_off: Duration,
     /// When the last run of the leader's was heard.
     leader_ran: Option<Instant>,
     waiting: HashMap<i64, oneshot::Sender<i64>>,
@@ -115,8 +105,6 @@ impl Default for Following {
         Self {
             state: Mutex::new(State {
                 role: Role::Deaf,
-                asking_until: None,
-                back_off: FIRST_BACK_OFF,
                 leader_ran: None,
                 waiting: HashMap::new(),
                 recent: Remembered::default(),
@@ -151,8 +139,10 @@ impl Following {
             self.learned.fetch_add(1, Ordering::Relaxed);
             return Learn::Heard(*seq);
         }
-        let asking = state.asking_until.is_some_and(|until| now < until);
-        if state.role != Role::Follows || asking {
+        let leader_busy = state
+            .leader_ran
+            .is_some_and(|ran| now.saturating_duration_since(ran) < LEADER_IDLE);
+        if state.role != Role::Follows || !leader_busy {
             state.asked.insert(event, ());
             return Learn::Ask;
         }
@@ -161,20 +151,11 @@ impl Following {
         Learn::Wait(told)
     }
 
-    /// The write waiting for `event` did not hear it by `now`: it asks on its own, and,
-    /// if the leader is idle, so do this instance's next writes for a while (see the
-    /// module's comment).
-    pub(super) fn not_heard(&self, event: i64, now: Instant) {
+    /// The write waiting for `event` did not hear it in time: it asks on its own.
+    pub(super) fn not_heard(&self, event: i64) {
         let mut state = self.lock();
         state.waiting.remove(&event);
         state.asked.insert(event, ());
-        let idle = state
-            .leader_ran
-            .is_none_or(|ran| now.saturating_duration_since(ran) >= LEADER_IDLE);
-        if idle {
-            state.asking_until = Some(now + state.back_off);
-            state.back_off = (state.back_off * 2).min(LONGEST_BACK_OFF);
-        }
     }
 
     /// A run numbered these `(event id, position)`s (none: it did not say), heard at
@@ -193,7 +174,6 @@ impl Following {
                 // The write may have stopped waiting; nothing to tell it then.
                 if tell.send(seq).is_ok() {
                     self.learned.fetch_add(1, Ordering::Relaxed);
-                    state.back_off = FIRST_BACK_OFF;
                 }
             }
             state.recent.insert(event, seq);
@@ -217,16 +197,18 @@ impl Following {
 mod tests {
     use super::*;
 
-    fn following() -> Following {
+    /// A follower whose leader numbered event 1000 at `now`.
+    fn following(now: Instant) -> Following {
         let following = Following::default();
         following.set_role(Role::Follows);
+        following.heard(&[(1000, 500)], now);
         following
     }
 
     #[test]
     fn a_follower_hears_its_position() {
-        let following = following();
         let now = Instant::now();
+        let following = following(now);
         let Learn::Wait(mut told) = following.learn(7, now) else {
             panic!("a follower waits");
         };
@@ -236,107 +218,79 @@ mod tests {
 
     #[test]
     fn a_position_heard_before_the_write_asks_is_remembered() {
-        let following = following();
-        following.heard(&[(7, 41)], Instant::now());
-        assert!(matches!(
-            following.learn(7, Instant::now()),
-            Learn::Heard(41)
-        ));
+        let now = Instant::now();
+        let following = following(now);
+        following.heard(&[(7, 41)], now);
+        assert!(matches!(following.learn(7, now), Learn::Heard(41)));
     }
 
     #[test]
     fn leaders_and_the_deaf_ask() {
         let following = Following::default();
-        assert!(matches!(following.learn(1, Instant::now()), Learn::Ask));
-        following.set_role(Role::Leads);
-        assert!(matches!(following.learn(1, Instant::now()), Learn::Ask));
-    }
-
-    #[test]
-    fn a_follower_whose_leader_is_idle_asks_for_a_while() {
-        let following = following();
-        let mut now = Instant::now();
-        // Each miss in a row makes it ask twice as long, up to a second.
-        let mut back_off = FIRST_BACK_OFF;
-        for event in 1..12 {
-            let Learn::Wait(_told) = following.learn(event, now) else {
-                panic!("follows again after {back_off:?}");
-            };
-            now += FOLLOW_WAIT;
-            following.not_heard(event, now);
-            let (own, more) = (100 + 2 * event, 101 + 2 * event);
-            assert!(matches!(following.learn(own, now), Learn::Ask));
-            assert!(matches!(
-                following.learn(more, now + back_off / 2),
-                Learn::Ask
-            ));
-            // Its own runs, announced meanwhile, are not the leader's.
-            following.heard(&[(own, 1), (more, 2)], now + back_off / 2);
-            now += back_off;
-            back_off = (back_off * 2).min(LONGEST_BACK_OFF);
-        }
-        assert_eq!(back_off, LONGEST_BACK_OFF);
-        // Hearing its position makes the next miss's back-off short again.
-        let Learn::Wait(_told) = following.learn(12, now) else {
-            panic!("a follower waits");
-        };
-        following.heard(&[(12, 3)], now);
-        let Learn::Wait(_told) = following.learn(13, now) else {
-            panic!("a follower waits");
-        };
-        now += LEADER_IDLE;
-        following.not_heard(13, now);
-        assert!(matches!(following.learn(14, now), Learn::Ask));
-        assert!(matches!(
-            following.learn(15, now + FIRST_BACK_OFF),
-            Learn::Wait(_)
-        ));
-    }
-
-    #[test]
-    fn a_write_a_busy_leader_missed_asks_alone() {
-        let following = following();
         let now = Instant::now();
-        let Learn::Wait(_told) = following.learn(1, now) else {
-            panic!("a follower waits");
-        };
-        // The leader's run numbered another write, not this one.
-        following.heard(&[(2, 10)], now + FOLLOW_WAIT / 2);
-        following.not_heard(1, now + FOLLOW_WAIT);
+        following.heard(&[(1000, 500)], now);
+        assert!(matches!(following.learn(1, now), Learn::Ask));
+        following.set_role(Role::Leads);
+        assert!(matches!(following.learn(1, now), Learn::Ask));
+    }
+
+    #[test]
+    fn a_follower_whose_leader_is_idle_asks() {
+        let now = Instant::now();
+        let following = Following::default();
+        following.set_role(Role::Follows);
+        assert!(matches!(following.learn(1, now), Learn::Ask), "never ran");
+        following.heard(&[(1000, 500)], now);
         assert!(matches!(
-            following.learn(3, now + FOLLOW_WAIT),
+            following.learn(2, now + LEADER_IDLE / 2),
             Learn::Wait(_)
         ));
-        // So also when the leader's last run was heard a while ago, within its idle time.
-        following.not_heard(3, now + LEADER_IDLE / 2);
+        following.not_heard(2);
+        assert!(matches!(following.learn(3, now + LEADER_IDLE), Learn::Ask));
+        // Its own runs, announced meanwhile, are not the leader's.
+        following.heard(&[(1, 501), (2, 502), (3, 503)], now + LEADER_IDLE);
+        assert!(matches!(following.learn(4, now + LEADER_IDLE), Learn::Ask));
+        // A run that numbered something else is.
+        following.heard(&[(4, 504), (1001, 505)], now + LEADER_IDLE);
         assert!(matches!(
-            following.learn(4, now + LEADER_IDLE / 2),
+            following.learn(5, now + LEADER_IDLE),
             Learn::Wait(_)
         ));
+    }
+
+    #[test]
+    fn a_run_that_does_not_say_what_it_numbered_counts_as_the_leaders() {
+        let now = Instant::now();
+        let following = Following::default();
+        following.set_role(Role::Follows);
+        following.heard(&[], now);
+        assert!(matches!(following.learn(1, now), Learn::Wait(_)));
     }
 
     #[test]
     fn waiting_writes_ask_when_the_instance_stops_following() {
-        let following = following();
-        let Learn::Wait(mut told) = following.learn(1, Instant::now()) else {
+        let now = Instant::now();
+        let following = following(now);
+        let Learn::Wait(mut told) = following.learn(1, now) else {
             panic!("a follower waits");
         };
         following.set_role(Role::Leads);
         assert!(told.try_recv().is_err(), "the sender is gone");
-        following.heard(&[(1, 5)], Instant::now());
+        following.heard(&[(1, 5)], now);
         assert!(told.try_recv().is_err());
     }
 
     #[test]
     fn only_the_latest_positions_are_remembered() {
-        let following = following();
+        let now = Instant::now();
+        let following = following(now);
         let heard: Vec<(i64, i64)> = (0..RECENT as i64 + 10)
             .map(|event| (event, event + 100))
             .collect();
-        following.heard(&heard, Instant::now());
-        assert!(matches!(following.learn(0, Instant::now()), Learn::Wait(_)));
+        following.heard(&heard, now);
+        assert!(matches!(following.learn(0, now), Learn::Wait(_)));
         assert!(matches!(
-            following.learn(RECENT as i64 + 9, Instant::now()),
+            following.learn(RECENT as i64 + 9, now),
             Learn::Heard(seq) if seq == RECENT as i64 + 109
         ));
     }

@@ -259,7 +259,7 @@ impl PostgresDb {
                 Ok(Ok(seq)) => return Ok(seq),
                 // This instance stopped following: it asks.
                 Ok(Err(_)) => {}
-                Err(_) => self.following.not_heard(event, Instant::now()),
+                Err(_) => self.following.not_heard(event),
             },
             Learn::Ask => {}
         }
