@@ -664,10 +664,16 @@ async fn lead(listener: &mut PgListener) -> Role {
     }
 }
 
-/// One entry of a sequencer run's notification: the entry as the log holds it, and its
-/// event's id.
+/// One entry of a sequencer run's notification, `[seq, kind, list_id, name, event id]`:
+/// the entry as the log holds it, and its event's id.
 #[derive(serde::Deserialize)]
-struct AnnouncedEntry(i64, StoredKind, i64, String, i64);
+struct AnnouncedEntry {
+    seq: i64,
+    kind: StoredKind,
+    list_id: i64,
+    name: String,
+    event: i64,
+}
 
 /// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
 /// JSON array of `[seq, kind, list_id, name, event id]`, or nothing when that would not
@@ -678,14 +684,17 @@ fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
     }
     match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
         Ok(numbered) => {
-            let positions = numbered.iter().map(|entry| (entry.4, entry.0)).collect();
+            let positions = numbered
+                .iter()
+                .map(|entry| (entry.event, entry.seq))
+                .collect();
             let entries = numbered
                 .into_iter()
-                .map(|AnnouncedEntry(seq, kind, list_id, name, _)| StoredEvent {
-                    seq,
-                    kind,
-                    list_id,
-                    name,
+                .map(|entry| StoredEvent {
+                    seq: entry.seq,
+                    kind: entry.kind,
+                    list_id: entry.list_id,
+                    name: entry.name,
                 })
                 .collect();
             (Announcement::Numbered(entries), positions)
@@ -745,4 +754,37 @@ fn short_ids(range: &IdRange<'_>) -> String {
            AND (SELECT count(*) FROM found) < {limit} \
          {first}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_announcement_gives_its_entries_and_their_events_positions() {
+        let (announcement, positions) =
+            announced(r#"[[41,"created",7,"a \"quoted\" «ä»",90],[42,"renamed",3,"b",91]]"#);
+        let Announcement::Numbered(entries) = announcement else {
+            panic!("entries: {announcement:?}");
+        };
+        let read: Vec<(i64, i64, &str)> = entries
+            .iter()
+            .map(|entry| (entry.seq, entry.list_id, entry.name.as_str()))
+            .collect();
+        assert_eq!(read, [(41, 7, "a \"quoted\" «ä»"), (42, 3, "b")]);
+        assert_eq!(entries[1].kind, StoredKind::Known(ChangeKind::Renamed));
+        assert_eq!(positions, [(90, 41), (91, 42)]);
+    }
+
+    #[test]
+    fn an_announcement_that_cannot_be_read_means_reading_the_log() {
+        for payload in ["", r#"[[41,"created",7,"a"]]"#, "not json"] {
+            let (announcement, positions) = announced(payload);
+            assert!(
+                matches!(announcement, Announcement::Unsaid),
+                "{payload}: {announcement:?}"
+            );
+            assert!(positions.is_empty());
+        }
+    }
 }
