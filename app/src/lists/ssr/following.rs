@@ -186,7 +186,8 @@ impl Following {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // The state stays whole if a holder panicked: every change is one assignment.
+        // A holder that panicked leaves at worst a position not remembered or a waiting
+        // write not told (it asks): nothing worth refusing the lock for.
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
