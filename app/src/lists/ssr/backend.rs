@@ -2,8 +2,9 @@
 //! supplies only what differs: its SQL text, its connections, and the few steps whose
 //! logic differs (how a write begins and ends: SQLite numbers an event as it is written,
 //! PostgreSQL's sequencer after commit; how a change's key is found again). Everything
-//! else (the page statement, reading and pruning the log, and the three writes: create,
-//! rename, delete or restore) is written here once, generic over the database.
+//! else (the page statement, reading and pruning the log, and two of the three writes:
+//! rename, delete or restore) is written here once, generic over the database. A create is
+//! each backend's own: on PostgreSQL it is one statement, a round trip instead of three.
 //!
 //! Each write runs in one transaction: if its key was used before, nothing is written
 //! and the first answer stands; otherwise the change, its log entry and its key's record
@@ -141,9 +142,10 @@ where
     async fn key_record(&self, found: Self::FoundKey) -> Result<KeyRecord, StoreError>;
     /// The newest position ever handed out.
     async fn log_end(tx: &mut Tx<Self>) -> Result<i64, StoreError>;
-    /// Inserts an active list and its `created` event; returns the list's id and the
-    /// event as [`Self::APPEND_EVENT`] wrote it.
-    async fn insert_list(tx: &mut Tx<Self>, name: &ListName) -> Result<(i64, Written), StoreError>;
+    /// Creates an active list named `name`, with its `created` event and `key`'s record
+    /// (if any), unless `key` was used before: then nothing is written and the first
+    /// answer stands.
+    async fn create(&self, name: &ListName, key: Option<&str>) -> Result<Applied, StoreError>;
     /// Records the write's key (if any) with what it did, commits, and says where in the
     /// log the write is.
     async fn finish(&self, tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError>;
@@ -260,20 +262,6 @@ where
             .bind(limit)
             .fetch_all(self.readers())
             .await?)
-    }
-
-    async fn create(&self, name: &ListName, key: Option<&str>) -> Result<Applied, StoreError> {
-        let kind = ChangeKind::Created;
-        let mut tx = match self.begin_change(key).await? {
-            Begun::Fresh(tx) => tx,
-            Begun::Before(answer) => return Ok(answer),
-        };
-        let (id, written) = Self::insert_list(&mut tx, name).await?;
-        let row = StoredList {
-            id,
-            name: name.as_str().to_owned(),
-        };
-        self.end_change(tx, key, kind, Some((row, written))).await
     }
 
     /// Renames an active list. A rename to the name it has writes no log entry (its key is

@@ -32,8 +32,9 @@ use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
 use sqlx::{
     migrate::{MigrateDatabase, Migrator},
+    pool::PoolConnection,
     postgres::{PgConnectOptions, PgListener, PgPoolOptions},
-    PgConnection, PgPool, Postgres, Transaction,
+    Connection, PgConnection, PgPool, Postgres, Transaction,
 };
 use std::{
     sync::{Arc, OnceLock},
@@ -119,6 +120,15 @@ pub(super) struct StoredKey {
     seq: Option<i64>,
 }
 
+/// What [`PostgresDb`]'s one-statement create answers: the list it made (`fresh`, the
+/// event without a position yet), or the record of the change its key made before.
+#[derive(Debug, sqlx::FromRow)]
+struct Created {
+    fresh: bool,
+    #[sqlx(flatten)]
+    key: StoredKey,
+}
+
 /// The store's PostgreSQL connections.
 #[derive(Clone, Debug)]
 pub struct PostgresDb {
@@ -145,7 +155,10 @@ impl PostgresDb {
     /// Opens the database `url` names (creating it if missing) with `connections`
     /// connections, and migrates it. One pool: PostgreSQL readers never wait for writers
     /// (MVCC), and writers wait for nothing shared (see above), a row lock at most
-    /// `write_wait`.
+    /// `write_wait`: every pooled connection's `lock_timeout`, so that a write that is a
+    /// single statement is bounded too. The migrations run first, on a connection of their
+    /// own without that bound: they wait for one another (sqlx's migration lock) and for
+    /// other instances' reads as long as those take.
     pub(super) async fn open(
         url: &str,
         options: PgConnectOptions,
@@ -160,13 +173,18 @@ impl PostgresDb {
                 .await
                 .map_err(OpenError::Create)?;
         }
+        let mut migrating = PgConnection::connect_with(&options)
+            .await
+            .map_err(OpenError::Open)?;
+        MIGRATIONS.run(&mut migrating).await?;
+        migrating.close().await.map_err(OpenError::Open)?;
+        let lock_wait = format!("{}ms", write_wait.as_millis());
         let pool = PgPoolOptions::new()
             .max_connections(connections)
             .min_connections(1)
-            .connect_with(options)
+            .connect_with(options.options([("lock_timeout", lock_wait)]))
             .await
             .map_err(OpenError::Open)?;
-        MIGRATIONS.run(&pool).await?;
         Ok(Self {
             pool,
             write_wait,
@@ -182,8 +200,9 @@ impl PostgresDb {
     }
 
     /// Starts a write transaction, waiting at most `write_wait` for a connection; its row
-    /// locks (a list being renamed by two people at once) wait at most as long. Past
-    /// that, [`StoreError::Busy`]. It takes no lock of the log's.
+    /// locks (a list being renamed by two people at once) wait at most as long (the
+    /// connection's `lock_timeout`). Past that, [`StoreError::Busy`]. It takes no lock of
+    /// the log's.
     ///
     /// The `BEGIN` runs in a task of its own, which no caller can cancel: sqlx 0.8.6 (and
     /// 0.9.0) leaves a connection inside a transaction when a `BEGIN` is dropped before
@@ -191,19 +210,23 @@ impl PostgresDb {
     /// yet), and that happens whenever a client hangs up or the write wait runs out at
     /// that moment. A transaction begun for a caller that stopped waiting is dropped when
     /// the task ends, which rolls it back as usual.
-    ///
-    /// The lock timeout is set in the `BEGIN`'s own round trip (two statements in one
-    /// simple query).
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let pool = self.pool.clone();
-        let wait = self.write_wait.as_millis();
-        let begin = format!("BEGIN; SET LOCAL lock_timeout = '{wait}ms'");
-        let begun = tokio::spawn(async move { pool.begin_with(begin).await });
+        let begun = tokio::spawn(async move { pool.begin().await });
         match tokio::time::timeout(self.write_wait, begun).await {
             Err(_) | Ok(Ok(Err(sqlx::Error::PoolTimedOut))) => Err(StoreError::Busy),
             // The task panicked, or the runtime is shutting down.
             Ok(Err(_)) => Err(sqlx::Error::WorkerCrashed.into()),
             Ok(Ok(result)) => Ok(result?),
+        }
+    }
+
+    /// A connection for a write that is one statement, waiting at most `write_wait` for
+    /// it ([`StoreError::Busy`]). Its locks wait at most as long (`lock_timeout`).
+    async fn write_connection(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        match tokio::time::timeout(self.write_wait, self.pool.acquire()).await {
+            Err(_) | Ok(Err(sqlx::Error::PoolTimedOut)) => Err(StoreError::Busy),
+            Ok(connection) => Ok(connection?),
         }
     }
 
@@ -577,24 +600,69 @@ impl Backend for PostgresDb {
         Ok(bounds(tx).await?.1)
     }
 
-    /// One statement, a round trip fewer per create (a data-modifying `WITH`); the event
-    /// has no position yet, as [`Self::APPEND_EVENT`]'s, and its foreign key is checked at
-    /// the statement's end, when the list is there.
-    async fn insert_list(tx: &mut Tx<Self>, name: &ListName) -> Result<(i64, Written), StoreError> {
+    /// One statement (data-modifying `WITH`s), committed on its own: a create is one round
+    /// trip, not three (`BEGIN`, the insert, `COMMIT`). It reads `key`'s record; if there
+    /// is none, it inserts the list, its event (without a position, as
+    /// [`Self::APPEND_EVENT`]'s) and the key's record, all or nothing; the event's foreign
+    /// key is checked at the statement's end, when the list is there. A create with the
+    /// same key committed since the statement began (two sends of one change at once) makes
+    /// the key's insert fail, which undoes the whole statement: the change is answered from
+    /// that create's record then, as a key used before is.
+    async fn create(&self, name: &ListName, key: Option<&str>) -> Result<Applied, StoreError> {
         let kind = ChangeKind::Created;
-        let (id, event): (i64, i64) = sqlx::query_as(
-            "WITH list AS (INSERT INTO lists (name, search_key) VALUES ($1, $2) RETURNING id) \
-             INSERT INTO list_events (list_id, kind, name, is_deleted) \
-             SELECT id, $3, $1, $4 FROM list RETURNING list_id, id",
+        let created: Result<Created, sqlx::Error> = sqlx::query_as(
+            "WITH earlier AS ( \
+               SELECT k.kind, k.list_id, k.name, k.event_id, COALESCE(k.seq, e.seq) AS seq \
+               FROM change_keys AS k LEFT JOIN list_events AS e ON e.id = k.event_id \
+               WHERE k.key = $5), \
+             list AS ( \
+               INSERT INTO lists (name, search_key) SELECT $1, $2 \
+               WHERE NOT EXISTS (SELECT FROM earlier) RETURNING id), \
+             event AS ( \
+               INSERT INTO list_events (list_id, kind, name, is_deleted) \
+               SELECT id, $3, $1, $4 FROM list RETURNING list_id, id), \
+             claimed AS ( \
+               INSERT INTO change_keys (key, kind, list_id, name, event_id) \
+               SELECT $5, $3, list_id, $1, id FROM event WHERE $5 IS NOT NULL) \
+             SELECT TRUE AS fresh, $3::text AS kind, list_id, $1::text AS name, \
+               id AS event_id, NULL::bigint AS seq FROM event \
+             UNION ALL SELECT FALSE, kind, list_id, name, event_id, seq FROM earlier",
         )
         .bind(name.as_str())
         .bind(fold(name.as_str()))
         .bind(kind)
         .bind(kind.leaves_deleted())
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(Self::write_error)?;
-        Ok((id, Written::Event(event)))
+        .bind(key)
+        .fetch_one(&mut *self.write_connection().await?)
+        .await;
+        let stored = match created {
+            Ok(Created { fresh: true, key }) => {
+                let event = key.event_id.ok_or(StoreError::Busy)?;
+                let row = StoredList {
+                    id: key.list_id,
+                    name: key.name,
+                };
+                let seq = self.position_of(event).await?;
+                return Ok(Applied::Now {
+                    row,
+                    seq,
+                    wrote: true,
+                });
+            }
+            Ok(Created { fresh: false, key }) => key,
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                let Some(key) = key else {
+                    return Err(sqlx::Error::Database(error).into());
+                };
+                let mut conn = self.pool.acquire().await?;
+                // Gone only if pruned in this very moment: the caller may try again.
+                Self::stored_key(&mut conn, key)
+                    .await?
+                    .ok_or(StoreError::Busy)?
+            }
+            Err(error) => return Err(lock_wait(error)),
+        };
+        Ok(Applied::Before(self.record_of(stored).await?))
     }
 
     /// Ends a write: records its key and commits. Two requests with one key at once both

@@ -6,7 +6,7 @@
 //! in order, with a bounded wait, and keeps every read connection free for reads: a long
 //! write (or another process holding the write lock) never delays a page.
 
-use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
+use super::backend::{Backend, Begun, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
@@ -286,18 +286,27 @@ impl Backend for SqliteDb {
         latest_seq(tx).await
     }
 
-    /// Two statements: SQLite has no data-modifying `WITH`, and its statements cross no
-    /// network.
-    async fn insert_list(tx: &mut Tx<Self>, name: &ListName) -> Result<(i64, Written), StoreError> {
+    /// In one transaction, as the other writes (see `backend`): SQLite's statements cross
+    /// no network, so two statements cost no more than one.
+    async fn create(&self, name: &ListName, key: Option<&str>) -> Result<Applied, StoreError> {
+        let kind = ChangeKind::Created;
+        let mut tx = match self.begin_change(key).await? {
+            Begun::Fresh(tx) => tx,
+            Begun::Before(answer) => return Ok(answer),
+        };
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO lists (name, search_key) VALUES (?, ?) RETURNING id")
                 .bind(name.as_str())
                 .bind(fold(name.as_str()))
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(Self::write_error)?;
-        let written = Self::append_event(tx, ChangeKind::Created, id, name.as_str()).await?;
-        Ok((id, written))
+        let written = Self::append_event(&mut tx, kind, id, name.as_str()).await?;
+        let row = StoredList {
+            id,
+            name: name.as_str().to_owned(),
+        };
+        self.end_change(tx, key, kind, Some((row, written))).await
     }
 
     async fn finish(&self, mut tx: Tx<Self>, done: Done<'_>) -> Result<Applied, StoreError> {
