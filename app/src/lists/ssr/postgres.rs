@@ -637,6 +637,8 @@ impl Backend for PostgresDb {
         .await;
         let stored = match created {
             Ok(Created { fresh: true, key }) => {
+                // A fresh row is the statement's own event, which always has an id; should
+                // it not, a caller with a key asks again and is answered from its record.
                 let event = key.event_id.ok_or(StoreError::Busy)?;
                 let row = StoredList {
                     id: key.list_id,
@@ -650,7 +652,7 @@ impl Backend for PostgresDb {
                 });
             }
             Ok(Created { fresh: false, key }) => key,
-            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            Err(sqlx::Error::Database(error)) if error.constraint() == Some("change_keys_pkey") => {
                 let Some(key) = key else {
                     return Err(sqlx::Error::Database(error).into());
                 };
