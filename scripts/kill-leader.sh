@@ -8,10 +8,9 @@
 # Usage: scripts/kill-leader.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
+source "$ROOT/scripts/acknowledged.sh"
 release_on_postgres
 export ALLOWED_HOSTS="127.0.0.1" NO_COLOR=1
-PSQL="$PG_BIN/psql"
-[ -x "$PSQL" ] || PSQL=psql
 pg_url="${POSTGRES_URL%/*}/kill_leader"
 DATABASE_URL="$pg_url" "$BIN" seed --count 5 >/dev/null
 
@@ -33,19 +32,9 @@ else
   leader=${pids[1]} follower_log="$work/instance1.log"
 fi
 
-# One writer per instance; each acknowledged create as `list id:position`.
-writer() { # writer PORT TAG
-  local i answer
-  for i in $(seq 400); do
-    answer="$(curl -s -m 5 -d "name=$2+$i" "http://127.0.0.1:$1/api/lists/create" || true)"
-    case "$answer" in
-      *'"seq"'*) sed -E 's/.*"id":([0-9]+).*"seq":([0-9]+).*/\1:\2/' <<<"$answer" >> "$work/acked" ;;
-    esac
-  done
-}
 : > "$work/acked"
-writer 3601 one & w1=$!
-writer 3602 two & w2=$!
+send_creates 3601 one 400 & w1=$!
+send_creates 3602 two 400 & w2=$!
 sleep 1
 killed_at="$(date +%s.%N)"
 { kill -9 "$leader" && wait "$leader"; } 2>/dev/null || true
@@ -57,22 +46,9 @@ after="$(awk -v killed="$killed_at" -v at="$took_over" 'BEGIN {
   if (at == "") { print "never"; exit }
   cmd = "date -d " at " +%s.%N"; cmd | getline t; close(cmd)
   printf "%.2f s", t - killed }')"
-acked="$(wc -l < "$work/acked")"
-pairs="$(paste -sd, "$work/acked")"
-read -r matching unnumbered events top distinct < <("$PSQL" -qtA -F' ' "$pg_url" -c "
-  WITH acked (id, seq) AS (
-    SELECT split_part(x, ':', 1)::bigint, split_part(x, ':', 2)::bigint
-    FROM unnest(string_to_array('$pairs', ',')) AS x)
-  SELECT
-    (SELECT COUNT(*) FROM acked JOIN list_events AS e
-       ON e.list_id = acked.id AND e.kind = 'created' AND e.seq = acked.seq),
-    COUNT(*) FILTER (WHERE seq IS NULL), COUNT(*), COALESCE(MAX(seq), 0),
-    COUNT(DISTINCT seq)
-  FROM list_events")
+check_acknowledged "$pg_url"
 
 printf '| leader killed | follower leads after | creates acknowledged | in the log at the answered position | log entries | without a position | gapless (1 to %s, each once) |\n|---|---|---|---|---|---|---|\n' "$top"
-gapless=no
-[ "$top" = "$events" ] && [ "$distinct" = "$events" ] && gapless=yes
 printf '| after 1 s | %s | %s | %s | %s | %s | %s |\n' "$after" "$acked" "$matching" "$events" "$unnumbered" "$gapless"
 [ "$after" != never ] && [ "$acked" -gt 0 ] && [ "$matching" = "$acked" ] &&
   [ "$unnumbered" = 0 ] && [ "$gapless" = yes ]
