@@ -1,8 +1,17 @@
 # What the fault scripts on PostgreSQL share (`kill-leader.sh`, `crash-postgres.sh`):
 # creates sent one after another with each acknowledged one recorded, and the check that
 # every acknowledged create is in the log where its answer said. Source it after
-# `release_on_postgres` (it writes in $work).
+# `postgres.sh`.
 # shellcheck shell=bash
+
+# A throwaway cluster (fsync on) and the release binary (`release_on_postgres`), and a
+# database NAME on it seeded with five lists, whose URL is then `pg_url`.
+fault_database() { # fault_database NAME
+  release_on_postgres
+  export ALLOWED_HOSTS="127.0.0.1" NO_COLOR=1
+  pg_url="${POSTGRES_URL%/*}/$1"
+  DATABASE_URL="$pg_url" "$BIN" seed --count 5 >/dev/null
+}
 
 # Sends COUNT creates named TAG+n to the instance on PORT, one after another, and appends
 # each acknowledged one to $work/acked as `list id:position`.

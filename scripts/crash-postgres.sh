@@ -12,10 +12,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 source "$ROOT/scripts/acknowledged.sh"
-release_on_postgres
-export ALLOWED_HOSTS="127.0.0.1" NO_COLOR=1
-pg_url="${POSTGRES_URL%/*}/crash"
-DATABASE_URL="$pg_url" "$BIN" seed --count 5 >/dev/null
+fault_database crash
 
 for n in 1 2; do
   DATABASE_URL="$pg_url" LEPTOS_SITE_ADDR="127.0.0.1:$((3620 + n))" DATABASE_CONNECTIONS=8 \

@@ -9,10 +9,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 source "$ROOT/scripts/acknowledged.sh"
-release_on_postgres
-export ALLOWED_HOSTS="127.0.0.1" NO_COLOR=1
-pg_url="${POSTGRES_URL%/*}/kill_leader"
-DATABASE_URL="$pg_url" "$BIN" seed --count 5 >/dev/null
+fault_database kill_leader
 
 pids=()
 for n in 1 2; do
