@@ -817,3 +817,63 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
         "left in a transaction after giving up at polls {left_open:?}"
     );
 }
+
+/// On PostgreSQL a write waits for a row or a change key that another transaction holds
+/// at most the write wait (each pooled connection's `lock_timeout`), and is then told the
+/// server is busy, having changed nothing; once the other lets go it goes through. A
+/// create is one statement outside any transaction, so the bound must be the
+/// connection's own. (Each write runs under a generous timeout only so that a missing
+/// bound fails the test instead of hanging it.)
+#[tokio::test]
+async fn on_postgres_a_write_waits_for_a_held_row_or_key_at_most_the_write_wait() {
+    if !support::Backend::postgres_available() {
+        return;
+    }
+    let database = support::TestDatabase::new(support::Backend::Postgres).await;
+    let settings = DatabaseSettings {
+        write_wait: Duration::from_millis(300),
+        ..DatabaseSettings::default()
+    };
+    let store = ListStore::new(Database::open(&database.url, settings).await.unwrap());
+    store.insert_many(&[name("held")]).await.unwrap();
+    let held_key = key("client-held-key-00001");
+    let rename = ListChange::Rename(ListId::new(1), name("renamed"));
+    let create = ListChange::Create(name("keyed"));
+    let bounded = Duration::from_secs(20);
+
+    let mut other = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    let mut held = other.begin().await.unwrap();
+    sqlx::query("SELECT id FROM lists WHERE id = 1 FOR UPDATE")
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO change_keys (key, kind, list_id, name) \
+         VALUES ('client-held-key-00001', 'created', 1, 'held')",
+    )
+    .execute(&mut *held)
+    .await
+    .unwrap();
+    let renamed = tokio::time::timeout(bounded, store.apply(&rename, None)).await;
+    assert!(matches!(renamed, Ok(Err(StoreError::Busy))), "{renamed:?}");
+    let created = tokio::time::timeout(bounded, store.apply(&create, Some(&held_key))).await;
+    assert!(matches!(created, Ok(Err(StoreError::Busy))), "{created:?}");
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM lists").await,
+        1
+    );
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM list_events").await,
+        1
+    );
+
+    held.rollback().await.unwrap();
+    let renamed = tokio::time::timeout(bounded, store.apply(&rename, None)).await;
+    assert_eq!(renamed.unwrap().unwrap().list.name.as_str(), "renamed");
+    let created = tokio::time::timeout(bounded, store.apply(&create, Some(&held_key))).await;
+    assert_eq!(created.unwrap().unwrap().list.name.as_str(), "keyed");
+    assert_eq!(
+        support::count(&store, "SELECT COUNT(*) FROM lists").await,
+        2
+    );
+}
