@@ -436,6 +436,19 @@ impl PostgresDb {
         })
     }
 
+    /// The answer to a change whose key another change with that key claimed first, while
+    /// this one was on its way (its own writes undone): that change's record, read once
+    /// it has committed.
+    async fn answered_before(&self, key: &str) -> Result<Applied, StoreError> {
+        let stored = {
+            let mut conn = self.pool.acquire().await?;
+            Self::stored_key(&mut conn, key).await?
+        };
+        // Gone only if pruned in this very moment: the caller may try again.
+        let before = stored.ok_or(StoreError::Busy)?;
+        Ok(Applied::Before(self.record_of(before).await?))
+    }
+
     /// `(pruned_through, latest)`.
     pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
         let mut conn = self.pool.acquire().await?;
@@ -635,8 +648,8 @@ impl Backend for PostgresDb {
         .bind(key)
         .fetch_one(&mut *self.write_connection().await?)
         .await;
-        let stored = match created {
-            Ok(Created { fresh: true, key }) => {
+        let stored = match (created, key) {
+            (Ok(Created { fresh: true, key }), _) => {
                 // A fresh row is the statement's own event, which always has an id; should
                 // it not, a caller with a key asks again and is answered from its record.
                 let event = key.event_id.ok_or(StoreError::Busy)?;
@@ -651,18 +664,13 @@ impl Backend for PostgresDb {
                     wrote: true,
                 });
             }
-            Ok(Created { fresh: false, key }) => key,
-            Err(sqlx::Error::Database(error)) if error.constraint() == Some("change_keys_pkey") => {
-                let Some(key) = key else {
-                    return Err(sqlx::Error::Database(error).into());
-                };
-                let mut conn = self.pool.acquire().await?;
-                // Gone only if pruned in this very moment: the caller may try again.
-                Self::stored_key(&mut conn, key)
-                    .await?
-                    .ok_or(StoreError::Busy)?
+            (Ok(Created { fresh: false, key }), _) => key,
+            (Err(sqlx::Error::Database(error)), Some(key))
+                if error.constraint() == Some("change_keys_pkey") =>
+            {
+                return self.answered_before(key).await;
             }
-            Err(error) => return Err(lock_wait(error)),
+            (Err(error), _) => return Err(lock_wait(error)),
         };
         Ok(Applied::Before(self.record_of(stored).await?))
     }
@@ -692,13 +700,7 @@ impl Backend for PostgresDb {
             .map_err(lock_wait)?;
             if claimed.is_none() {
                 tx.rollback().await?;
-                let stored = {
-                    let mut conn = self.pool.acquire().await?;
-                    Self::stored_key(&mut conn, key).await?
-                };
-                // Gone only if pruned in this very moment: the caller may try again.
-                let before = stored.ok_or(StoreError::Busy)?;
-                return Ok(Applied::Before(self.record_of(before).await?));
+                return self.answered_before(key).await;
             }
         }
         tx.commit().await?;
