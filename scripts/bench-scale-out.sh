@@ -6,6 +6,7 @@
 # lock waits PostgreSQL saw while they ran (pg_stat_activity sampled every 50 ms).
 # A throwaway cluster with fsync on, the release binary, loopback only.
 # Usage: scripts/bench-scale-out.sh [seconds per run, default 10] [rounds, default 1]
+# COUNTS="1 2" runs only those instance counts (default "1 2 3"; 1 must be among them).
 # With more than one round, each round runs the instance counts in a rotated order (so
 # no count always runs first or last on a warming machine), and the medians per count
 # and their ratios to one instance are printed at the end: this machine's runs spread by
@@ -97,16 +98,23 @@ switches_now() { echo "$(switches -f "$BIN serve") $(switches -u postgres) $(swi
 switches_per_create() {
   awk -v a="$1" -v b="$2" -v n="$creates" 'BEGIN { printf "%.1f", (b - a) / (n > 0 ? n : 1) }'
 }
+# The whole machine's idle and total clock ticks so far (every core; iowait counts as idle).
+machine_ticks() { awk '$1 == "cpu" { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 # Microseconds of CPU per create between two tick counts (after the run sets $creates).
 per_create() { echo $(((($2 - $1) * 1000000) / (hz * (creates > 0 ? creates : 1)))); }
 
 cores="$(nproc)"
 hz="$(getconf CLK_TCK)"
-printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | context switches per create: the same | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|\n' "$DURATION"
-declare -A runs=()
-orders=("1 2 3" "2 3 1" "3 1 2")
+printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | context switches per create: the same | machine idle | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|---|\n' "$DURATION"
+declare -A runs=() ratios=() wins=() this_round=()
+read -r -a counts <<<"${COUNTS:-1 2 3}"
+# Round r starts at the r-th count and wraps around.
+rotated() { # rotated ROUND
+  local start=$((($1 - 1) % ${#counts[@]}))
+  echo "${counts[@]:start} ${counts[@]:0:start}"
+}
 for round in $(seq "$ROUNDS"); do
-  for instances in ${orders[$(((round - 1) % 3))]}; do
+  for instances in $(rotated "$round"); do
     pg_url="${POSTGRES_URL%/*}/bench_$instances"
     DATABASE_URL="$pg_url" "$BIN" seed --count 50 >/dev/null
     ports=()
@@ -122,9 +130,11 @@ for round in $(seq "$ROUNDS"); do
     sampler=$!
     read -r app_0 pg_0 nginx_0 < <(cpu_now)
     read -r app_s0 pg_s0 nginx_s0 < <(switches_now)
+    read -r idle_0 total_0 < <(machine_ticks)
     wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
     read -r app_1 pg_1 nginx_1 < <(cpu_now)
     read -r app_s1 pg_s1 nginx_s1 < <(switches_now)
+    read -r idle_1 total_1 < <(machine_ticks)
     touch "$work/stop"
     wait "$sampler"
     creates="$(awk '/requests in/ { print $1 }' "$work/wrk")"
@@ -134,18 +144,28 @@ for round in $(seq "$ROUNDS"); do
     p50="$(awk '$1 == "50%" { print $2 }' "$work/wrk")"
     p99="$(awk '$1 == "99%" { print $2 }' "$work/wrk")"
     waits="$(sort "$work/waits" | uniq -c | awk '{ printf "%s%s × %s", sep, $1, $2; sep = ", " }')"
-    printf '| %s | %s | %s / %s | %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "$woken" "${waits:-none}"
+    idle="$(awk -v i=$((idle_1 - idle_0)) -v t=$((total_1 - total_0)) 'BEGIN { printf "%.0f %%", 100 * i / (t > 0 ? t : 1) }')"
+    printf '| %s | %s | %s / %s | %s | %s | %s | %s |\n' "$instances" "$rps" "$p50" "$p99" "$cpu" "$woken" "$idle" "${waits:-none}"
     runs[$instances]+="$rps "
+    this_round[$instances]="$rps"
     stop_all
     remove_cgroups
+  done
+  # Each round's counts ran minutes apart at most: their ratio to that round's one
+  # instance drifts less with the machine's hour than the medians do.
+  for instances in "${counts[@]}"; do
+    ratio="$(echo "${this_round[$instances]} / ${this_round[1]}" | bc -l)"
+    ratios[$instances]+="$ratio "
+    if [ "$(echo "$ratio >= 1" | bc -l)" = 1 ]; then wins[$instances]=$((${wins[$instances]:-0} + 1)); fi
   done
 done
 
 if [ "$ROUNDS" -gt 1 ]; then
   one="$(median <<<"${runs[1]}")"
-  printf '\n| instances | creates/s, every run | median | median / one instance |\n|---|---|---|---|\n'
-  for instances in 1 2 3; do
+  printf '\n| instances | creates/s, every run | median | median / one instance | median of each round'"'"'s ratio to its one instance | rounds at least as fast as one |\n|---|---|---|---|---|---|\n'
+  for instances in "${counts[@]}"; do
     m="$(median <<<"${runs[$instances]}")"
-    printf '| %s | %s | %s | %.2f |\n' "$instances" "${runs[$instances]% }" "$m" "$(echo "$m / $one" | bc -l)"
+    printf '| %s | %s | %s | %.2f | %.2f | %s of %s |\n' "$instances" "${runs[$instances]% }" "$m" \
+      "$(echo "$m / $one" | bc -l)" "$(median <<<"${ratios[$instances]}")" "${wins[$instances]:-0}" "$ROUNDS"
   done
 fi
