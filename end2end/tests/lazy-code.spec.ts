@@ -207,3 +207,79 @@ test('the words of a notice follow a switch of language, whether its code came l
   await expect(fresh.getByRole('alert')).toHaveText(/^Der Server ist nicht erreichbar\./);
   await context.close();
 });
+
+// The lists that stream (the server did not have the rows in time to render them in
+// place: the skeleton, then the rows or the error with Retry) are built by code of their
+// own (app/src/notes/streamed_lists.rs).
+const STREAMED_WASM = /\/pkg\/split_lists_streamed\.[\w-]+\.wasm$/;
+
+/** From the next page on: each wasm file the page fetched, and whether the page had
+ * hydrated when the fetch began (from the browser's own resource timings). */
+async function wasmAgainstHydration(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __hydratedAt?: number };
+    new MutationObserver(() => {
+      if (w.__hydratedAt === undefined && document.querySelector('main[data-hydrated="true"]')) {
+        w.__hydratedAt = performance.now();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
+  });
+  return () =>
+    page.evaluate(() => {
+      const hydratedAt = (window as unknown as { __hydratedAt?: number }).__hydratedAt ?? Infinity;
+      return performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.endsWith('.wasm'))
+        .map((entry) => ({ path: new URL(entry.name).pathname, beforeHydrating: entry.startTime < hydratedAt }));
+    });
+}
+
+test('a page whose rows came in place hydrates on the main wasm alone and never fetches the streamed lists’ code; a page that streamed fetches it before it hydrates', async ({
+  page,
+  startServer,
+}) => {
+  const fetched = await wasmAgainstHydration(page);
+  const inPlace = await startServer({ seed: 3 });
+  await page.goto(inPlace.notesUrl);
+  await waitForLive(page);
+  // The idle download (the outbox's code) shares chunks with it, but not its own file.
+  await expect.poll(async () => (await fetched()).length).toBeGreaterThan(1);
+  await page.waitForLoadState('networkidle');
+  const inPlaceWasm = await fetched();
+  expect(inPlaceWasm.filter((file) => file.beforeHydrating).map((file) => file.path)).toEqual([
+    expect.stringMatching(MAIN_WASM),
+  ]);
+  expect(inPlaceWasm.filter((file) => STREAMED_WASM.test(file.path))).toEqual([]);
+
+  const streamed = await startServer({ seed: 4, latencyMs: 1200 });
+  await page.goto(streamed.notesUrl);
+  await expect(listsOf(page).locator(':scope > li')).toHaveCount(4);
+  await waitForLive(page);
+  const streamedWasm = await fetched();
+  expect(streamedWasm.filter((file) => STREAMED_WASM.test(file.path))).toEqual([
+    { path: expect.stringMatching(STREAMED_WASM), beforeHydrating: true },
+  ]);
+
+  // Hydrated on that code, the streamed rows act in place.
+  await page.getByLabel('List name').fill('After streaming');
+  await page.getByLabel('List name').press('Enter');
+  await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/After streaming/);
+  await expect.poll(() => streamed.sql("SELECT count(*) FROM lists WHERE name = 'After streaming'")).toBe('1');
+});
+
+test('if the streamed lists’ code cannot be fetched, the streamed page stays as the server rendered it and works without JavaScript', async ({
+  page,
+  startServer,
+}) => {
+  const server = await startServer({ seed: 2, latencyMs: 600 });
+  await page.route(STREAMED_WASM, (route) => route.abort('internetdisconnected'));
+  await page.goto(server.notesUrl);
+  await expect(listsOf(page).locator(':scope > li')).toHaveCount(2);
+  // Not hydrated: the form posts as it does without JavaScript, and the page comes back
+  // with the new list.
+  await page.getByLabel('List name').fill('Posted without the code');
+  await page.getByRole('button', { name: 'Add list' }).click();
+  await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/Posted without the code/);
+  expect(server.sql("SELECT count(*) FROM lists WHERE name = 'Posted without the code'")).toBe('1');
+  await expect(page.locator('main[data-hydrated="true"]')).toHaveCount(0);
+});

@@ -16,12 +16,11 @@ mod outbox;
 mod search_box;
 mod shared;
 mod skeleton;
+mod streamed_lists;
 mod transport;
 mod viewport;
 mod window;
 
-#[cfg(feature = "hydrate")]
-pub use deferred_views::before_hydrating;
 pub use live_indicator::FeedStatus;
 #[cfg(feature = "ssr")]
 pub use notes_request::PostedForm;
@@ -36,17 +35,16 @@ pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
 use crate::language::{I18n, LanguageSwitch};
 use crate::lists::ListsPage;
-use crate::stream::{AsyncKeyedStream, KeyedStream, Snapshot};
+use crate::stream::{KeyedStream, Snapshot};
 use crate::word;
 use create_form::CreateListForm;
 use leptos::{either::Either, prelude::*};
 use list_row::RowForms;
 use live_indicator::LiveIndicator;
-use load_error::LoadError;
 use loaded_lists::LoadedLists;
 use notice_bar::NoticeBar;
 use search_box::SearchBox;
-use skeleton::LoadingSkeleton;
+use streamed_lists::streamed_lists;
 
 /// The whole page. The server streams it: the skeleton first, the rows (or the error)
 /// later in the same response. In the browser the rows then change one at a time.
@@ -66,6 +64,9 @@ pub fn NotesPage(i18n: I18n) -> impl IntoView {
     };
     let notes = Notes::new(query, notice, i18n, rename);
     let preloaded = PreloadedPage::shared();
+    // Tells the browser, before it hydrates, that the page needs the streamed lists'
+    // code (see `streamed_lists`).
+    let streamed = preloaded.is_none().then_some("");
     // Effects only run in the browser, after hydration: a marker for tests and styles.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
@@ -75,7 +76,7 @@ pub fn NotesPage(i18n: I18n) -> impl IntoView {
 
     view! {
         <main class="page" data-hydrated=move || hydrated.get().then_some("true")>
-            <section class="card" aria-labelledby="lists-heading">
+            <section class="card" aria-labelledby="lists-heading" data-streamed=streamed>
                 <header class="card-header">
                     <h1 id="lists-heading">{word!(i18n, lists_heading)}</h1>
                     <LiveIndicator notes />
@@ -84,7 +85,7 @@ pub fn NotesPage(i18n: I18n) -> impl IntoView {
                 <CreateListForm notes form_error=create_error />
                 {match preloaded {
                     Some(page) => Either::Left(view! { <ListsInPlace notes page /> }),
-                    None => Either::Right(view! { <StreamedLists notes /> }),
+                    None => Either::Right(streamed_lists(notes)),
                 }}
                 <NoticeBar notes />
                 <RowForms notes />
@@ -105,27 +106,10 @@ fn ListsInPlace(notes: Notes, page: ListsPage) -> impl IntoView {
     }
 }
 
-/// The rows loaded while the page streams: LiveView's `start_async`. The skeleton shows
-/// first; the rows or the error (with Retry) replace it in the same response.
-#[component]
-fn StreamedLists(notes: Notes) -> impl IntoView {
-    let lists = AsyncKeyedStream::new(
-        move || transport::load(notes.query.get_untracked()),
-        ListWindow::LIMIT,
-    );
-    view! {
-        <SearchBox notes on_search_without_window=Callback::new(move |()| lists.retry()) />
-        <Suspense fallback=move || view! { <LoadingSkeleton i18n=notes.i18n /> }>
-            // A failed load is an error the boundary catches: its fallback says so and
-            // offers Retry; the boundary clears when the retried load brings rows.
-            <ErrorBoundary fallback=move |_| view! { <LoadError i18n=notes.i18n on_retry=move || lists.retry() /> }>
-                {move || Suspend::new(async move {
-                    lists
-                        .stream()
-                        .await
-                        .map(|(rows, info)| view! { <LoadedLists notes rows info /> })
-                })}
-            </ErrorBoundary>
-        </Suspense>
-    }
+/// Hydrates the page once the code it needs is here: the streamed lists' if the page
+/// streamed, and that of the views the server rendered open, if any (see
+/// `streamed_lists` and `deferred_views`).
+#[cfg(feature = "hydrate")]
+pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
+    streamed_lists::before_hydrating(move || deferred_views::before_hydrating(hydrate));
 }
