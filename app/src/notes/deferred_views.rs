@@ -212,25 +212,8 @@ mod code {
     }
 
     /// Hydrates the page, after fetching the code of the views the server rendered open,
-    /// if any. If that code cannot come, the page is left as the server rendered it.
+    /// if any.
     pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
-        let open = document()
-            .query_selector(SERVER_RENDERED)
-            .ok()
-            .flatten()
-            .is_some();
-        if !open {
-            hydrate();
-            return;
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            if fetch().await {
-                hydrate();
-            } else {
-                leptos::logging::warn!(
-                    "the page's code for its open editor could not be fetched; it works without JavaScript"
-                );
-            }
-        });
+        crate::notes::hydrate_once_code_is_here(SERVER_RENDERED, fetch(), hydrate);
     }
 }

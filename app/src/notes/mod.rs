@@ -113,3 +113,28 @@ fn ListsInPlace(notes: Notes, page: ListsPage) -> impl IntoView {
 pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
     streamed_lists::before_hydrating(move || deferred_views::before_hydrating(hydrate));
 }
+
+/// Runs `hydrate` at once if nothing in the page the server rendered matches `selector`;
+/// else once `fetch` (which fetches the split code that draws it) says the code came. If
+/// it cannot come, the page is left as the server rendered it, which works without
+/// JavaScript: hydrating without that code would not match what the server drew.
+#[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
+fn hydrate_once_code_is_here<F>(selector: &'static str, fetch: F, hydrate: impl FnOnce() + 'static)
+where
+    F: std::future::Future<Output = bool> + 'static,
+{
+    let needed = document().query_selector(selector).ok().flatten().is_some();
+    if !needed {
+        hydrate();
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        if fetch.await {
+            hydrate();
+        } else {
+            leptos::logging::warn!(
+                "the code for {selector} could not be fetched; the page works without JavaScript"
+            );
+        }
+    });
+}

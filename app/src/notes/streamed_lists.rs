@@ -98,25 +98,8 @@ mod code {
 
     /// Hydrates the page, after fetching the streamed lists' code if the page streamed
     /// (`NotesPage` marks it so).
-    /// If that code cannot come, the page is left as the server rendered it.
     pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
-        let streamed = document()
-            .query_selector("[data-streamed]")
-            .ok()
-            .flatten()
-            .is_some();
-        if !streamed {
-            hydrate();
-            return;
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            if fetch_streamed_lists().await.is_ok() {
-                hydrate();
-            } else {
-                leptos::logging::warn!(
-                    "the page's code for lists that streamed could not be fetched; it works without JavaScript"
-                );
-            }
-        });
+        let fetch = async { fetch_streamed_lists().await.is_ok() };
+        crate::notes::hydrate_once_code_is_here("[data-streamed]", fetch, hydrate);
     }
 }
