@@ -46,8 +46,9 @@ use notice_bar::NoticeBar;
 use search_box::SearchBox;
 use streamed_lists::streamed_lists;
 
-/// The whole page. The server streams it: the skeleton first, the rows (or the error)
-/// later in the same response. In the browser the rows then change one at a time.
+/// The whole page: the rows in place when the server had them in time, else streamed
+/// (the skeleton first, the rows or the error later in the same response). In the
+/// browser the rows then change one at a time.
 #[component]
 pub fn NotesPage(i18n: I18n) -> impl IntoView {
     let NotesRequest { query, after_form } = NotesRequest::shared();
