@@ -756,19 +756,19 @@ fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
     }
     match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
         Ok(numbered) => {
-            let positions = numbered
-                .iter()
-                .map(|entry| (entry.event, entry.seq))
-                .collect();
-            let entries = numbered
+            let (entries, positions) = numbered
                 .into_iter()
-                .map(|entry| StoredEvent {
-                    seq: entry.seq,
-                    kind: entry.kind,
-                    list_id: entry.list_id,
-                    name: entry.name,
+                .map(|entry| {
+                    let position = (entry.event, entry.seq);
+                    let entry = StoredEvent {
+                        seq: entry.seq,
+                        kind: entry.kind,
+                        list_id: entry.list_id,
+                        name: entry.name,
+                    };
+                    (entry, position)
                 })
-                .collect();
+                .unzip();
             (Announcement::Numbered(entries), positions)
         }
         Err(error) => {
