@@ -1,0 +1,12 @@
+-- The sequencer's statements keep one plan per session (issue 21). Under the default
+-- `plan_cache_mode = auto`, PL/pgSQL plans a statement with parameters afresh for its
+-- first five calls, then keeps a generic plan only if it does not look costlier than
+-- those. For `WHERE id = ANY (events)` the generic plan assumes ten elements, so when
+-- batches are small (with two instances each leader's run carries about half as many
+-- of its own writes) the fresh plans looked cheaper and every call was planned again:
+-- `pg_stat_statements` counted a plan in 65 % of the final read's calls with two
+-- instances against 1 % with one, and each planning asks the kernel for the table's
+-- size (`lseek`: 0.9 calls per create against 0.07). The statements go through indexes
+-- whatever the plan (`enable_seqscan`, `enable_bitmapscan` off, as set on the function),
+-- so the generic plan is the one they would pick anyway.
+ALTER FUNCTION run_sequencer(BIGINT[], TEXT, BOOLEAN) SET plan_cache_mode = force_generic_plan;
