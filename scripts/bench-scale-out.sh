@@ -7,6 +7,10 @@
 # A throwaway cluster with fsync on, the release binary, loopback only.
 # Usage: scripts/bench-scale-out.sh [seconds per run, default 10] [rounds, default 1]
 # COUNTS="1 2" runs only those instance counts (default "1 2 3"; 1 must be among them).
+# LOAD=pages serves rendered pages instead (`scripts/pages.lua`: searches and both
+# cursors, each a read of the database, nothing written, nothing shared between the
+# instances): the control for what a second instance costs on the same cores whatever
+# the log does. Its figures are requests, where the default load's are creates.
 # With more than one round, each round runs the instance counts in a rotated order (so
 # no count always runs first or last on a warming machine), and the medians per count
 # and their ratios to one instance are printed at the end: this machine's runs spread by
@@ -20,6 +24,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
 ROUNDS="${2:-1}"
+case "${LOAD:-create}" in
+  create) load="$ROOT/scripts/create.lua" what=creates ;;
+  pages) load="$ROOT/scripts/pages.lua" what=requests ;;
+  *) echo "LOAD is create or pages, not ${LOAD}" >&2; exit 2 ;;
+esac
 ensure_apt wrk nginx
 release_on_postgres
 export ALLOWED_HOSTS="127.0.0.1"
@@ -105,7 +114,7 @@ per_create() { echo $(((($2 - $1) * 1000000) / (hz * (creates > 0 ? creates : 1)
 
 cores="$(nproc)"
 hz="$(getconf CLK_TCK)"
-printf '| instances | creates/s (wrk -t2 -c32, %s s, through nginx) | create p50 / p99 | CPU µs per create: instances + PostgreSQL + nginx | context switches per create: the same | machine idle | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|---|\n' "$DURATION"
+printf '| instances | %s/s (wrk -t2 -c32, %s s, through nginx) | p50 / p99 | CPU µs per one: instances + PostgreSQL + nginx | context switches per one: the same | machine idle | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|---|\n' "$what" "$DURATION"
 declare -A runs=() ratios=() wins=() this_round=()
 read -r -a counts <<<"${COUNTS:-1 2 3}"
 # Round r starts at the r-th count and wraps around.
@@ -125,13 +134,13 @@ for round in $(seq "$ROUNDS"); do
       ports+=($((3500 + n)))
     done
     nginx_in_front 3510 "${ports[@]}"
-    wrk -t2 -c32 -d2s -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 >/dev/null # warm-up
+    wrk -t2 -c32 -d2s -s "$load" http://127.0.0.1:3510 >/dev/null # warm-up
     sample_lock_waits &
     sampler=$!
     read -r app_0 pg_0 nginx_0 < <(cpu_now)
     read -r app_s0 pg_s0 nginx_s0 < <(switches_now)
     read -r idle_0 total_0 < <(machine_ticks)
-    wrk -t2 -c32 -d"${DURATION}s" --latency -s "$ROOT/scripts/create.lua" http://127.0.0.1:3510 > "$work/wrk"
+    wrk -t2 -c32 -d"${DURATION}s" --latency -s "$load" http://127.0.0.1:3510 > "$work/wrk"
     read -r app_1 pg_1 nginx_1 < <(cpu_now)
     read -r app_s1 pg_s1 nginx_s1 < <(switches_now)
     read -r idle_1 total_1 < <(machine_ticks)
@@ -162,7 +171,7 @@ done
 
 if [ "$ROUNDS" -gt 1 ]; then
   one="$(median <<<"${runs[1]}")"
-  printf '\n| instances | creates/s, every run | median | median / one instance | median of each round'"'"'s ratio to its one instance | rounds at least as fast as one |\n|---|---|---|---|---|---|\n'
+  printf '\n| instances | %s/s, every run | median | median / one instance | median of each round'"'"'s ratio to its one instance | rounds at least as fast as one |\n|---|---|---|---|---|---|\n' "$what"
   for instances in "${counts[@]}"; do
     m="$(median <<<"${runs[$instances]}")"
     printf '| %s | %s | %s | %.2f | %.2f | %s of %s |\n' "$instances" "${runs[$instances]% }" "$m" \
