@@ -25,8 +25,8 @@ source "$ROOT/scripts/postgres.sh"
 DURATION="${1:-10}"
 ROUNDS="${2:-1}"
 case "${LOAD:-create}" in
-  create) load="$ROOT/scripts/create.lua" what=creates ;;
-  pages) load="$ROOT/scripts/pages.lua" what=requests ;;
+  create) load="$ROOT/scripts/create.lua" what=creates each=create ;;
+  pages) load="$ROOT/scripts/pages.lua" what=requests each=page ;;
   *) echo "LOAD is create or pages, not ${LOAD}" >&2; exit 2 ;;
 esac
 ensure_apt wrk nginx
@@ -114,7 +114,7 @@ per_create() { echo $(((($2 - $1) * 1000000) / (hz * (creates > 0 ? creates : 1)
 
 cores="$(nproc)"
 hz="$(getconf CLK_TCK)"
-printf '| instances | %s/s (wrk -t2 -c32, %s s, through nginx) | p50 / p99 | CPU µs per one: instances + PostgreSQL + nginx | context switches per one: the same | machine idle | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|---|\n' "$what" "$DURATION"
+printf '| instances | %s/s (wrk -t2 -c32, %s s, through nginx) | %s p50 / p99 | CPU µs per %s: instances + PostgreSQL + nginx | context switches per %s: the same | machine idle | lock waits seen (samples every 50 ms) |\n|---|---|---|---|---|---|---|\n' "$what" "$DURATION" "$each" "$each" "$each"
 declare -A runs=() ratios=() wins=() this_round=()
 read -r -a counts <<<"${COUNTS:-1 2 3}"
 # Round r starts at the r-th count and wraps around.
