@@ -767,11 +767,11 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
         return;
     }
     let database = support::TestDatabase::new(support::Backend::Postgres).await;
-    let one_connection = DatabaseSettings {
+    let settings = DatabaseSettings {
         postgres_connections: 2,
         ..DatabaseSettings::default()
     };
-    let store = ListStore::new(Database::open(&database.url, one_connection).await.unwrap());
+    let store = ListStore::new(Database::open(&database.url, settings).await.unwrap());
     let mut watcher = sqlx::PgConnection::connect(&database.url).await.unwrap();
     let change = ListChange::Create(name("given up"));
     let mut left_open = Vec::new();
