@@ -1,10 +1,13 @@
 //! async_streamer's isomorphic crate: everything that runs on both sides.
 //!
-//! - [`lists`]: the domain (names, ids, pages, events), the server functions and, on the
-//!   server, the store that owns every query on `lists`;
-//! - [`stream`]: the reusable keyed-stream primitive;
-//! - [`notes`]: the `/notes` page built from the two;
-//! - [`language`]: which language the page speaks, and its words ([`i18n`], generated
+//! - [`stream`]: the keyed stream, LiveView's `stream`: ordered rows, each its own signal;
+//! - [`collection`]: what a collection of rows supplies, and the shapes all share;
+//! - [`window`], [`outbox`], [`feed`]: written once for any collection: the rows a
+//!   screen holds, the changes waiting for the server, the subscription to the log;
+//! - [`lists`]: the first collection: the domain (names, ids, pages, events), the server
+//!   functions and, on the server, the store that owns every query on `lists`;
+//! - [`notes`]: the `/notes` screen built from them;
+//! - [`language`]: which language a screen speaks, and its words ([`i18n`], generated
 //!   from `locales/*.json` by `build.rs`);
 //! - [`wire`]: how data crosses between server and browser.
 
@@ -16,14 +19,18 @@ mod generated {
 }
 pub use generated::i18n;
 
+pub mod collection;
 #[cfg(feature = "ssr")]
 pub mod cookie;
+pub mod feed;
 pub mod language;
 pub mod lists;
 pub mod notes;
+pub mod outbox;
 #[cfg(feature = "ssr")]
 mod shell;
 pub mod stream;
+pub mod window;
 pub mod wire;
 
 #[cfg(feature = "ssr")]
@@ -31,17 +38,17 @@ pub use shell::{shell, DocumentAssets};
 
 use leptos::prelude::*;
 
-/// Hydrates the server-rendered page (the wasm entry point calls this): at once, or
-/// once the code of the views the server rendered open has come (see
-/// `notes::before_hydrating`).
+/// Hydrates the server-rendered document (the wasm entry point calls this): at once, or
+/// once the code of what the server drew has come (see `notes::before_hydrating`).
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
     notes::before_hydrating(|| leptos::mount::hydrate_body(App));
 }
 
-/// The application: a single page, so no client-side router (which keeps the wasm small).
+/// The application: a single screen, so no client-side router (which keeps the wasm
+/// small).
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = language::provide_i18n();
-    view! { <notes::NotesPage i18n /> }
+    view! { <notes::NotesScreen i18n /> }
 }

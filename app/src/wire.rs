@@ -160,15 +160,15 @@ impl<T: DeserializeOwned> Decoder<T> for DocumentData {
     }
 }
 
-/// Writes a value as page data in text: base64 of its postcard bytes (an event's `data`).
-pub fn to_page_text<T: Serialize>(value: &T) -> Result<String, WireError> {
+/// Writes a value as document data in text: base64 of its postcard bytes (an event's `data`).
+pub fn to_document_text<T: Serialize>(value: &T) -> Result<String, WireError> {
     use base64::Engine;
     let bytes = <DocumentData as Encoder<T>>::encode(value)?;
     Ok(base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
 }
 
-/// Reads a value written by [`to_page_text`].
-pub fn from_page_text<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
+/// Reads a value written by [`to_document_text`].
+pub fn from_document_text<T: DeserializeOwned>(text: &str) -> Result<T, WireError> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(text)
@@ -264,14 +264,14 @@ mod tests {
             name: "é \" 🙂".into(),
             q: Some(String::new()),
         };
-        let text = to_page_text(&args).unwrap();
+        let text = to_document_text(&args).unwrap();
         assert!(text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'));
-        assert_eq!(from_page_text::<Args>(&text).unwrap(), args);
-        assert!(from_page_text::<Args>("not base64!").is_err());
+        assert_eq!(from_document_text::<Args>(&text).unwrap(), args);
+        assert!(from_document_text::<Args>("not base64!").is_err());
         assert!(
-            from_page_text::<Args>("AA").is_err(),
+            from_document_text::<Args>("AA").is_err(),
             "too short for the shape"
         );
     }

@@ -12,10 +12,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test's helpers fail the test on the spot: that is their report.
 
 use app::lists::{
-    fold, ChangeKey, ChangeKind, EventSeq, List, ListEvent, ListId, ListName, ListNameError,
+    fold, ChangeKey, ChangeKind, List, ListEvent, ListId, ListName, ListNameError, Position,
     SearchTerm, SearchTermError,
 };
-use app::wire::{check_form_encoding, from_page_text, to_page_text, FormArgs, JsonData};
+use app::wire::{check_form_encoding, from_document_text, to_document_text, FormArgs, JsonData};
 use leptos::server_fn::{Bytes, Decodes};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -617,12 +617,12 @@ proptest! {
     #[test]
     fn events_carry_only_valid_names(raw in raw_event()) {
         let expected = ListName::parse(&raw.list.name).ok().map(|name| ListEvent {
-            seq: EventSeq::new(raw.seq),
+            position: Position::new(raw.seq),
             kind: raw.kind,
             list: List { id: ListId::new(raw.list.id), name },
         });
-        let text = to_page_text(&raw).unwrap();
-        prop_assert_eq!(from_page_text::<ListEvent>(&text).ok(), expected.clone());
+        let text = to_document_text(&raw).unwrap();
+        prop_assert_eq!(from_document_text::<ListEvent>(&text).ok(), expected.clone());
         let json = serde_json::to_vec(&raw).unwrap();
         prop_assert_eq!(decode_json::<ListEvent>(&json).ok(), expected);
     }

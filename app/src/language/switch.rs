@@ -9,7 +9,7 @@ use leptos_i18n::Locale as _;
 /// JavaScript each is a link that sets the cookie and comes back to the same page; once
 /// hydrated, a click switches the words in place, keeping the rows and the live feed.
 #[component]
-pub fn LanguageSwitch(i18n: I18n, query: RwSignal<ListsQuery>) -> impl IntoView {
+pub fn LanguageSwitch(i18n: I18n, query: Signal<ListsQuery>) -> impl IntoView {
     follow_the_language(i18n);
     let links = Locale::get_all()
         .iter()

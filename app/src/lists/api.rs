@@ -22,6 +22,8 @@ pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
 use super::{ChangeKey, ListChange, ListName, ListsQuery, SentChange, BATCH_LIMIT};
+#[cfg(feature = "ssr")]
+use crate::collection::apply_batch;
 
 #[cfg(feature = "ssr")]
 use super::ssr::{ListsContext, StoreError};
@@ -112,23 +114,13 @@ pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
         )));
     }
     let store = &ListsContext::current()?.store;
-    let mut answers = BatchAnswers::with_capacity(changes.len());
-    for sent in &changes {
-        let answer = match sent.parse() {
-            Ok((key, change)) => store
-                .apply(&change, Some(&key))
-                .await
-                .map_err(ListError::from),
-            Err(refused) => Err(refused),
-        };
-        // A change that may pass later ends the batch, so none overtakes it.
-        let stop = answer.as_ref().is_err_and(ListError::may_pass);
-        answers.push(answer);
-        if stop {
-            break;
-        }
-    }
-    Ok(answers)
+    let apply = |key: ChangeKey, change: ListChange| async move {
+        store
+            .apply(&change, Some(&key))
+            .await
+            .map_err(ListError::from)
+    };
+    Ok(apply_batch::<super::Lists, _, _>(&changes, apply).await)
 }
 
 /// The key a change was sent with, if any.

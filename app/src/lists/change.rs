@@ -1,31 +1,8 @@
 //! Changes to lists, and their positions in the change log.
 
-use super::{ChangeKey, List, ListError, ListId, ListName};
+use super::{List, ListError, ListId, ListName};
+use crate::collection::{ChangeKey, Position};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A position in the change log: every committed change gets the next one.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-#[serde(transparent)]
-pub struct EventSeq(i64);
-
-impl EventSeq {
-    pub const fn new(seq: i64) -> Self {
-        Self(seq)
-    }
-
-    pub const fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl fmt::Display for EventSeq {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// The four things that can happen to a list.
 ///
@@ -94,20 +71,23 @@ where
 }
 
 /// One entry of the change log: what happened, and the list's state right after it.
+/// Its position is `seq` on the wire (and the event's SSE `id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListEvent {
-    pub seq: EventSeq,
+    #[serde(rename = "seq")]
+    pub position: Position,
     pub kind: ChangeKind,
     pub list: List,
 }
 
 /// The answer to a create, rename, delete or restore: the row as it now is, and the
-/// change-log position that includes this change. The page applies it to one row and
-/// uses `seq` to ignore older live events about the same list.
+/// change-log position that includes this change (`seq` on the wire). A screen applies
+/// it to one row and uses the position to ignore older events about the same list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedList {
     pub list: List,
-    pub seq: EventSeq,
+    #[serde(rename = "seq")]
+    pub position: Position,
 }
 
 /// A change a person asks for.
@@ -196,9 +176,6 @@ impl SentChange {
 /// or failing): the answers end there, and the changes after it wait to be sent again,
 /// so that they never overtake it.
 pub type BatchAnswers = Vec<Result<ChangedList, ListError>>;
-
-/// How many changes one batch may hold.
-pub const BATCH_LIMIT: usize = 50;
 
 #[cfg(test)]
 mod tests {

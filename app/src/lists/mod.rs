@@ -1,8 +1,9 @@
-//! Lists: the domain types, their server functions and (on the server) their store.
+//! Lists: the domain types, their server functions, their place among the collections
+//! ([`Lists`]) and (on the server) their store.
 
 mod api;
 mod change;
-mod change_key;
+mod collection;
 mod error;
 mod list;
 mod name;
@@ -11,10 +12,8 @@ mod page;
 pub mod ssr;
 
 pub use api::*;
-pub use change::{
-    BatchAnswers, ChangeKind, ChangedList, EventSeq, ListChange, ListEvent, SentChange, BATCH_LIMIT,
-};
-pub use change_key::{ChangeKey, ChangeKeyError};
+pub use change::{BatchAnswers, ChangeKind, ChangedList, ListChange, ListEvent, SentChange};
+pub use collection::Lists;
 pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};
@@ -22,3 +21,8 @@ pub use page::{
     fold, ListsPage, ListsQuery, ListsQueryParams, PageStart, SearchTerm, SearchTermError,
     PAGE_SIZE,
 };
+
+// The shapes every collection shares, where the store and the server still name them.
+pub use crate::collection::{ChangeKey, ChangeKeyError, Position, BATCH_LIMIT};
+/// The store's name for a log position, until it says `Position` too.
+pub type EventSeq = Position;

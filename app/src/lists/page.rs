@@ -4,7 +4,8 @@
 //! with `limit`: "the 50 newest", "the 50 just older than list 812", "the 50 just newer
 //! than list 90". A search narrows every one of them to names containing the term.
 
-use super::{EventSeq, List, ListError, ListId};
+use super::{List, ListError, ListId};
+use crate::collection::Position;
 use serde::{Deserialize, Serialize};
 
 /// Lists per page, on the server and in the browser.
@@ -122,8 +123,9 @@ pub enum PageStart {
 }
 
 impl PageStart {
-    /// From the two optional cursors of a URL or a request; both at once make no sense.
-    pub fn from_cursors(before: Option<ListId>, after: Option<ListId>) -> Option<Self> {
+    /// From the two optional bounds of a URL or a request (`before`, `after`); both at
+    /// once make no sense.
+    pub fn from_bounds(before: Option<ListId>, after: Option<ListId>) -> Option<Self> {
         match (before, after) {
             (None, None) => Some(Self::Newest),
             (Some(id), None) => Some(Self::Before(id)),
@@ -230,14 +232,14 @@ impl TryFrom<ListsQueryParams> for ListsQuery {
     /// A blank `q` is no search; `before` and `after` at once are refused.
     fn try_from(params: ListsQueryParams) -> Result<Self, ListError> {
         let search = SearchTerm::parse(params.q.as_deref().unwrap_or_default())?;
-        let start = PageStart::from_cursors(params.before, params.after)
+        let start = PageStart::from_bounds(params.before, params.after)
             .ok_or_else(|| ListError::BadRequest("give `before` or `after`, not both".into()))?;
         Ok(Self { search, start })
     }
 }
 
 /// One page of active lists, newest first, with what lies beyond it on each side and the
-/// change-log position it reflects (from which the live feed carries on without a gap).
+/// change-log position it was read at (from which the feed carries on without a gap).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListsPage {
     /// At most [`PAGE_SIZE`] lists, newest first.
@@ -246,7 +248,7 @@ pub struct ListsPage {
     pub has_older: bool,
     /// Whether lists newer than the first one exist (for this search).
     pub has_newer: bool,
-    pub cursor: EventSeq,
+    pub position: Position,
 }
 
 #[cfg(test)]
@@ -307,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn both_cursors_at_once_are_refused() {
+    fn both_bounds_at_once_are_refused() {
         let id = Some(ListId::new(3));
         let params = |q: Option<&str>, before, after| ListsQueryParams {
             q: q.map(String::from),
@@ -364,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn hrefs_carry_the_search_and_the_cursor() {
+    fn hrefs_carry_the_search_and_the_start() {
         let search = SearchTerm::parse("tea & cake").unwrap();
         let query = ListsQuery {
             search,

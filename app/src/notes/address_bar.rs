@@ -5,10 +5,10 @@
 //! above the top row in view, with `q`), plus `#lists-ID` of that top row, which the
 //! browser scrolls to when it opens it. The newest rows keep the plain `/notes`.
 
-use super::window::ListWindow;
-use crate::lists::ListsQuery;
 #[cfg(feature = "hydrate")]
 use crate::lists::{ListId, PageStart};
+use crate::lists::{Lists, ListsQuery};
+use crate::window::WindowView;
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn show(query: &ListsQuery) {
 
 /// Keeps the URL on the window's top row in view while the page scrolls, for as long as
 /// the current owner lives. Browser only.
-pub fn follow_scrolling(window: ListWindow) {
+pub fn follow_scrolling(window: WindowView<Lists>) {
     #[cfg(feature = "hydrate")]
     {
         use send_wrapper::SendWrapper;
@@ -77,8 +77,8 @@ pub fn follow_scrolling(window: ListWindow) {
 
 /// The URL of the rows from the top one in view down.
 #[cfg(feature = "hydrate")]
-fn href_in_view(window: ListWindow) -> String {
-    let search = window.search.get_untracked();
+fn href_in_view(window: WindowView<Lists>) -> String {
+    let search = untrack(|| window.filter());
     let Some((index, row, _)) = super::viewport::top_row() else {
         return ListsQuery::newest(search).href();
     };
@@ -88,7 +88,7 @@ fn href_in_view(window: ListWindow) -> String {
             .previous_element_sibling()
             .and_then(|above| ListId::from_dom_id(&above.id()))
             .map(PageStart::Before),
-        None if window.has_newer.get_untracked() => {
+        None if untrack(|| window.more_at(crate::stream::Edge::Start)) => {
             top.map(|id| PageStart::Before(ListId::new(id.get() + 1)))
         }
         None => None,

@@ -1,4 +1,6 @@
-use super::Notes;
+//! The create form.
+
+use super::front::Notes;
 use crate::language::error_sentence;
 use crate::lists::{CreateList, ListError, ListName, ListNameError};
 use crate::word;
@@ -15,7 +17,7 @@ const ERROR_ID: &str = "new-list-name-error";
 pub fn CreateListForm(notes: Notes, form_error: Option<ListError>) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(form_error);
-    let i18n = notes.i18n;
+    let i18n = notes.i18n();
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();

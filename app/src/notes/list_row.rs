@@ -1,38 +1,89 @@
-use super::deferred_views::{self, RenameEditor};
-use super::Notes;
-use crate::i18n::td_string;
-use crate::language::error_sentence;
-use crate::language::{I18n, Locale};
-use crate::lists::{
-    DeleteList, List, ListError, ListId, ListName, ListsQuery, RenameList, RestoreList, NOTES_PATH,
-};
-use crate::word;
-use leptos::{
-    attr::AttributeValue,
-    either::Either,
-    ev::{MouseEvent, SubmitEvent},
-    html,
-    prelude::*,
-    server_fn::ServerFn,
-};
+//! One row of the lists: a list the server has, with its name, its "Waiting to save"
+//! mark and its Rename and Delete buttons (and the rename editor in its place while it
+//! is open), or a list this screen asked for that the server has not made yet (a
+//! draft), which becomes the saved row in the same `<li>`.
 
-/// One list. Reads only its own signal, so a change to another row never touches it.
+use super::deferred::{Deferred, RenameEditor};
+use super::front::Notes;
+use super::row_forms::{DELETE_FORM, RENAME_FORM};
+use crate::i18n::td_string;
+use crate::language::{I18n, Locale};
+use crate::lists::{ListId, ListName, Lists};
+use crate::window::Shown;
+use leptos::{attr::AttributeValue, either::Either, ev::MouseEvent, html, prelude::*};
+
+/// A row's DOM id: `lists-{id}` for a saved list (the scheme of a LiveView stream), and
+/// `waiting-{key}` for a draft.
+fn dom_id(shown: &Shown<Lists>) -> String {
+    match shown {
+        Shown::Saved(list) => list.id.dom_id(),
+        Shown::Draft { key, .. } => format!("waiting-{key}"),
+    }
+}
+
+/// One row. Reads only its own signal, so a change to another row never touches it; a
+/// draft settled into the list the server made keeps its `<li>`, whose id and contents
+/// change.
 ///
 /// Rendering a row is on the hot path of every page view, so it allocates little: its
 /// DOM id, its name, and the two buttons' accessible names ("Rename Groceries"), which
 /// are whole sentences from the catalogue rather than ids stitched together, so that each
 /// language puts the name where its grammar wants it ("Groceries umbenennen").
-///
-/// Both buttons submit one of the page's [`RowForms`], so they work without JavaScript;
-/// with it, they act in place instead.
 #[component]
-pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
-    let id = list.with_untracked(|list| list.id);
+pub fn ListRow<D: Deferred>(
+    row: ArcReadSignal<Shown<Lists>>,
+    notes: Notes,
+    deferred: D,
+) -> impl IntoView {
+    let saved = {
+        let row = row.clone();
+        Memo::new(move |_| row.with(|shown| shown.saved().map(|list| list.id)))
+    };
+    let id = {
+        let row = row.clone();
+        move || row.with(dom_id)
+    };
+    let class = move || match saved.get() {
+        Some(_) => "list-row",
+        None => "list-row list-row-waiting",
+    };
+    view! {
+        <li id=id class=class>
+            {move || match saved.get() {
+                Some(id) => Either::Left(view! { <SavedRow id row=row.clone() notes deferred /> }),
+                None => Either::Right(view! { <DraftRow row=row.clone() notes /> }),
+            }}
+        </li>
+    }
+}
+
+/// A list asked for and not made yet: its name, marked as waiting.
+#[component]
+fn DraftRow(row: ArcReadSignal<Shown<Lists>>, notes: Notes) -> impl IntoView {
+    let name = move || {
+        row.with(|shown| match shown {
+            Shown::Draft { draft, .. } => draft.as_str().to_owned(),
+            Shown::Saved(list) => list.name.as_str().to_owned(),
+        })
+    };
+    view! {
+        <span class="list-name" dir="auto">{name}</span>
+        <span class="waiting-mark">{notes.row_words().waiting}</span>
+    }
+}
+
+/// A saved list: its name, its mark while a change to it waits, its buttons, and the
+/// rename editor in their place while it is open. Both buttons submit one of the
+/// screen's row forms, so they work without JavaScript; with it, they act in place.
+#[component]
+fn SavedRow<D: Deferred>(
+    id: ListId,
+    row: ArcReadSignal<Shown<Lists>>,
+    notes: Notes,
+    deferred: D,
+) -> impl IntoView {
     // A Rename without JavaScript opens this row's editor when the page renders.
-    let opened = notes
-        .renaming
-        .try_update_value(|renaming| renaming.take_if(|renaming| renaming.id == id))
-        .flatten();
+    let opened = notes.take_renaming(id);
     let editing = RwSignal::new(opened.is_some());
     let opened = StoredValue::new(opened);
     // Closing the editor re-creates the Rename button; keyboard focus goes back to it.
@@ -50,67 +101,68 @@ pub fn ListRow(list: ArcRwSignal<List>, notes: Notes) -> impl IntoView {
         refocus.set_value(true);
         editing.set(false);
     };
-    let i18n = notes.i18n;
-    let rename_label = label(list.clone(), i18n, rename_sentence);
-    let delete_label = label(list.clone(), i18n, delete_sentence);
-    let name = move || list.with(|list| list.name.to_string());
+    let i18n = notes.i18n();
+    let rename_label = label(row.clone(), i18n, rename_sentence);
+    let delete_label = label(row.clone(), i18n, delete_sentence);
+    let name = move || {
+        row.with(|shown| {
+            shown
+                .saved()
+                .map(|list| list.name.to_string())
+                .unwrap_or_default()
+        })
+    };
     let id_text = id.to_string();
     let open_editor = move |event: MouseEvent| {
         event.prevent_default();
-        deferred_views::when_ready(notes, move || editing.set(true));
+        deferred.when_ready(move || editing.set(true), move || notes.unreachable());
     };
     let delete = move |event: MouseEvent| {
         event.prevent_default();
         notes.delete(id);
     };
-
-    view! {
-        <li id=id.dom_id() class="list-row">
-            {move || {
-                if editing.get() {
-                    let current = name();
-                    let (typed, error) = opened
-                        .try_update_value(Option::take)
-                        .flatten()
-                        .map(|renaming| (renaming.typed, renaming.error))
-                        .unwrap_or_default();
-                    let editor = RenameEditor {
-                        id,
-                        text: typed.unwrap_or_else(|| current.clone()),
-                        error,
-                        on_save: Callback::new(move |new_name: ListName| {
-                            if new_name.as_str() != current {
-                                notes.rename(id, new_name);
-                            }
-                            close_editor();
-                        }),
-                        on_cancel: Callback::new(move |()| close_editor()),
-                    };
-                    // Only while its code is not here is there no editor (see
-                    // `deferred_views`): the row shows as it was.
-                    if let Some(editor) = deferred_views::rename_editor(notes, editor) {
-                        return Either::Left(editor);
+    let words = notes.row_words();
+    move || {
+        if editing.get() {
+            let current = name();
+            let (typed, error) = opened
+                .try_update_value(Option::take)
+                .flatten()
+                .map(|renaming| (renaming.typed, renaming.error))
+                .unwrap_or_default();
+            let editor = RenameEditor {
+                id,
+                i18n,
+                text: typed.unwrap_or_else(|| current.clone()),
+                error,
+                cancel_href: format!("{}#{}", notes.query_untracked().href(), id.dom_id()),
+                on_save: Callback::new(move |new_name: ListName| {
+                    if new_name.as_str() != current {
+                        notes.rename(id, new_name);
                     }
-                }
-                Either::Right(
-                    RowContents {
-                        id_text: id_text.clone(),
-                        name: name.clone(),
-                        waiting_hidden: move || !notes.outbox.waits_for(id),
-                        labels: [rename_label.clone(), delete_label.clone()],
-                        words: [
-                            notes.row_words.rename,
-                            notes.row_words.delete,
-                            notes.row_words.waiting,
-                        ],
-                        rename_button,
-                        on_rename: open_editor,
-                        on_delete: delete,
-                    }
-                    .view(),
-                )
-            }}
-        </li>
+                    close_editor();
+                }),
+                on_cancel: Callback::new(move |()| close_editor()),
+            };
+            // Only while its code is not here is there no editor (see `Deferred`): the
+            // row shows as it was.
+            if let Some(editor) = deferred.rename_editor(editor) {
+                return Either::Left(editor);
+            }
+        }
+        Either::Right(
+            RowContents {
+                id_text: id_text.clone(),
+                name: name.clone(),
+                waiting_hidden: move || !notes.waits_for(id),
+                labels: [rename_label.clone(), delete_label.clone()],
+                words: [words.rename, words.delete, words.waiting],
+                rename_button,
+                on_rename: open_editor,
+                on_delete: delete,
+            }
+            .view(),
+        )
     }
 }
 
@@ -128,11 +180,16 @@ fn delete_sentence(locale: Locale, name: &str) -> String {
 /// followed as the name and the language change. One function, so that both labels are of
 /// one type.
 fn label(
-    list: ArcRwSignal<List>,
+    row: ArcReadSignal<Shown<Lists>>,
     i18n: I18n,
     sentence: fn(Locale, &str) -> String,
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
-    move || list.with(|list| sentence(i18n.get_locale(), list.name.as_str()))
+    move || {
+        row.with(|shown| {
+            let name = shown.saved().map_or("", |list| list.name.as_str());
+            sentence(i18n.get_locale(), name)
+        })
+    }
 }
 
 /// What a row shows while its editor is closed: its name, its "Waiting to save" mark and
@@ -209,18 +266,21 @@ where
 /// The rows as the server sends them: the markup `<For>` renders from [`ListRow`]s, made
 /// from each row's plain data, with no signal, owner, effect or component per row, and
 /// written into one buffer. A page with a query renders fifty rows per request; this is
-/// most of what it costs (BENCHMARKS.md, issue 20). The browser hydrates these nodes as
-/// the rows of its `<For>`; `server_rows_are_what_the_keyed_rows_render` holds the two
-/// to the same bytes. `None` while a row's editor is open (a Rename without JavaScript):
-/// that page renders through `<For>`.
+/// most of what it costs. The browser hydrates these nodes as the rows of its `<For>`;
+/// `server_rows_are_what_the_keyed_rows_render` holds the two to the same bytes. `None`
+/// while a row's editor is open (a Rename without JavaScript): that page renders
+/// through `<For>`.
 #[cfg(feature = "ssr")]
-pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Option<String> {
+pub fn server_rows(
+    rows: &[crate::stream::StreamRow<Shown<Lists>>],
+    notes: Notes,
+) -> Option<String> {
     use leptos::tachys::view::{Position, RenderHtml};
-    if notes.renaming.with_value(Option::is_some) {
+    if notes.renaming_open() {
         return None;
     }
-    let locale = notes.i18n.get_locale_untracked();
-    let words = notes.row_words;
+    let locale = notes.i18n().get_locale_untracked();
+    let words = notes.row_words();
     let (rename, delete, waiting) = (
         words.rename.get_untracked(),
         words.delete.get_untracked(),
@@ -230,7 +290,11 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
     let rename_button = NodeRef::new();
     let mut html = String::with_capacity(rows.len() * 512 + 3);
     for row in rows {
-        row.value().with_untracked(|list| {
+        row.value().with_untracked(|shown| {
+            // The server has no drafts: they are a tab's own.
+            let Some(list) = shown.saved() else {
+                return;
+            };
             let id_text = list.id.to_string();
             let name = list.name.as_str();
             let rename_label = rename_sentence(locale, name);
@@ -238,7 +302,7 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
             let contents = RowContents {
                 id_text,
                 name: name.to_owned(),
-                waiting_hidden: !notes.outbox.waits_for(list.id),
+                waiting_hidden: true,
                 labels: [rename_label, delete_label],
                 words: [rename, delete, waiting],
                 rename_button,
@@ -254,123 +318,15 @@ pub fn server_rows(rows: &[crate::stream::StreamRow<List>], notes: Notes) -> Opt
     Some(html)
 }
 
-/// The row's name as a text box, in a form that posts the rename: Enter (or Save) saves,
-/// Escape (or Cancel) cancels. With JavaScript the name is checked here first and saved
-/// in place; without it the server checks it and, if it refuses, comes back to this form
-/// with the text kept (`text`) and the reason (`error`).
-#[component]
-pub fn RenameForm(
-    id: ListId,
-    notes: Notes,
-    text: String,
-    error: Option<ListError>,
-    on_save: Callback<ListName>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    let i18n: I18n = notes.i18n;
-    let input = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(error);
-    let error_id = format!("rename-error-{id}");
-    let cancel_href = format!(
-        "{}#{}",
-        notes.query.with_untracked(ListsQuery::href),
-        id.dom_id()
-    );
-    Effect::new(move |_| {
-        if let Some(field) = input.get() {
-            let _ = field.focus();
-            field.select();
-        }
-    });
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let Some(field) = input.get() else {
-            return;
-        };
-        match ListName::parse(&field.value()) {
-            Ok(name) => on_save.run(name),
-            Err(refused) => {
-                error.set(Some(refused.into()));
-                let _ = field.focus();
-            }
-        }
-    };
-    let cancel_on_escape = move |event: leptos::ev::KeyboardEvent| {
-        if event.key() == "Escape" {
-            event.prevent_default();
-            on_cancel.run(());
-        }
-    };
-    view! {
-        <form class="rename-form" method="post" action=RenameList::url() novalidate on:submit=on_submit>
-            <input type="hidden" name="id" value=id.to_string() />
-            <input
-                type="text"
-                name="name"
-                class="text-input"
-                aria-label=word!(i18n, new_name)
-                value=text
-                node_ref=input
-                autocomplete="off"
-                autofocus=true
-                aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
-                aria-describedby=error_id.clone()
-                on:keydown=cancel_on_escape
-                on:input=move |_| error.set(None)
-            />
-            <button type="submit" class="button button-small button-primary">{word!(i18n, save)}</button>
-            <a
-                class="button button-small"
-                href=cancel_href
-                on:click=move |event: leptos::ev::MouseEvent| {
-                    event.prevent_default();
-                    on_cancel.run(());
-                }
-            >
-                {word!(i18n, cancel)}
-            </a>
-            <p id=error_id class="field-error">
-                {move || error.with(|error| error.as_ref().map(|error| error_sentence(i18n, error)))}
-            </p>
-        </form>
-    }
-}
-
-/// The forms behind every row's buttons (and Undo), once per page: a button names its
-/// form (`form="…"`) and carries the row's id as its own `name=value`, so a row holds
-/// two buttons and no form of its own.
-///
-/// - Rename asks the server for this window with the row's name in a focused text box
-///   (`GET /notes?…&rename=ID`; no `#lists-ID`, which would keep the browser from
-///   focusing it).
-/// - Delete and Undo post to their server functions, which lead back to the same window
-///   (see `NotesRequest::after_post`).
-#[component]
-pub fn RowForms(notes: Notes) -> impl IntoView {
-    let window = notes.query.with_untracked(ListsQuery::params).pairs();
-    view! {
-        <form id=RENAME_FORM method="get" action=NOTES_PATH hidden>
-            {window
-                .into_iter()
-                .map(|(key, value)| view! { <input type="hidden" name=key value=value /> })
-                .collect_view()}
-        </form>
-        <form id=DELETE_FORM method="post" action=DeleteList::url() hidden></form>
-        <form id=RESTORE_FORM method="post" action=RestoreList::url() hidden></form>
-    }
-}
-
-pub const RENAME_FORM: &str = "rename-list";
-pub const DELETE_FORM: &str = "delete-list";
-pub const RESTORE_FORM: &str = "restore-list";
-
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::{server_rows, ListRow};
     use crate::language::{provide_i18n, DocumentLanguage, Locale};
-    use crate::lists::{List, ListId, ListName, ListsQuery};
-    use crate::notes::{ListWindow, Notes};
+    use crate::lists::{List, ListId, ListName, Lists, ListsQuery};
+    use crate::notes::later::Later;
+    use crate::notes::Notes;
     use crate::stream::KeyedStream;
+    use crate::window::{Shown, Window};
     use leptos::prelude::*;
 
     /// The browser hydrates the server's rows as its `<For>`'s: any byte that differs
@@ -388,15 +344,23 @@ mod tests {
         ];
         for locale in [Locale::en, Locale::de, Locale::ar] {
             provide_context(DocumentLanguage(locale));
-            let notes = Notes::new(ListsQuery::default(), None, provide_i18n(), None);
-            let lists = names.iter().enumerate().map(|(index, name)| List {
-                id: ListId::new(100 - index as i64),
-                name: ListName::parse(name).unwrap(),
+            let notes = Notes::new(
+                ListsQuery::default(),
+                None,
+                provide_i18n(),
+                None,
+                crate::notes::REQUESTS,
+            );
+            let lists = names.iter().enumerate().map(|(index, name)| {
+                Shown::Saved(List {
+                    id: ListId::new(100 - index as i64),
+                    name: ListName::parse(name).unwrap(),
+                })
             });
-            let rows = KeyedStream::from_rows(lists, ListWindow::LIMIT);
+            let rows = KeyedStream::from_rows(lists, Window::<Lists>::LIMIT);
             let keyed = view! {
-                <For each=move || rows.rows() key=|row| *row.key() let:row>
-                    <ListRow list=row.value() notes />
+                <For each=move || rows.rows() key=|row| row.node().clone() let:row>
+                    <ListRow row=row.value() notes deferred=Later />
                 </For>
             }
             .to_html();

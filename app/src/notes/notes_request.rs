@@ -308,7 +308,7 @@ mod from_url {
                     id: ListId::new(id),
                     name: crate::lists::ListName::parse("Tea").unwrap(),
                 },
-                seq: crate::lists::EventSeq::new(1),
+                position: crate::collection::Position::new(1),
             }
         }
 

@@ -1,4 +1,6 @@
-use super::{transport, Notes};
+//! The search box.
+
+use super::front::Notes;
 use crate::language::search_sentence;
 use crate::lists::{SearchTermError, NOTES_PATH};
 use crate::word;
@@ -12,20 +14,16 @@ const DEBOUNCE: Duration = Duration::from_millis(250);
 
 /// "Search lists". Without JavaScript a plain GET form (`/notes?q=...`); once hydrated,
 /// the results follow the typing after a short pause, without a reload.
-/// `on_search_without_window` loads the page again when there are no rows to reset
-/// (the first load failed).
 #[component]
-pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl IntoView {
+pub fn SearchBox(notes: Notes) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(None::<SearchTermError>);
-    let i18n = notes.i18n;
-    let initial = notes.query.with_untracked(|query| {
-        query
-            .search
-            .as_ref()
-            .map(|term| term.as_str().to_owned())
-            .unwrap_or_default()
-    });
+    let i18n = notes.i18n();
+    let initial = notes
+        .query_untracked()
+        .search
+        .map(|term| term.as_str().to_owned())
+        .unwrap_or_default();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     on_cleanup(move || {
         if let Some(Some(timer)) = pending.try_update_value(Option::take) {
@@ -40,7 +38,10 @@ pub fn SearchBox(notes: Notes, on_search_without_window: Callback<()>) -> impl I
         let Some(field) = input.get_untracked() else {
             return;
         };
-        transport::search(notes, field.value(), error, on_search_without_window);
+        notes.search(
+            field.value(),
+            Callback::new(move |refused| error.set(refused)),
+        );
     };
     let on_input = move |_| {
         if let Some(Some(timer)) = pending.try_update_value(Option::take) {

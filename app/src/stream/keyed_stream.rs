@@ -23,9 +23,15 @@ pub enum At<T> {
     Sorted(fn(&T, &T) -> Ordering),
 }
 
-/// One row: its key, fixed, and its value, a signal of its own. A view that reads only
+/// One row: its node, its key and its value, a signal of its own. A view that reads only
 /// `value` re-renders only when this row changes.
+///
+/// The node is the key the row had when it was inserted, and never changes: it is what
+/// `<For>` keys the row's DOM node by. The key is what the row is found by, and changes
+/// only when a row is [settled](KeyedStream::settle) (a draft that the server made: the
+/// same node, now found by the key the server gave it).
 pub struct StreamRow<T: Keyed> {
+    node: T::Key,
     key: T::Key,
     value: ArcRwSignal<T>,
 }
@@ -33,6 +39,7 @@ pub struct StreamRow<T: Keyed> {
 impl<T: Keyed> Clone for StreamRow<T> {
     fn clone(&self) -> Self {
         Self {
+            node: self.node.clone(),
             key: self.key.clone(),
             value: self.value.clone(),
         }
@@ -44,9 +51,15 @@ impl<T: Keyed> StreamRow<T> {
         &self.key
     }
 
-    /// The row's own signal: read it in the row's view, never the whole stream.
-    pub fn value(&self) -> ArcRwSignal<T> {
-        self.value.clone()
+    /// What `<For>` keys this row's DOM node by: fixed for the row's life.
+    pub fn node(&self) -> &T::Key {
+        &self.node
+    }
+
+    /// The row's own signal, to read in the row's view (never the whole stream). Read
+    /// only: rows change through the stream's operations.
+    pub fn value(&self) -> ArcReadSignal<T> {
+        self.value.read_only()
     }
 }
 
@@ -178,6 +191,30 @@ where
         })
     }
 
+    /// The first value, from `edge` inward, for which `pick` says something; without
+    /// tracking.
+    pub fn find_from<R>(&self, edge: Edge, pick: impl Fn(&T) -> Option<R>) -> Option<R> {
+        self.rows.with_untracked(|rows| {
+            let look = |row: &StreamRow<T>| row.value.with_untracked(&pick);
+            match edge {
+                Edge::Start => rows.iter().find_map(look),
+                Edge::End => rows.iter().rev().find_map(look),
+            }
+        })
+    }
+
+    /// The values for which `pick` holds, in order; without tracking.
+    pub fn find_all(&self, pick: impl Fn(&T) -> bool) -> Vec<T> {
+        self.rows.with_untracked(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    row.value
+                        .with_untracked(|value| pick(value).then(|| value.clone()))
+                })
+                .collect()
+        })
+    }
+
     /// Inserts a row, or updates it in place if its key is already present; then drops
     /// rows past the limit (which may be the new row itself).
     pub fn insert(&self, value: T, at: At<T>) -> Trimmed {
@@ -250,6 +287,64 @@ where
         true
     }
 
+    /// Gives the row found by `from` a new value, found from now on by the value's own
+    /// key, keeping its node and signal: a row drawn before the server made it (a draft)
+    /// becomes the row the server made, without a new DOM node. Returns `false` when no
+    /// row has that key. The caller keeps keys unique (see [`reposition`](Self::reposition)
+    /// for its place).
+    pub fn settle(&self, from: &T::Key, value: T) -> bool {
+        let key = value.key();
+        let mut found = false;
+        self.rows.update_untracked(|rows| {
+            if let Some(row) = rows.iter_mut().find(|row| &row.key == from) {
+                row.key = key;
+                if row.value.with_untracked(|current| current != &value) {
+                    row.value.set(value);
+                }
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// Moves the row with this key to where `at` puts it, keeping its node and signal:
+    /// `<For>` moves its DOM node rather than making a new one. Returns whether it moved
+    /// (`false` too when no row has that key).
+    pub fn reposition(&self, key: &T::Key, at: At<T>) -> bool {
+        let Some(index) = self
+            .rows
+            .with_untracked(|rows| rows.iter().position(|row| &row.key == key))
+        else {
+            return false;
+        };
+        let target = self.rows.with_untracked(|rows| {
+            let mut others = rows.iter().enumerate().filter(|(other, _)| *other != index);
+            let value = &rows[index].value;
+            match at {
+                At::Start => 0,
+                At::End => rows.len() - 1,
+                At::Index(wanted) => wanted.min(rows.len() - 1),
+                At::Sorted(order) => value.with_untracked(|moved| {
+                    others
+                        .position(|(_, existing)| {
+                            existing
+                                .value
+                                .with_untracked(|existing| order(moved, existing).is_lt())
+                        })
+                        .unwrap_or(rows.len() - 1)
+                }),
+            }
+        });
+        if target == index {
+            return false;
+        }
+        self.rows.update(|rows| {
+            let row = rows.remove(index);
+            rows.insert(target, row);
+        });
+        true
+    }
+
     /// Changes the row with this key in place through `change`. Returns the value it had.
     pub fn modify(&self, key: &T::Key, change: impl FnOnce(&mut T)) -> Option<T> {
         let row = self.row(key)?;
@@ -278,23 +373,19 @@ where
     pub fn reset(&self, values: impl IntoIterator<Item = T>) -> Trimmed {
         let mut previous = self.rows.with_untracked(|rows| {
             rows.iter()
-                .map(|row| (row.key.clone(), row.value.clone()))
+                .map(|row| (row.key.clone(), row.clone()))
                 .collect::<std::collections::HashMap<_, _>>()
         });
         let mut rows: Vec<_> = values
             .into_iter()
-            .map(|value| {
-                let key = value.key();
-                let value = match previous.remove(&key) {
-                    Some(signal) => {
-                        if signal.with_untracked(|current| current != &value) {
-                            signal.set(value);
-                        }
-                        signal
+            .map(|value| match previous.remove(&value.key()) {
+                Some(row) => {
+                    if row.value.with_untracked(|current| current != &value) {
+                        row.value.set(value);
                     }
-                    None => ArcRwSignal::new(value),
-                };
-                StreamRow { key, value }
+                    row
+                }
+                None => StreamRow::new(value),
             })
             .collect();
         let trimmed = apply_limit(&mut rows, self.limit);
@@ -313,8 +404,10 @@ where
 
 impl<T: Keyed> StreamRow<T> {
     fn new(value: T) -> Self {
+        let key = value.key();
         Self {
-            key: value.key(),
+            node: key.clone(),
+            key,
             value: ArcRwSignal::new(value),
         }
     }

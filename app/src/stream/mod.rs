@@ -5,7 +5,7 @@
 //! into a [`KeyedStream`], whose rows are each their own signal. Render it with a keyed
 //! `<For>` and every insert, update or delete touches exactly one row of the DOM.
 //!
-//! ```ignore
+//! ```text
 //! let lists = AsyncKeyedStream::new(load_lists, Limit::KeepFirst(200));
 //! view! {
 //!     <Suspense fallback=Skeleton>

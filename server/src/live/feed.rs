@@ -1,11 +1,9 @@
-//! `ChangeFeed`: tails the change log and broadcasts each new entry once, encoded once.
+//! `ChangeFeed`: tails a change log and broadcasts each new entry once, encoded once.
 
 use super::streams::{OpenStreams, StreamGuard};
 use crate::serve::ConnectionCloser;
-use app::lists::{
-    ssr::{ListStore, LogRead, StoreError},
-    EventSeq, ListEvent,
-};
+use app::collection::log::{ChangeLog, LogRead};
+use app::collection::Position;
 use axum::body::Bytes;
 use serde::Deserialize;
 use std::{
@@ -23,8 +21,8 @@ use tokio_util::sync::CancellationToken;
 
 /// How many events the broadcast ring keeps; a stream further behind reads the log.
 const RING: usize = 1024;
-/// How many log entries one query reads.
-pub(crate) const PAGE: u32 = 500;
+/// How many log entries one read takes.
+pub(crate) const LOG_READ_LIMIT: u32 = 500;
 /// How often old entries are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Comments on idle streams, so that proxies do not cut them.
@@ -50,39 +48,40 @@ pub enum EventEncoding {
 /// (not per stream), in both encodings, and shared by reference.
 #[derive(Debug)]
 pub struct FeedEvent {
-    pub seq: EventSeq,
+    pub position: Position,
     json: Bytes,
-    page: Bytes,
+    postcard: Bytes,
 }
 
 impl FeedEvent {
-    pub fn new(event: &ListEvent) -> Self {
+    pub fn new<E: serde::Serialize>(position: Position, event: &E) -> Self {
         Self {
-            seq: event.seq,
-            json: Self::encode(event, EventEncoding::Json),
-            page: Self::encode(event, EventEncoding::Postcard),
+            position,
+            json: Self::encode(position, event, EventEncoding::Json),
+            postcard: Self::encode(position, event, EventEncoding::Postcard),
         }
     }
 
-    /// One event as its SSE frame (`event`, `id`, `data`) in `encoding`. A ListEvent is
+    /// One event as its SSE frame (`event`, `id`, `data`) in `encoding`. An event is
     /// plain data: serializing it cannot fail, and neither encoding ever holds a line
     /// break, so the data is one `data:` line.
-    pub fn encode(event: &ListEvent, encoding: EventEncoding) -> Bytes {
+    pub fn encode<E: serde::Serialize>(
+        position: Position,
+        event: &E,
+        encoding: EventEncoding,
+    ) -> Bytes {
         let data = match encoding {
             EventEncoding::Json => serde_json::to_string(event).unwrap_or_default(),
-            EventEncoding::Postcard => app::wire::to_page_text(event).unwrap_or_default(),
+            EventEncoding::Postcard => app::wire::to_document_text(event).unwrap_or_default(),
         };
-        Bytes::from(format!(
-            "event: change\nid: {}\ndata: {data}\n\n",
-            event.seq
-        ))
+        Bytes::from(format!("event: change\nid: {position}\ndata: {data}\n\n"))
     }
 
     /// The whole SSE frame in `encoding`, shared: no copy per stream.
     pub fn frame(&self, encoding: EventEncoding) -> Bytes {
         match encoding {
             EventEncoding::Json => self.json.clone(),
-            EventEncoding::Postcard => self.page.clone(),
+            EventEncoding::Postcard => self.postcard.clone(),
         }
     }
 }
@@ -113,12 +112,22 @@ pub struct FeedLimits {
     pub stall: Duration,
 }
 
-/// The process's fan-out point. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct ChangeFeed {
-    store: ListStore,
+/// The process's fan-out point for one change log. Cheap to clone.
+#[derive(Debug)]
+pub struct ChangeFeed<L: ChangeLog> {
+    log: L,
     shared: Arc<Shared>,
     shutdown: CancellationToken,
+}
+
+impl<L: ChangeLog> Clone for ChangeFeed<L> {
+    fn clone(&self) -> Self {
+        Self {
+            log: self.log.clone(),
+            shared: Arc::clone(&self.shared),
+            shutdown: self.shutdown.clone(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -136,19 +145,19 @@ struct Shared {
     streams: OpenStreams,
 }
 
-impl ChangeFeed {
+impl<L: ChangeLog> ChangeFeed<L> {
     /// Starts tailing the log from its current end, pruning entries older than
     /// `retention`, keeping idle streams alive and closing stalled ones. Every task stops
     /// when `shutdown` is cancelled.
     pub async fn start(
-        store: ListStore,
+        log: L,
         limits: FeedLimits,
         shutdown: CancellationToken,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, L::Error> {
         let (live, _) = broadcast::channel(RING);
-        let latest = store.log_bounds().await?.latest;
+        let latest = log.bounds().await?.latest;
         let feed = Self {
-            store: store.clone(),
+            log: log.clone(),
             shared: Arc::new(Shared {
                 live,
                 ticks: AtomicU64::new(0),
@@ -160,7 +169,7 @@ impl ChangeFeed {
             }),
             shutdown: shutdown.clone(),
         };
-        store.hear_other_instances(shutdown.clone());
+        log.hear_other_instances(shutdown.clone());
         tokio::spawn(tail(feed.clone(), latest));
         tokio::spawn(keep_alive(feed.clone()));
         tokio::spawn(report_refusals(feed.clone()));
@@ -170,12 +179,13 @@ impl ChangeFeed {
             limits.stall,
             shutdown.clone(),
         ));
-        tokio::spawn(prune(store, limits.retention, shutdown));
+        tokio::spawn(prune(log, limits.retention, shutdown));
         Ok(feed)
     }
 
-    pub fn store(&self) -> &ListStore {
-        &self.store
+    /// The change log this feed tails.
+    pub fn log(&self) -> &L {
+        &self.log
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Broadcast> {
@@ -189,8 +199,8 @@ impl ChangeFeed {
 
     /// The newest log position broadcast. Read after [`subscribe`](Self::subscribe),
     /// everything after it reaches the new receiver.
-    pub fn position(&self) -> EventSeq {
-        EventSeq::new(self.shared.position.load(Ordering::Acquire))
+    pub fn position(&self) -> Position {
+        Position::new(self.shared.position.load(Ordering::Acquire))
     }
 
     /// A place for one more event stream, held for as long as the stream is open, and
@@ -217,7 +227,7 @@ impl ChangeFeed {
         if let Item::Event(event) = &item {
             self.shared
                 .position
-                .fetch_max(event.seq.get(), Ordering::AcqRel);
+                .fetch_max(event.position.get(), Ordering::AcqRel);
         }
         let tick = self.shared.ticks.fetch_add(1, Ordering::AcqRel) + 1;
         // No receivers is fine: nobody is watching right now.
@@ -231,10 +241,10 @@ pub struct OpenStream {
     pub guard: StreamGuard,
 }
 
-async fn tail(feed: ChangeFeed, mut last: EventSeq) {
-    let store = feed.store.clone();
-    let commits = store.commits();
-    let poll = store.poll_interval();
+async fn tail<L: ChangeLog>(feed: ChangeFeed<L>, mut last: Position) {
+    let log = feed.log.clone();
+    let commits = log.commits();
+    let poll = log.poll_interval();
     // A wake inside the interval leaves the look owed, and it happens when the interval
     // ends, so an orphan committed just then still waits at most that long.
     let mut orphans_next = Instant::now();
@@ -252,7 +262,7 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
         orphans_owed = Instant::now() < orphans_next;
         if !orphans_owed {
             orphans_next = Instant::now() + ORPHANS_LOOKED_FOR_EVERY;
-            if let Err(error) = store.sequence_orphans().await {
+            if let Err(error) = log.number_orphans().await {
                 tracing::warn!(%error, "numbering orphaned change-log entries failed; retrying");
             }
         }
@@ -260,7 +270,7 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
         // orphans numbered just now are announced too). The log is read when that
         // cannot be trusted to be everything, and at every poll, so that nothing waits
         // longer than `poll` however it was missed.
-        let heard = store.heard_after(last);
+        let heard = log.heard_after(last);
         if let Some(read) = &heard {
             last = send_read(&feed, read);
         }
@@ -268,7 +278,7 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
             continue;
         }
         loop {
-            match store.events_after(last, PAGE).await {
+            match log.read_after(last, LOG_READ_LIMIT).await {
                 Ok(read) => {
                     last = send_read(&feed, &read);
                     if !read.full {
@@ -285,18 +295,19 @@ async fn tail(feed: ChangeFeed, mut last: EventSeq) {
 }
 
 /// Broadcasts what was read of the log, and returns how far it reached.
-fn send_read(feed: &ChangeFeed, read: &LogRead) -> EventSeq {
+fn send_read<L: ChangeLog>(feed: &ChangeFeed<L>, read: &LogRead<L::Event>) -> Position {
     for event in &read.events {
-        feed.send(Item::Event(Arc::new(FeedEvent::new(event))));
+        let position = L::position(event);
+        feed.send(Item::Event(Arc::new(FeedEvent::new(position, event))));
     }
     // Unreadable entries were skipped (and logged once): move past them. Entries
     // written by another process are news to the store's caches.
-    feed.store.log_advanced(read.through);
+    feed.log.advanced(read.through);
     read.through
 }
 
 /// One keep-alive for every stream at once, instead of a timer per stream.
-async fn keep_alive(feed: ChangeFeed) {
+async fn keep_alive<L: ChangeLog>(feed: ChangeFeed<L>) {
     let mut every = tokio::time::interval(KEEP_ALIVE);
     every.tick().await;
     loop {
@@ -309,7 +320,7 @@ async fn keep_alive(feed: ChangeFeed) {
 
 /// A flood of refused streams is one line per interval, not one per request: the log
 /// stays readable, and small, whatever a client sends.
-async fn report_refusals(feed: ChangeFeed) {
+async fn report_refusals<L: ChangeLog>(feed: ChangeFeed<L>) {
     let mut every = tokio::time::interval(REFUSALS_REPORTED_EVERY);
     every.tick().await;
     loop {
@@ -328,14 +339,14 @@ async fn report_refusals(feed: ChangeFeed) {
     }
 }
 
-async fn prune(store: ListStore, retention: Duration, shutdown: CancellationToken) {
+async fn prune<L: ChangeLog>(log: L, retention: Duration, shutdown: CancellationToken) {
     let mut every = tokio::time::interval(PRUNE_EVERY);
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             _ = every.tick() => {}
         }
-        match store.prune_events(retention.as_secs()).await {
+        match log.prune(retention).await {
             Ok(0) => {}
             Ok(pruned) => tracing::info!(pruned, "pruned old change-log entries"),
             Err(error) => tracing::warn!(%error, "pruning the change log failed"),

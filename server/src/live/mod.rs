@@ -16,4 +16,4 @@ mod sse;
 mod streams;
 
 pub use feed::{ChangeFeed, EventEncoding, FeedEvent, FeedLimits};
-pub use sse::list_events;
+pub use sse::events;

@@ -1,6 +1,6 @@
 //! Where an event stream starts: the one parser for `?after=` and `Last-Event-ID`.
 
-use app::lists::EventSeq;
+use app::collection::Position;
 
 /// Where a stream starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,7 +10,7 @@ pub enum Resume {
     /// request gets by accident.
     FromNow,
     /// After this log position: every later event, then live ones.
-    After(EventSeq),
+    After(Position),
 }
 
 /// A position that is not a log position: not a whole number from 0 up that fits.
@@ -34,19 +34,19 @@ impl Resume {
             _ => None,
         };
         Ok(match after.max(last_event_id) {
-            Some(seq) => Self::After(seq),
+            Some(position) => Self::After(position),
             None => Self::FromNow,
         })
     }
 }
 
-fn position(text: &str) -> Result<EventSeq, BadPosition> {
+fn position(text: &str) -> Result<Position, BadPosition> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(BadPosition);
     }
     text.parse::<i64>()
-        .map(EventSeq::new)
+        .map(Position::new)
         .map_err(|_| BadPosition)
 }
 
@@ -54,8 +54,8 @@ fn position(text: &str) -> Result<EventSeq, BadPosition> {
 mod tests {
     use super::*;
 
-    fn after(seq: i64) -> Result<Resume, BadPosition> {
-        Ok(Resume::After(EventSeq::new(seq)))
+    fn after(position: i64) -> Result<Resume, BadPosition> {
+        Ok(Resume::After(Position::new(position)))
     }
 
     #[test]

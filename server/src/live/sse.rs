@@ -1,4 +1,5 @@
-//! `GET /api/lists/events`: the change log as Server-Sent Events.
+//! An event stream: a change log as Server-Sent Events (`GET /api/lists/events` for the
+//! lists), written once for any [`ChangeLog`].
 //!
 //! The SSE `id` is the log position. A client resumes with `?after=N` (its snapshot's
 //! cursor) or the `Last-Event-ID` header its browser sends on reconnect, whichever is
@@ -12,14 +13,15 @@
 //! reads the log) and no timer (the feed's keep-alive reaches every stream at once).
 
 use super::{
-    feed::{Broadcast, EventEncoding, Item, OpenStream, PAGE},
+    feed::{Broadcast, EventEncoding, Item, OpenStream, LOG_READ_LIMIT},
     resume::Resume,
     ChangeFeed, FeedEvent,
 };
 use crate::routes::refusal::refuse;
 use crate::serve::ConnectionCloser;
+use app::collection::log::ChangeLog;
+use app::collection::Position;
 use app::language::Refusal;
-use app::lists::{ssr::StoreError, EventSeq};
 use axum::{
     body::{Body, Bytes},
     extract::{rejection::QueryRejection, Query, State},
@@ -54,8 +56,9 @@ pub struct StreamQuery {
 /// How long a client turned away for want of room should wait before trying again.
 const RETRY_WHEN_FULL_SECS: u32 = 5;
 
-pub async fn list_events(
-    State(feed): State<ChangeFeed>,
+/// Serves one event stream of `feed`'s log.
+pub async fn events<L: ChangeLog>(
+    State(feed): State<ChangeFeed<L>>,
     closer: Option<Extension<ConnectionCloser>>,
     query: Result<Query<StreamQuery>, QueryRejection>,
     headers: HeaderMap,
@@ -83,7 +86,7 @@ pub async fn list_events(
         // The log's end, not only what the feed has broadcast yet: a feed still working
         // through a burst (another process's seed, say) must not make "now" an old
         // position, from which the stream would read the whole burst back.
-        Resume::FromNow => match feed.store().log_bounds().await {
+        Resume::FromNow => match feed.log().bounds().await {
             Ok(bounds) => (bounds.latest.max(feed.position()), false),
             Err(error) => {
                 tracing::warn!(%error, "could not read the change log's end; starting from the feed's");
@@ -132,29 +135,29 @@ enum Phase {
     Done,
 }
 
-struct Subscription {
+struct Subscription<L: ChangeLog> {
     /// This stream's place among the open ones, given back when it ends.
     open: OpenStream,
-    feed: ChangeFeed,
+    feed: ChangeFeed<L>,
     live: broadcast::Receiver<Broadcast>,
-    last: EventSeq,
+    last: Position,
     encoding: EventEncoding,
     /// Frames read from the log and not yet sent (only while catching up).
-    backlog: Option<std::vec::IntoIter<(EventSeq, Bytes)>>,
+    backlog: Option<std::vec::IntoIter<(Position, Bytes)>>,
     /// How far the last log read got, unreadable entries included: once the backlog is
     /// sent, the stream has passed this point.
-    read_through: EventSeq,
+    read_through: Position,
     phase: Phase,
 }
 
-impl Subscription {
+impl<L: ChangeLog> Subscription<L> {
     async fn next(&mut self) -> Option<Bytes> {
         self.open.guard.pulled(self.feed.ticks());
         loop {
             if let Some(backlog) = &mut self.backlog {
                 match backlog.next() {
-                    Some((seq, frame)) if seq > self.last => {
-                        self.last = seq;
+                    Some((position, frame)) if position > self.last => {
+                        self.last = position;
                         return Some(frame);
                     }
                     Some(_) => continue,
@@ -178,9 +181,9 @@ impl Subscription {
                 }
                 Phase::Live => match self.live.recv().await {
                     Ok(Broadcast { item, .. }) => match item {
-                        Item::Event(event) if event.seq <= self.last => {}
-                        Item::Event(event) if event.seq.get() == self.last.get() + 1 => {
-                            self.last = event.seq;
+                        Item::Event(event) if event.position <= self.last => {}
+                        Item::Event(event) if event.position.get() == self.last.get() + 1 => {
+                            self.last = event.position;
                             return Some(event.frame(self.encoding));
                         }
                         // Out of order: the log has it all.
@@ -206,7 +209,7 @@ impl Subscription {
             return Some(None);
         }
         // Boxed: only a stream catching up holds the read's state, not every stream.
-        let read = match Box::pin(self.feed.store().events_after(self.last, PAGE)).await {
+        let read = match Box::pin(self.feed.log().read_after(self.last, LOG_READ_LIMIT)).await {
             Ok(read) => read,
             Err(error) => return Some(self.fail(error)),
         };
@@ -228,7 +231,10 @@ impl Subscription {
         let frames: Vec<_> = read
             .events
             .iter()
-            .map(|event| (event.seq, FeedEvent::encode(event, self.encoding)))
+            .map(|event| {
+                let position = L::position(event);
+                (position, FeedEvent::encode(position, event, self.encoding))
+            })
             .collect();
         self.backlog = Some(frames.into_iter());
         self.read_through = read.through;
@@ -236,13 +242,13 @@ impl Subscription {
     }
 
     /// A resume point the log can no longer serve: pruned past it, or not yet reached.
-    async fn must_reset(&self) -> Result<bool, StoreError> {
-        let bounds = self.feed.store().log_bounds().await?;
+    async fn must_reset(&self) -> Result<bool, L::Error> {
+        let bounds = self.feed.log().bounds().await?;
         Ok(self.last < bounds.pruned_through || self.last > bounds.latest)
     }
 
     /// Ends the stream; the browser reconnects and resumes from its last id.
-    fn fail(&mut self, error: StoreError) -> Option<Bytes> {
+    fn fail(&mut self, error: L::Error) -> Option<Bytes> {
         tracing::warn!(%error, "a live stream could not read the change log");
         self.phase = Phase::Done;
         None

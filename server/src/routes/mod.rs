@@ -14,7 +14,10 @@ pub use document_cache::DocumentCache;
 pub use guard::AllowedHosts;
 
 use crate::{assets, live};
-use app::{lists::ssr::ListsContext, DocumentAssets};
+use app::{
+    lists::ssr::{ListStore, ListsContext},
+    DocumentAssets,
+};
 use axum::{
     body::Body,
     extract::FromRef,
@@ -37,13 +40,13 @@ use tower_http::{
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub lists: ListsContext,
-    pub feed: live::ChangeFeed,
+    pub feed: live::ChangeFeed<ListStore>,
     pub assets: DocumentAssets,
     pub document_cache: DocumentCache,
     pub hosts: AllowedHosts,
 }
 
-impl FromRef<AppState> for live::ChangeFeed {
+impl FromRef<AppState> for live::ChangeFeed<ListStore> {
     fn from_ref(state: &AppState) -> Self {
         state.feed.clone()
     }
@@ -78,7 +81,7 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route(app::language::LANGUAGE_PATH, get(language::switch))
-        .route(app::lists::EVENTS_PATH, get(live::list_events))
+        .route(app::lists::EVENTS_PATH, get(live::events::<ListStore>))
         .route("/api/{*server_fn}", post(server_fns::handle))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
         .layer(middleware::from_fn_with_state(state.hosts.clone(), guard::check))

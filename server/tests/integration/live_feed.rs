@@ -232,8 +232,8 @@ async fn the_page_asks_for_events_in_its_compact_encoding(backend) {
             .unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
     };
-    let event: ListEvent = app::wire::from_page_text(&data).expect("postcard in base64");
-    assert_eq!(event.seq.get(), 1);
+    let event: ListEvent = app::wire::from_document_text(&data).expect("postcard in base64");
+    assert_eq!(event.position.get(), 1);
     assert_eq!(event.kind, ChangeKind::Created);
     assert_eq!(event.list.name.as_str(), "compact");
 }

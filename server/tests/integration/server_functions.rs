@@ -159,7 +159,7 @@ async fn a_deleted_list_cannot_be_renamed() {
 }
 
 #[tokio::test]
-async fn load_returns_active_lists_newest_first_with_the_cursor() {
+async fn load_returns_active_lists_newest_first_with_their_position() {
     let app = spawn_app().await;
     for name in ["a", "b", "c"] {
         app.create(name).await;
@@ -172,13 +172,13 @@ async fn load_returns_active_lists_newest_first_with_the_cursor() {
             "lists": [{ "id": 3, "name": "c" }, { "id": 1, "name": "a" }],
             "has_older": false,
             "has_newer": false,
-            "cursor": 4
+            "position": 4
         })
     );
 }
 
 #[tokio::test]
-async fn load_takes_a_search_and_a_cursor() {
+async fn load_takes_a_search_and_a_start() {
     let app = spawn_app().await;
     for name in ["Tea", "Coffee", "Green tea", "Toffee"] {
         app.create(name).await;

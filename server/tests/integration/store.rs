@@ -218,7 +218,7 @@ async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond(backend) {
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert!(page.lists.is_empty());
     assert!(!page.has_older && !page.has_newer);
-    assert_eq!(page.cursor, EventSeq::new(0));
+    assert_eq!(page.position, EventSeq::new(0));
 }
 
 async fn exactly_one_page_of_lists_has_nothing_older(backend) {
@@ -527,11 +527,11 @@ async fn the_first_page_reflects_every_commit_before_it(backend) {
     store.apply(&ListChange::Create(name("a")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), 1);
-    assert_eq!(first.page.cursor, EventSeq::new(1));
+    assert_eq!(first.page.position, EventSeq::new(1));
     store.apply(&ListChange::Rename(ListId::new(1), name("b")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists[0].name.as_str(), "b");
-    assert_eq!(first.page.cursor, EventSeq::new(2));
+    assert_eq!(first.page.position, EventSeq::new(2));
 }
 
 async fn writes_from_another_handle_are_seen_in_the_log(backend) {
@@ -573,7 +573,7 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
     assert_eq!(bounds.pruned_through, EventSeq::new(2));
     assert_eq!(bounds.latest, EventSeq::new(2));
     let next = store.apply(&ListChange::Create(name("c")), None).await.unwrap();
-    assert_eq!(next.seq, EventSeq::new(3), "positions are never reused");
+    assert_eq!(next.position, EventSeq::new(3), "positions are never reused");
 }
 
 async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
@@ -582,7 +582,7 @@ async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), PAGE_SIZE);
     assert_eq!(first.page.lists[0].id, ListId::new(12_345));
-    assert_eq!(first.page.cursor, EventSeq::new(12_345));
+    assert_eq!(first.page.position, EventSeq::new(12_345));
     let log = store.events_after(EventSeq::new(0), 1).await.unwrap();
     assert_eq!(log.events[0].list.id, ListId::new(1));
     let oldest = store.page(&after(0)).await.unwrap();
@@ -593,9 +593,9 @@ async fn reading_back_its_own_commit_does_not_invalidate_again(backend) {
     let (store, _dir) = store(backend).await;
     let created = store.apply(&ListChange::Create(name("a")), None).await.unwrap();
     let generation = store.generation();
-    store.log_advanced(created.seq);
+    store.log_advanced(created.position);
     assert_eq!(store.generation(), generation, "already known");
-    store.log_advanced(EventSeq::new(created.seq.get() + 1));
+    store.log_advanced(EventSeq::new(created.position.get() + 1));
     assert_ne!(store.generation(), generation, "news from another process");
 }
 
@@ -709,7 +709,12 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
             let mut reads = Vec::new();
             for _ in 0..150 {
                 let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
-                reads.push(read.events.iter().map(|e| e.seq.get()).collect::<Vec<_>>());
+                reads.push(
+                    read.events
+                        .iter()
+                        .map(|e| e.position.get())
+                        .collect::<Vec<_>>(),
+                );
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
             reads
@@ -735,11 +740,15 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
     );
     let slow = slow.await.unwrap();
     assert_eq!(
-        fast.seq,
+        fast.position,
         EventSeq::new(1),
         "committed first, numbered first"
     );
-    assert_eq!(slow.seq, EventSeq::new(2), "numbered when it committed");
+    assert_eq!(
+        slow.position,
+        EventSeq::new(2),
+        "numbered when it committed"
+    );
 
     let reads = reads.await.unwrap();
     for read in &reads {

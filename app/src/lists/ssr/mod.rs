@@ -3,6 +3,7 @@
 //! read them from.
 
 mod backend;
+mod change_log;
 mod database;
 mod error;
 mod following;
@@ -13,6 +14,7 @@ mod simulation;
 mod sqlite;
 mod store;
 
+pub use crate::collection::log::{LogBounds, LogRead};
 pub use database::{Database, DatabaseSettings};
 pub use error::{NotReady, OpenError, StoreError};
 pub use following::Role as NumberingRole;
@@ -21,7 +23,7 @@ pub use postgres::MIGRATIONS as POSTGRES_MIGRATIONS;
 pub use simulation::{Simulation, SimulationError};
 pub use sqlite::SqliteDb;
 pub use sqlite::MIGRATIONS as SQLITE_MIGRATIONS;
-pub use store::{FirstPage, ListStore, LogBounds, LogRead};
+pub use store::{FirstPage, ListStore};
 
 use super::{ListError, ListsPage, ListsQuery};
 use leptos::prelude::use_context;

@@ -10,6 +10,7 @@ use super::database::Database;
 use super::error::StoreError;
 use super::heard::Hearing;
 use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredEvent, StoredKind, StoredList};
+use crate::collection::log::{LogBounds, LogRead};
 use crate::lists::{
     ChangeKey, ChangeKind, ChangedList, EventSeq, List, ListChange, ListEvent, ListId, ListName,
     ListsPage, ListsQuery, PageStart, PAGE_SIZE,
@@ -20,25 +21,6 @@ use std::{
     time::Duration,
 };
 use tokio::sync::Notify;
-
-/// Where the change log starts and ends. Events up to `pruned_through` are gone;
-/// `latest` is the newest event ever written (0 for none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogBounds {
-    pub pruned_through: EventSeq,
-    pub latest: EventSeq,
-}
-
-/// Change-log entries read in one go: the good ones, and how far the read got. Entries
-/// that cannot be read (a row written by another tool, say) are skipped but still move
-/// `through`, so a reader never gets stuck on them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LogRead {
-    pub events: Vec<ListEvent>,
-    pub through: EventSeq,
-    /// Whether the read hit its limit, so more entries may follow right away.
-    pub full: bool,
-}
 
 /// The newest page as of one generation of the store: the only page kept in memory.
 #[derive(Debug, Clone)]
@@ -181,7 +163,7 @@ impl ListStore {
                 .collect(),
             has_older,
             has_newer,
-            cursor: EventSeq::new(found.cursor),
+            position: EventSeq::new(found.cursor),
         })
     }
 
@@ -218,7 +200,10 @@ impl ListStore {
                     self.after_commit(seq);
                 }
                 let list = self.readable(row).ok_or_else(missing)?;
-                Ok(ChangedList { list, seq })
+                Ok(ChangedList {
+                    list,
+                    position: seq,
+                })
             }
             Applied::Before(record) if record.made(change) => {
                 let id = record.list_id;
@@ -230,7 +215,7 @@ impl ListStore {
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
                 Ok(ChangedList {
                     list,
-                    seq: EventSeq::new(record.seq),
+                    position: EventSeq::new(record.seq),
                 })
             }
             Applied::Before(_) => Err(StoreError::KeyReused),
@@ -245,7 +230,11 @@ impl ListStore {
     }
 
     /// Up to `limit` change-log entries after `after`, oldest first.
-    pub async fn events_after(&self, after: EventSeq, limit: u32) -> Result<LogRead, StoreError> {
+    pub async fn events_after(
+        &self,
+        after: EventSeq,
+        limit: u32,
+    ) -> Result<LogRead<ListEvent>, StoreError> {
         let rows = self.db.events_after(after.get(), i64::from(limit)).await?;
         let full = rows.len() == limit as usize;
         Ok(self.log_read(after, rows, full))
@@ -255,21 +244,21 @@ impl ListStore {
     /// log (PostgreSQL's sequencer announces what it numbered), oldest first; `None` when
     /// only reading the log can tell: nothing is listening (SQLite), or something may
     /// have been announced unheard.
-    pub fn heard_after(&self, after: EventSeq) -> Option<LogRead> {
+    pub fn heard_after(&self, after: EventSeq) -> Option<LogRead<ListEvent>> {
         let heard = self.lock().hearing.take_after(after.get())?;
         Some(self.log_read(after, heard, false))
     }
 
     /// Entries as the store hands them out: those that cannot be read are skipped (and
     /// reported once), and `through` moves past them all the same.
-    fn log_read(&self, after: EventSeq, rows: Vec<StoredEvent>, full: bool) -> LogRead {
+    fn log_read(&self, after: EventSeq, rows: Vec<StoredEvent>, full: bool) -> LogRead<ListEvent> {
         let through = rows.last().map_or(after, |row| EventSeq::new(row.seq));
         let events = rows
             .into_iter()
             .filter_map(|event| {
                 let kind = self.readable_kind(event.seq, event.kind)?;
                 Some(ListEvent {
-                    seq: EventSeq::new(event.seq),
+                    position: EventSeq::new(event.seq),
                     kind,
                     list: self.readable(StoredList {
                         id: event.list_id,

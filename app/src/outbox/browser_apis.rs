@@ -1,4 +1,4 @@
-//! The two browser APIs the outbox needs beyond storage, reached through `js_sys` rather
+//! The browser APIs the outbox needs beyond storage, reached through `js_sys` rather
 //! than `web-sys` bindings: a handful of calls, in code a first visit does not download.
 
 use js_sys::{Function, Promise, Reflect};
@@ -6,10 +6,6 @@ use leptos::prelude::window;
 use std::{cell::RefCell, future::Future, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-
-/// The one lock every tab of this origin takes to send the outbox, so that two tabs never
-/// send the same changes at once (the server would apply them once anyway).
-const SEND_LOCK: &str = "async-streamer.outbox";
 
 fn property(target: &JsValue, name: &str) -> Option<JsValue> {
     Reflect::get(target, &JsValue::from_str(name))
@@ -21,9 +17,11 @@ fn method(target: &JsValue, name: &str) -> Option<Function> {
     property(target, name)?.dyn_into().ok()
 }
 
-/// Runs `work` while this tab holds the outbox's lock (the Web Locks API): other tabs
-/// wait for their turn. Where the API is missing or refuses, `work` simply runs.
-pub async fn exclusively(work: impl Future<Output = ()> + 'static) {
+/// Runs `work` while this tab holds the lock named `lock` (the Web Locks API), the one
+/// every tab of this origin takes to send an outbox, so that two tabs never send the
+/// same changes at once (the server would apply them once anyway): other tabs wait for
+/// their turn. Where the API is missing or refuses, `work` simply runs.
+pub async fn exclusively(lock: &str, work: impl Future<Output = ()> + 'static) {
     let work = Rc::new(RefCell::new(Some(work)));
     let navigator: JsValue = window().navigator().into();
     if let Some(locks) = property(&navigator, "locks") {
@@ -38,8 +36,7 @@ pub async fn exclusively(work: impl Future<Output = ()> + 'static) {
                     Ok(JsValue::UNDEFINED)
                 })
             });
-            if let Ok(promise) = request.call2(&locks, &JsValue::from_str(SEND_LOCK), held.as_ref())
-            {
+            if let Ok(promise) = request.call2(&locks, &JsValue::from_str(lock), held.as_ref()) {
                 let _ = JsFuture::from(Promise::from(promise)).await;
             }
         }
@@ -51,8 +48,9 @@ pub async fn exclusively(work: impl Future<Output = ()> + 'static) {
     }
 }
 
-/// Registers the page's service worker, which lets the page open while the server cannot
-/// be reached. Failing to (no support, a private window) only loses that.
+/// Registers a service worker, which lets a screen open while the server cannot be
+/// reached. Failing to (no support, a private window) only loses that. The outbox's
+/// code carries it: a screen registers its worker when that code first comes.
 pub async fn register_service_worker(path: &str) {
     let navigator: JsValue = window().navigator().into();
     let Some(container) = property(&navigator, "serviceWorker") else {

@@ -1,59 +1,93 @@
-//! The page's subscription to the server's change feed (Server-Sent Events).
+//! The feed's client: a screen's subscription to the server's change log, over
+//! Server-Sent Events, written once for any [`Collection`].
 //!
 //! The browser's `EventSource` reconnects by itself and sends `Last-Event-ID`, so the
-//! server resumes right after the last event this page applied. Each event goes through
-//! [`ListWindow::receive`]: one row, at most, and never twice. Only a `reset` (the page
-//! was away longer than the server keeps its log) reloads the rows.
+//! server resumes right after the last event this screen applied. Each event goes to
+//! the screen ([`FeedHost::received`]): one row, at most, and never twice. Only a
+//! `reset` (the screen was away longer than the server keeps its log) loads the rows
+//! again ([`FeedHost::reload`]).
 
-use super::{ListWindow, Notes};
+use crate::collection::{Collection, Position};
+use std::future::Future;
 
-/// Follows the feed from the window's cursor for as long as the current reactive owner
-/// lives: opened by an effect (so only in the browser, after hydration), closed with
+/// Whether the feed is connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+/// What the feed needs of the screen it serves.
+pub trait FeedHost<C: Collection>: Clone + 'static {
+    /// The feed's address, resuming after `after`.
+    fn events_url(&self, after: Position) -> String;
+    /// The connection's state changed.
+    fn status(&self, status: FeedStatus);
+    /// Back in touch with the server: whatever waits can go now.
+    fn connected(&self);
+    /// An event, in log order.
+    fn received(&self, event: C::Event);
+    /// The server no longer has the events this screen missed: the screen loads its
+    /// rows again and says the position to follow on from (`None`: it could not).
+    fn reload(&self) -> impl Future<Output = Option<Position>> + 'static;
+}
+
+/// Follows the feed after `since` for as long as the current reactive owner lives:
+/// opened by an effect (so only in the browser, after hydration), closed with
 /// everything it set up when the owner is cleaned up.
-pub fn follow(notes: Notes, window: ListWindow) {
+pub fn follow<C: Collection>(host: impl FeedHost<C>, since: Position) {
     #[cfg(feature = "hydrate")]
-    browser::follow(notes, window);
+    browser::follow::<C, _>(host, since);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (notes, window);
+    let _ = (host, since);
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{ListWindow, Notes};
-    use crate::lists::{EventSeq, ListEvent, EVENTS_PATH, EVENT_ENCODING};
-    use crate::notes::{window::Fetch, FeedStatus};
-    use crate::wire::from_page_text;
+    use super::{FeedHost, FeedStatus};
+    use crate::collection::{Collection, Position};
+    use crate::wire::from_document_text;
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
-    use std::{cell::RefCell, rc::Rc, time::Duration};
+    use std::{cell::RefCell, marker::PhantomData, rc::Rc, time::Duration};
     use wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::{EventSource, MessageEvent};
 
     /// How long to wait before opening a new connection when the browser gave up on one.
     const RETRY: Duration = Duration::from_secs(1);
 
-    pub fn follow(notes: Notes, window: ListWindow) {
+    pub fn follow<C: Collection, H: FeedHost<C>>(host: H, since: Position) {
         Effect::new(move |_| {
-            let feed = Feed::new(notes, window);
-            feed.connect(window.cursor());
+            let feed = Feed::<C, H>::new(host.clone());
+            feed.connect(since);
             let feed = SendWrapper::new(feed);
             on_cleanup(move || feed.close());
         });
     }
 
-    /// One page's feed: the open connection, if any, and a pending retry.
-    #[derive(Clone)]
-    struct Feed {
-        notes: Notes,
-        window: ListWindow,
+    /// One screen's feed: the open connection, if any, and a pending retry.
+    struct Feed<C: Collection, H: FeedHost<C>> {
+        host: H,
         state: Rc<RefCell<FeedState>>,
+        collection: PhantomData<C>,
+    }
+
+    impl<C: Collection, H: FeedHost<C>> Clone for Feed<C, H> {
+        fn clone(&self) -> Self {
+            Self {
+                host: self.host.clone(),
+                state: Rc::clone(&self.state),
+                collection: PhantomData,
+            }
+        }
     }
 
     #[derive(Default)]
     struct FeedState {
         connection: Option<Connection>,
         retry: Option<TimeoutHandle>,
-        last_seen: EventSeq,
+        last_seen: Position,
         closed: bool,
     }
 
@@ -70,12 +104,12 @@ mod browser {
         }
     }
 
-    impl Feed {
-        fn new(notes: Notes, window: ListWindow) -> Self {
+    impl<C: Collection, H: FeedHost<C>> Feed<C, H> {
+        fn new(host: H) -> Self {
             Self {
-                notes,
-                window,
+                host,
                 state: Rc::default(),
+                collection: PhantomData,
             }
         }
 
@@ -88,7 +122,7 @@ mod browser {
             }
         }
 
-        fn connect(&self, after: EventSeq) {
+        fn connect(&self, after: Position) {
             {
                 let mut state = self.state.borrow_mut();
                 if state.closed {
@@ -98,18 +132,16 @@ mod browser {
                 state.connection = None;
             }
             let after = self.state.borrow().last_seen;
-            let url = format!("{EVENTS_PATH}?after={after}&encoding={EVENT_ENCODING}");
-            let Ok(source) = EventSource::new(&url) else {
+            let Ok(source) = EventSource::new(&self.host.events_url(after)) else {
                 self.retry();
                 return;
             };
-            // Back in touch with the server: whatever waits in the outbox can go now.
             let on_open = self.listener(|feed, _| {
-                feed.notes.feed_status.set(FeedStatus::Live);
-                feed.notes.outbox.send(feed.notes);
+                feed.host.status(FeedStatus::Live);
+                feed.host.connected();
             });
             let on_error = self.listener(|feed, message| {
-                feed.notes.feed_status.set(FeedStatus::Reconnecting);
+                feed.host.status(FeedStatus::Reconnecting);
                 // CONNECTING means the browser retries by itself; CLOSED means it gave up.
                 let closed = message
                     .target()
@@ -123,16 +155,15 @@ mod browser {
                 let Some(data) = message.data().as_string() else {
                     return;
                 };
-                match from_page_text::<ListEvent>(&data) {
+                match from_document_text::<C::Event>(&data) {
                     Ok(event) => {
                         {
                             let mut state = feed.state.borrow_mut();
-                            state.last_seen = state.last_seen.max(event.seq);
+                            state.last_seen = state.last_seen.max(C::event_position(&event));
                         }
-                        feed.notes.outbox.seen(&event);
-                        feed.window.receive(event);
+                        feed.host.received(event);
                     }
-                    Err(error) => leptos::logging::warn!("ignoring a list event: {error}"),
+                    Err(error) => leptos::logging::warn!("ignoring an event: {error}"),
                 }
             });
             let on_reset = self.listener(|feed, _| feed.reload());
@@ -162,7 +193,7 @@ mod browser {
 
         fn listener(
             &self,
-            on_event: impl Fn(&Feed, MessageEvent) + 'static,
+            on_event: impl Fn(&Self, MessageEvent) + 'static,
         ) -> Closure<dyn FnMut(MessageEvent)> {
             let feed = self.clone();
             Closure::new(move |event: MessageEvent| {
@@ -173,28 +204,31 @@ mod browser {
         }
 
         fn retry(&self) {
-            self.notes.feed_status.set(FeedStatus::Reconnecting);
+            self.host.status(FeedStatus::Reconnecting);
             let feed = self.clone();
             let after = self.state.borrow().last_seen;
             let handle = set_timeout_with_handle(move || feed.connect(after), RETRY).ok();
             self.state.borrow_mut().retry = handle;
         }
 
-        /// The server no longer has the events this page missed: load the rows again
-        /// (rows that are still there keep their DOM node) and follow on from there.
+        /// The server no longer has the events this screen missed: the screen loads its
+        /// rows again (rows that are still there keep their DOM node), and the feed
+        /// follows on from there.
         fn reload(&self) {
             self.state.borrow_mut().connection = None;
-            self.notes.feed_status.set(FeedStatus::Reconnecting);
+            self.host.status(FeedStatus::Reconnecting);
             let feed = self.clone();
             leptos::task::spawn_local(async move {
-                if feed.notes.fetch_now(feed.window, Fetch::Reset).await {
-                    let cursor = feed.window.cursor();
-                    feed.state.borrow_mut().last_seen = cursor;
-                    feed.connect(cursor);
-                } else {
-                    let retry = feed.clone();
-                    let handle = set_timeout_with_handle(move || retry.reload(), RETRY).ok();
-                    feed.state.borrow_mut().retry = handle;
+                match feed.host.reload().await {
+                    Some(since) => {
+                        feed.state.borrow_mut().last_seen = since;
+                        feed.connect(since);
+                    }
+                    None => {
+                        let retry = feed.clone();
+                        let handle = set_timeout_with_handle(move || retry.reload(), RETRY).ok();
+                        feed.state.borrow_mut().retry = handle;
+                    }
                 }
             });
         }

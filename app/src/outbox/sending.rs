@@ -1,0 +1,494 @@
+//! Keeping, sending and answering, in the browser. Past `push`, `send` and `start`,
+//! which hand work to the screen's split point, this is code a first visit does not
+//! download. One send at a time per tab, one tab at a time (Web Locks); what to send,
+//! what an answer does and when to try again are [`decisions`](super::decisions).
+
+use super::decisions::{self, Outcome};
+use super::{browser_apis, storage, Job, Outbox, OutboxHost, Unsent, Waiting};
+use crate::collection::{Ahead, Collection, Effect};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// What only this tab knows about sending.
+pub struct SendState<C: Collection> {
+    host: Option<Rc<dyn OutboxHost<C>>>,
+    client: String,
+    counter: u32,
+    sending: bool,
+    again: bool,
+    failures: u32,
+    retry: Option<TimeoutHandle>,
+    /// Whether the outbox listens and has shown what it found in storage.
+    started: bool,
+    /// The changes this tab shows ahead of the server (see `Window::begin`), by key:
+    /// each gets its answer, or its end, once.
+    begun: Vec<Begun<C>>,
+    /// The creates this tab draws as drafts, by key.
+    drafts: Vec<String>,
+    /// Waiting creates whose row the feed has already brought (their answer was lost or
+    /// is still on its way): their draft is settled, and no other event lands them.
+    landed: Vec<String>,
+    /// This tab's changes that storage refused (full, or switched off): they live only
+    /// in this tab's memory, so no other tab's view of storage may drop them.
+    unkept: Vec<String>,
+}
+
+/// A change shown ahead of the server: its key, its row, and what it does.
+struct Begun<C: Collection> {
+    key: String,
+    row: C::Key,
+    effect: Effect,
+}
+
+impl<C: Collection> AsRef<str> for Begun<C> {
+    fn as_ref(&self) -> &str {
+        &self.key
+    }
+}
+
+impl<C: Collection> Default for SendState<C> {
+    fn default() -> Self {
+        Self {
+            host: None,
+            client: String::new(),
+            counter: 0,
+            sending: false,
+            again: false,
+            failures: 0,
+            retry: None,
+            started: false,
+            begun: Vec::new(),
+            drafts: Vec::new(),
+            landed: Vec::new(),
+            unkept: Vec::new(),
+        }
+    }
+}
+
+/// This tab's id in its changes' keys: 16 hex digits, so that two tabs making a change
+/// in the same millisecond with the same counter still differ. `Math.random` rather
+/// than `crypto.randomUUID`, which a page served over plain HTTP (not `localhost`)
+/// lacks; the id tells tabs apart, it guards nothing.
+fn client_id() -> String {
+    let draw = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("{:08x}{:08x}", draw(), draw())
+}
+
+impl<C: Collection> Outbox<C> {
+    fn state<R>(&self, work: impl FnOnce(&mut SendState<C>) -> R) -> Option<R> {
+        self.state.try_update_value(work)
+    }
+
+    fn host(&self) -> Option<Rc<dyn OutboxHost<C>>> {
+        self.state(|state| state.host.clone()).flatten()
+    }
+
+    /// Gives the outbox the screen it serves. Before this, it does nothing.
+    pub fn attach(self, host: impl OutboxHost<C> + 'static) {
+        self.state(|state| state.host = Some(Rc::new(host)));
+    }
+
+    /// Shows a change at once, keeps it, marks it as waiting and sends it (after every
+    /// change waiting before it). `unsent` hears if the change could not even be kept
+    /// (its code could not be fetched); without it, the screen is told.
+    pub fn push(self, change: C::Change, unsent: Option<Unsent<C>>) {
+        self.run(Job::Push(change), unsent);
+    }
+
+    /// Sends every waiting change, oldest first, in batches; once at a time.
+    pub fn send(self) {
+        self.run(Job::Send, None);
+    }
+
+    /// Starts the outbox for a screen that has just hydrated. When the tab is first idle
+    /// it fetches the outbox's code (so that changes made after the connection is gone
+    /// can still be kept and sent later), shows the changes kept before a reload (or in
+    /// other tabs), and sends them. It also listens for the connection coming back and
+    /// for other tabs.
+    pub fn start(self) {
+        request_idle_callback(move || self.run(Job::Adopt, None));
+    }
+
+    /// Runs a job in the outbox's code, through the screen's split point.
+    fn run(self, job: Job<C>, unsent: Option<Unsent<C>>) {
+        let Some(host) = self.host() else {
+            return;
+        };
+        let pushed = matches!(job, Job::Push(_));
+        leptos::task::spawn_local(async move {
+            if host.work_later(self, job).await.is_err() {
+                // Its code could not be fetched (the connection went before the tab was
+                // first idle): the change was neither shown nor kept, and the person is
+                // told, as if the server could not be reached.
+                self.offline.set(true);
+                if !pushed {
+                    return;
+                }
+                match unsent {
+                    Some(unsent) => unsent(C::unreachable()),
+                    None => host.refused(None, C::unreachable()),
+                }
+            }
+        });
+    }
+
+    /// Does one job, in the outbox's code. The first job, whichever it is, starts the
+    /// outbox (should the code have failed to come when the tab was idle, the first
+    /// change that brings it does that too); returns whether this one did.
+    pub fn work(self, job: Job<C>) -> bool {
+        let first = self
+            .state(|state| !std::mem::replace(&mut state.started, true))
+            .unwrap_or(false);
+        if first {
+            self.listen();
+            self.adopt();
+        }
+        match job {
+            Job::Push(change) => self.keep(&change),
+            Job::Send => self.send_all(),
+            Job::Adopt => {}
+        }
+        first
+    }
+
+    /// Listens for the connection coming back and for other tabs changing the outbox.
+    fn listen(self) {
+        let _ = window_event_listener(leptos::ev::online, move |_| self.send_all());
+        let _ = window_event_listener(leptos::ev::storage, move |event| {
+            if event
+                .key()
+                .is_some_and(|name| storage::is_item_of::<C>(&name))
+            {
+                self.refresh();
+            }
+        });
+    }
+
+    /// [`push`](Self::push), in the outbox's code.
+    fn keep(self, change: &C::Change) {
+        let Some(key) = self
+            .state(|state| {
+                if state.client.is_empty() {
+                    state.client = client_id();
+                }
+                state.counter += 1;
+                decisions::next_key(&state.client, state.counter, js_sys::Date::now())
+            })
+            .flatten()
+        else {
+            leptos::logging::warn!("no key could be made for a change; it was not kept");
+            return;
+        };
+        let host = self.host();
+        let window = host.as_ref().and_then(|host| host.window());
+        let target = C::target(change);
+        let shown = window.zip(target).and_then(|(window, row)| window.get(row));
+        let before = C::before(change, shown.as_ref());
+        let ahead = C::ahead(change, shown.as_ref(), &|row| self.kept(row));
+        let effect = C::effect(C::kind(change));
+        let begun = |row| Begun {
+            key: key.to_string(),
+            row,
+            effect,
+        };
+        match (window, ahead) {
+            (Some(window), Ahead::Put(row)) => {
+                let begun = begun(C::key(&row));
+                window.put_ahead(row);
+                self.state(|state| state.begun.push(begun));
+            }
+            (Some(window), Ahead::Remove(row)) => {
+                if window.remove_ahead(row).is_some() {
+                    self.state(|state| state.begun.push(begun(row)));
+                    if let Some(host) = &host {
+                        host.shown(change);
+                    }
+                }
+            }
+            (Some(window), Ahead::Draft(draft)) => {
+                if window.draft(key.clone(), draft) {
+                    self.state(|state| state.drafts.push(key.to_string()));
+                }
+            }
+            _ => {}
+        }
+        let waiting = Waiting {
+            sent: C::sent(&key, change),
+            before,
+        };
+        self.waiting.update(|all| all.push(waiting.clone()));
+        if let Err(error) = storage::keep(&waiting) {
+            // Still sent from memory; only a reload before it lands would lose it.
+            leptos::logging::warn!("a change could not be kept in storage: {error}");
+            self.state(|state| state.unkept.push(key.to_string()));
+        }
+        // After a failed attempt, the change waits for the next one (the timer, the
+        // browser coming online, the feed reconnecting) rather than knocking on a
+        // closed door once per change.
+        let retrying = self.state(|state| state.retry.is_some()).unwrap_or(false);
+        if !retrying {
+            self.send_all();
+        }
+    }
+
+    fn send_all(self) {
+        let start = self
+            .state(|state| {
+                if let Some(retry) = state.retry.take() {
+                    retry.clear();
+                }
+                if state.sending {
+                    state.again = true;
+                    false
+                } else {
+                    state.sending = true;
+                    true
+                }
+            })
+            .unwrap_or(false);
+        if !start {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            browser_apis::exclusively(&storage::lock_name::<C>(), self.send_batches()).await;
+            let again = self
+                .state(|state| {
+                    state.sending = false;
+                    std::mem::take(&mut state.again)
+                })
+                .unwrap_or(false);
+            if again {
+                self.send_all();
+            }
+        });
+    }
+
+    /// Sends what waits, a batch at a time, until nothing does or an answer says to
+    /// wait.
+    async fn send_batches(self) {
+        loop {
+            let batch = self
+                .waiting
+                .with_untracked(|all| decisions::next_batch(all));
+            if batch.is_empty() {
+                break;
+            }
+            let sent = batch.iter().map(|waiting| waiting.sent.clone()).collect();
+            let answers = match C::send_batch(sent).await {
+                Ok(answers) => answers,
+                Err(error) => {
+                    self.offline.set(error == C::unreachable());
+                    self.retry_later();
+                    break;
+                }
+            };
+            self.offline.set(false);
+            let outcomes: Vec<_> = answers.into_iter().map(decisions::outcome).collect();
+            let settled = decisions::batch_settled(batch.len(), &outcomes);
+            for (waiting, outcome) in batch.iter().zip(outcomes) {
+                self.answered(waiting, outcome);
+            }
+            if !settled {
+                self.retry_later();
+                break;
+            }
+            self.state(|state| state.failures = 0);
+        }
+    }
+
+    fn retry_later(self) {
+        self.state(|state| {
+            let wait = decisions::backoff(state.failures, 0.5 + js_sys::Math::random());
+            state.failures = state.failures.saturating_add(1);
+            state.again = false;
+            state.retry = set_timeout_with_handle(move || self.send_all(), wait).ok();
+        });
+    }
+
+    /// Carries out what an answer does to one waiting change.
+    fn answered(self, waiting: &Waiting<C>, outcome: Outcome<C>) {
+        if matches!(outcome, Outcome::KeepWaiting) {
+            return;
+        }
+        let key = waiting.key();
+        self.done(key);
+        let (begun, drafted) = self
+            .state(|state| {
+                let begun = state
+                    .begun
+                    .iter()
+                    .position(|begun| begun.key == key)
+                    .map(|at| state.begun.remove(at));
+                let drafted = state.drafts.iter().any(|draft| draft == key);
+                state.drafts.retain(|draft| draft != key);
+                (begun, drafted)
+            })
+            .unwrap_or((None, false));
+        let Some(host) = self.host() else {
+            return;
+        };
+        let window = host.window();
+        let change = C::parse_sent(&waiting.sent).ok().map(|(_, change)| change);
+        match outcome {
+            Outcome::KeepWaiting => {}
+            Outcome::Applied { position, row } => {
+                let Some(window) = window else {
+                    return;
+                };
+                match (begun, C::parse_sent(&waiting.sent)) {
+                    (Some(begun), _) => {
+                        window.finish_change(begun.row, begun.effect, Some((position, row)));
+                    }
+                    (None, Ok((key, _))) if drafted => window.settle(&key, position, row),
+                    _ => {
+                        let effect = C::effect(C::sent_kind(&waiting.sent));
+                        window.apply(position, effect, row, true);
+                    }
+                }
+            }
+            Outcome::Refused(error) => {
+                if let Some(window) = window {
+                    if let (Some(begun), Some(change)) = (begun, &change) {
+                        window.take_back(C::take_back(change, waiting.before.as_ref()));
+                        window.finish_change(begun.row, begun.effect, None);
+                    }
+                    if let Ok((key, _)) = C::parse_sent(&waiting.sent) {
+                        window.undraft(&key);
+                    }
+                }
+                host.refused(change.as_ref(), error);
+            }
+        }
+    }
+
+    /// Forgets a change: out of storage and off the screen.
+    fn done(self, key: &str) {
+        storage::forget::<C>(key);
+        self.waiting
+            .update(|all| all.retain(|waiting| waiting.key() != key));
+        self.state(|state| {
+            state.landed.retain(|known| known != key);
+            state.unkept.retain(|known| known != key);
+        });
+    }
+
+    /// Shows the changes kept before a reload (or in other tabs), and sends them.
+    fn adopt(self) {
+        let kept = self.merged(storage::read());
+        if kept.is_empty() {
+            return;
+        }
+        let known: Vec<String> = self
+            .waiting
+            .with_untracked(|all| all.iter().map(|waiting| waiting.key().to_owned()).collect());
+        let new = kept
+            .iter()
+            .filter(|waiting| !known.iter().any(|key| key == waiting.key()));
+        for waiting in new {
+            self.show_kept(waiting, true);
+        }
+        self.waiting.set(kept);
+        self.send_all();
+    }
+
+    /// Shows a change kept in storage (before a reload, or by another tab) on the
+    /// screen: a create as a draft, and with `ahead`, a change to a row the window holds
+    /// ahead of the server.
+    fn show_kept(self, waiting: &Waiting<C>, ahead: bool) {
+        let Some(window) = self.host().and_then(|host| host.window()) else {
+            return;
+        };
+        let Ok((key, change)) = C::parse_sent(&waiting.sent) else {
+            return;
+        };
+        let effect = C::effect(C::kind(&change));
+        let shown = C::target(&change).and_then(|row| window.get(row));
+        let begun = match C::ahead(&change, shown.as_ref(), &|_| None) {
+            Ahead::Put(row) if ahead && shown.is_some() => {
+                let row_key = C::key(&row);
+                window.put_ahead(row);
+                Some(row_key)
+            }
+            Ahead::Remove(row) if ahead => window.remove_ahead(row).map(|_| row),
+            Ahead::Draft(draft) => {
+                if window.draft(key.clone(), draft) {
+                    self.state(|state| state.drafts.push(key.to_string()));
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(row) = begun {
+            let key = key.to_string();
+            self.state(|state| state.begun.push(Begun { key, row, effect }));
+        }
+    }
+
+    /// Reads the outbox again after another tab changed it. Changes this tab showed
+    /// ahead of the server that another tab has since sent end here, and their drafts
+    /// go; the feed brings their outcome. Changes another tab added show here too. This
+    /// tab's changes that storage refused stay: no other tab knows of them.
+    fn refresh(self) {
+        let stored = storage::read::<C>();
+        let stored_keys: Vec<&str> = stored.iter().map(Waiting::key).collect();
+        let (gone, gone_drafts) = self
+            .state(|state| {
+                let (gone, stay) = decisions::sent_elsewhere(
+                    std::mem::take(&mut state.begun),
+                    &stored_keys,
+                    &state.unkept,
+                );
+                state.begun = stay;
+                let (gone_drafts, drafts) = decisions::sent_elsewhere(
+                    std::mem::take(&mut state.drafts),
+                    &stored_keys,
+                    &state.unkept,
+                );
+                state.drafts = drafts;
+                (gone, gone_drafts)
+            })
+            .unwrap_or_default();
+        if let Some(window) = self.host().and_then(|host| host.window()) {
+            for begun in gone {
+                window.finish_change(begun.row, begun.effect, None);
+            }
+            for draft in gone_drafts {
+                if let Ok(key) = crate::collection::ChangeKey::parse(&draft) {
+                    window.undraft(&key);
+                }
+            }
+        }
+        let known: Vec<String> = self
+            .waiting
+            .with_untracked(|all| all.iter().map(|waiting| waiting.key().to_owned()).collect());
+        // Another tab's new creates show as drafts here too; its other changes only
+        // mark their rows as waiting (`waits_for`), as their outcome may never come here.
+        for waiting in stored
+            .iter()
+            .filter(|waiting| !known.iter().any(|key| key == waiting.key()))
+        {
+            self.show_kept(waiting, false);
+        }
+        self.waiting.set(self.merged(stored));
+    }
+
+    /// What storage holds, with this tab's changes that storage refused.
+    fn merged(self, stored: Vec<Waiting<C>>) -> Vec<Waiting<C>> {
+        let unkept = self.state(|state| state.unkept.clone()).unwrap_or_default();
+        self.waiting
+            .with_untracked(|mine| decisions::merged(stored, mine, &unkept))
+    }
+
+    /// [`Outbox::landing`]: the waiting create `event` lands, now marked landed.
+    pub(super) fn land(&self, event: &C::Event) -> Option<crate::collection::ChangeKey> {
+        let landed = self.state(|state| state.landed.clone()).unwrap_or_default();
+        let key = self.waiting.with_untracked(|waiting| {
+            decisions::landing(event, waiting, &landed).map(|change| change.key().to_owned())
+        })?;
+        self.state(|state| {
+            state.landed.push(key.clone());
+            state.drafts.retain(|draft| *draft != key);
+        });
+        crate::collection::ChangeKey::parse(&key).ok()
+    }
+}

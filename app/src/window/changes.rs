@@ -1,0 +1,252 @@
+//! Changes to the rows: the screen's own, shown ahead of the server and settled by its
+//! answers, and other people's, from the feed. One rule decides for both whether a
+//! change is applied: it must be newer than what the window holds for that row.
+
+use super::{Shown, ShownKey, Window};
+use crate::collection::{ChangeKey, Collection, Effect, Position, TakeBack};
+use crate::stream::{At, Edge};
+use leptos::prelude::*;
+
+impl<C: Collection> Window<C> {
+    /// Shows a row as a change of this screen leaves it, ahead of the server: changed in
+    /// place, or put where it belongs. The change is in flight until
+    /// [`finish_change`](Self::finish_change).
+    pub fn put_ahead(&self, row: C::Row) {
+        let key = C::key(&row);
+        self.put(row);
+        self.begin(key);
+    }
+
+    /// Takes a row out ahead of the server; returns it, or `None` if the window does not
+    /// hold it (then nothing is in flight).
+    pub fn remove_ahead(&self, key: C::Key) -> Option<C::Row> {
+        let (_, shown) = self.rows.delete(&ShownKey::Saved(key))?;
+        self.begin(key);
+        shown.saved().cloned()
+    }
+
+    /// Draws a row this screen asked for and the server has not made yet, where the
+    /// collection draws drafts, if the window holds that edge. Returns whether it is
+    /// drawn.
+    pub fn draft(&self, key: ChangeKey, draft: C::Draft) -> bool {
+        if self.more_at(C::DRAFTS_AT) {
+            return false;
+        }
+        let at = match C::DRAFTS_AT {
+            Edge::Start => At::Start,
+            Edge::End => At::End,
+        };
+        let shown = Shown::Draft { key, draft };
+        // Drafts are few and newest nearest their edge, so the edge itself is their place.
+        self.note_trim(self.rows.insert(shown, at));
+        true
+    }
+
+    /// Takes away a draft that will not be made (refused), or that this screen no longer
+    /// waits for.
+    pub fn undraft(&self, key: &ChangeKey) {
+        self.rows.delete(&ShownKey::Draft(key.clone()));
+    }
+
+    /// Takes back a change shown ahead of the server that will not land.
+    pub fn take_back(&self, take_back: TakeBack<C>) {
+        match take_back {
+            TakeBack::Nothing => {}
+            TakeBack::Revert { shown, back } => {
+                if self.get(C::key(&shown)).as_ref() == Some(&shown) {
+                    self.put(back);
+                }
+            }
+            TakeBack::PutBack(row) => self.insert_sorted(row),
+            TakeBack::Remove(key) => {
+                self.rows.delete(&ShownKey::Saved(key));
+            }
+        }
+    }
+
+    /// Applies one change at `position`, unless the window already holds that change or
+    /// a newer one for the same row. The screen's own changes and the feed's events both
+    /// come through here, so applying one twice changes nothing. `own` changes were
+    /// made on this screen: a row the person just made shows at the start if the window
+    /// holds it, whether or not they have scrolled.
+    pub fn apply(&self, position: Position, effect: Effect, row: C::Row, own: bool) -> bool {
+        let key = C::key(&row);
+        if !self.fresh(|fresh| fresh.advance(key, position)) {
+            return false;
+        }
+        let matches = self.filter.with_untracked(|filter| {
+            filter
+                .as_ref()
+                .is_none_or(|filter| C::matches(filter, &row))
+        });
+        match effect {
+            Effect::Put if matches => {
+                if self.rows.contains(&ShownKey::Saved(key)) {
+                    self.put(row);
+                } else if !self.update_arrived(&row) {
+                    self.place(row, own);
+                }
+            }
+            _ => {
+                // Removed, or no longer passing the filter: out of the window.
+                self.rows.delete(&ShownKey::Saved(key));
+                self.arrived
+                    .update(|arrived| arrived.retain(|known| C::key(known) != key));
+            }
+        }
+        true
+    }
+
+    /// Changes a row the window holds, moving it if its place in the order changed (its
+    /// DOM node moves with it); a row that moved past an edge beyond which rows are not
+    /// loaded leaves the window. A row it does not hold is put where it belongs.
+    fn put(&self, row: C::Row) {
+        let key = ShownKey::Saved(C::key(&row));
+        if !self.rows.update(Shown::Saved(row.clone())) {
+            self.insert_sorted(row);
+            return;
+        }
+        if !self.rows.reposition(&key, At::Sorted(Shown::order)) {
+            return;
+        }
+        let at_edge = |edge| {
+            self.rows
+                .find_from(edge, |shown: &Shown<C>| shown.saved().map(C::key))
+                .is_some_and(|edge_key| ShownKey::Saved(edge_key) == key)
+        };
+        let beyond = [Edge::Start, Edge::End]
+            .into_iter()
+            .any(|edge| self.more_at(edge) && at_edge(edge) && self.rows.len() > 1);
+        if beyond {
+            self.rows.delete(&key);
+        }
+    }
+
+    /// Puts a row that belongs in the window into it: in place if it falls within the
+    /// loaded rows, at the start if it belongs before them and the start is in view,
+    /// else (before the window) among the arrived rows. Rows past the window's end wait
+    /// until the person scrolls to them.
+    fn place(&self, row: C::Row, own: bool) {
+        let Some((first, last)) = self.saved_ends() else {
+            if !self.more_at(Edge::Start) && !self.more_at(Edge::End) {
+                self.insert_sorted(row);
+            }
+            return;
+        };
+        if C::order(&row, &first).is_lt() {
+            let start_in_view = !self.more_at(Edge::Start)
+                && (own || self.start_in_view.get_untracked())
+                && self.arrived.with_untracked(Vec::is_empty);
+            if start_in_view {
+                self.insert_sorted(row);
+            } else {
+                self.arrived.update(|arrived| {
+                    let key = C::key(&row);
+                    arrived.retain(|known| C::key(known) != key);
+                    let at = arrived.partition_point(|known| C::order(known, &row).is_lt());
+                    arrived.insert(at, row);
+                });
+            }
+        } else if C::order(&row, &last).is_lt() || !self.more_at(Edge::End) {
+            self.insert_sorted(row);
+        }
+    }
+
+    pub(super) fn more_at(&self, edge: Edge) -> bool {
+        match edge {
+            Edge::Start => self.more_at_start.get_untracked(),
+            Edge::End => self.more_at_end.get_untracked(),
+        }
+    }
+
+    fn update_arrived(&self, row: &C::Row) -> bool {
+        let key = C::key(row);
+        self.arrived
+            .try_update(
+                |arrived| match arrived.iter_mut().find(|known| C::key(known) == key) {
+                    Some(known) => {
+                        *known = row.clone();
+                        true
+                    }
+                    None => false,
+                },
+            )
+            .unwrap_or(false)
+    }
+
+    /// Applies an event from the feed, or holds it while this screen has a change to the
+    /// same row in flight or a page on its way.
+    pub fn receive(&self, event: C::Event) {
+        let event = self.fresh(|fresh| {
+            fresh.fed(C::event_position(&event));
+            fresh.hold(event)
+        });
+        if let Some(event) = event {
+            self.apply_event(event);
+        }
+    }
+
+    fn apply_event(&self, event: C::Event) {
+        let position = C::event_position(&event);
+        let effect = C::effect(C::event_kind(&event));
+        self.apply(position, effect, C::event_row(&event).clone(), false);
+    }
+
+    /// Settles the draft `draft` into the row the server made: the same node, now the
+    /// saved row, at `position`. Without that draft (or if the row is already shown on
+    /// its own), the row is applied like any own change.
+    pub fn settle(&self, draft: &ChangeKey, position: Position, row: C::Row) {
+        let key = C::key(&row);
+        let draft_key = ShownKey::Draft(draft.clone());
+        let drawn = self.rows.contains(&draft_key);
+        if drawn && !self.rows.contains(&ShownKey::Saved(key)) {
+            if self.fresh(|fresh| fresh.advance(key, position)) {
+                self.rows.settle(&draft_key, Shown::Saved(row));
+                self.rows
+                    .reposition(&ShownKey::Saved(key), At::Sorted(Shown::order));
+            } else {
+                self.rows.delete(&draft_key);
+            }
+            return;
+        }
+        if drawn {
+            self.rows.delete(&draft_key);
+        }
+        self.apply(position, Effect::Put, row, true);
+    }
+
+    /// Settles a draft with the event the feed brought for it (its answer has not come
+    /// yet, or was lost). The event still counts as fed.
+    pub fn land(&self, draft: &ChangeKey, event: C::Event) {
+        let position = C::event_position(&event);
+        self.fresh(|fresh| fresh.fed(position));
+        self.settle(draft, position, C::event_row(&event).clone());
+    }
+
+    /// Marks a change of this screen to `key` as in flight.
+    pub fn begin(&self, key: C::Key) {
+        self.fresh(|fresh| fresh.begin(key));
+    }
+
+    /// Takes the server's answer to one change begun with [`begin`](Self::begin) (`None`
+    /// if it failed and was already taken back). While later changes to the same row are
+    /// still in flight, the answer only moves the row's version, so the newer value shown
+    /// stays; the last answer applies, then the held events follow.
+    pub fn finish_change(&self, key: C::Key, effect: Effect, answer: Option<(Position, C::Row)>) {
+        let still_busy = self.fresh(|fresh| fresh.end(key));
+        match answer {
+            Some((position, _)) if still_busy => {
+                self.fresh(|fresh| fresh.advance(key, position));
+            }
+            Some((position, row)) => {
+                self.apply(position, effect, row, true);
+            }
+            None => {}
+        }
+        if !still_busy {
+            for event in self.fresh(|fresh| fresh.release(key)) {
+                self.apply_event(event);
+            }
+        }
+    }
+}
