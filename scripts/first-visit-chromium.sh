@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What Chromium downloads of the front end on /notes before the page hydrates, and after
 # until the network is idle, from the browser's own resource timings (the bytes as
-# served: brotli): a page whose rows the server rendered in place, and one that streamed
-# (every load 200 ms late, so the skeleton goes first). The release build, 500 lists,
+# served: brotli): a page whose rows the server rendered in place, and one whose rows
+# came late (every load 200 ms late, so the skeleton goes first). The release build, 500 lists,
 # loopback only; about half a minute. `scripts/wasm-size.sh` computes the same from the
 # files; this is what the page really requests.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,5 +15,5 @@ wait_for http://127.0.0.1:3593/healthz
 cd "$ROOT/end2end"
 say "rows in place"
 node bench/chromium-size.mjs http://127.0.0.1:3592/notes
-say "rows streamed"
+say "rows late"
 node bench/chromium-size.mjs http://127.0.0.1:3593/notes

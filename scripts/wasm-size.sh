@@ -2,8 +2,8 @@
 # What a first visit downloads of the front end (wasm + js + the split loader, as the
 # browser fetches them), after brotli -q 11, and what the lazily loaded wasm files add on
 # first use. The first visit is a page whose rows the server rendered in place (what it
-# does whenever they are ready in time); a page that streamed also fetches the
-# `lists_streamed` files before it hydrates, printed last. Fails when the first visit is
+# does whenever they are ready in time); a page whose rows came late also fetches the
+# `lists_late` files before it hydrates, printed last. Fails when the first visit is
 # over the budget: `scripts/test.sh` runs it.
 # Usage: scripts/wasm-size.sh [budget in bytes, default 116800 = 114.1 KiB, see BENCHMARKS.md]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -40,16 +40,16 @@ if [ -n "$manifest" ]; then
       console.log(name.replace(/_\d+$/, "") + " " + files.map((f) => f + ".wasm").join(" "));
     }
   ' "__wasm_split_manifest.$manifest.json")"
-  streamed=""
+  late=""
   printf '| loaded on first use | files | brotli bytes |\n|---|---|---|\n'
   while read -r name files; do
     sum=0
     for file in $files; do sum=$((sum + $(brotli_size "$file"))); done
     printf '| %s | %s | %s |\n' "$name" "$(wc -w <<<"$files")" "$sum"
-    [ "$name" != lists_streamed ] || streamed=$((total + sum))
+    [ "$name" != lists_late ] || late=$((total + sum))
   done <<<"$splits"
-  [ -z "$streamed" ] || printf '\na page that streamed, before it hydrates (first visit + lists_streamed): %s bytes (%.1f KiB)\n' \
-    "$streamed" "$(echo "$streamed / 1024" | bc -l)"
+  [ -z "$late" ] || printf '\na page whose rows came late, before it hydrates (first visit + lists_late): %s bytes (%.1f KiB)\n' \
+    "$late" "$(echo "$late / 1024" | bc -l)"
 fi
 
 if [ "$total" -gt "$BUDGET" ]; then

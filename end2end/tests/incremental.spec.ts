@@ -1,11 +1,17 @@
 // Create, rename, delete and undo each touch exactly one row of the DOM, with exactly
 // one HTTP request (to the batch endpoint the page's outbox sends through), and never
-// reload the list. A created list first shows in a row of its own marked "Waiting to
-// save" (it has no id before the server makes it), which the list's row then replaces.
+// reload the list: online, and offline until the changes land. A created list shows at
+// once in a row marked "Waiting to save" (it has no id before the server makes it),
+// which becomes the list's own row, in the same `<li>`.
 import { test, expect, waitForLive, listsOf, recordRequestPaths, type AppServer } from './app-server';
+import { NetworkCut } from './network-cut';
 import type { Page } from '@playwright/test';
 
-/** Watches the direct children of the Lists `<ul>` and remembers every row's DOM node. */
+/**
+ * Watches the direct children of the Lists `<ul>` and remembers every row's DOM node.
+ * Added nodes are named by the id they have when asked (a draft keeps its node when it
+ * becomes the list's row), removed ones by the id they had.
+ */
 async function watchRows(page: Page) {
   await page.evaluate(() => {
     const ul = document.querySelector('ul[aria-label="Lists"]')!;
@@ -15,7 +21,7 @@ async function watchRows(page: Page) {
     w.__nodes = new Map([...ul.children].map((li) => [li.id, li]));
     new MutationObserver((records) => {
       for (const record of records) {
-        record.addedNodes.forEach((n) => n.nodeType === 1 && w.__added.push((n as Element).id));
+        record.addedNodes.forEach((n) => n.nodeType === 1 && w.__added.push(n));
         record.removedNodes.forEach((n) => n.nodeType === 1 && w.__removed.push((n as Element).id));
       }
     }).observe(ul, { childList: true });
@@ -23,28 +29,17 @@ async function watchRows(page: Page) {
 }
 
 const CHANGES = '/api/lists/changes';
-const WAITING_ROW = /^waiting-/;
 
-/**
- * What changed among the list's `<li>` rows, and whether every other row kept its node.
- * The rows of creates still waiting for the server are counted by `waitingRows`.
- */
+/** What changed among the list's `<li>` rows, and whether every other row kept its node. */
 async function rowChanges(page: Page, changedIds: string[] = []) {
   return page.evaluate((changed) => {
     const w = window as any;
     const keptNodes = [...(w.__nodes as Map<string, Element>)]
       .filter(([id]) => !changed.includes(id))
       .every(([id, node]) => document.getElementById(id) === node);
-    const rows = (ids: string[]) => ids.filter((id) => !id.startsWith('waiting-'));
-    return { added: rows(w.__added), removed: rows(w.__removed), keptNodes };
+    const added = (w.__added as Element[]).map((node) => node.id);
+    return { added, removed: [...w.__removed], keptNodes };
   }, changedIds);
-}
-
-/** How many rows of waiting creates were shown, and how many have gone. */
-async function waitingRows(page: Page) {
-  const ids = await page.evaluate(() => ({ added: (window as any).__added, removed: (window as any).__removed }));
-  const count = (list: string[]) => list.filter((id) => WAITING_ROW.test(id)).length;
-  return { shown: count(ids.added), gone: count(ids.removed) };
 }
 
 /** Records the list API calls a page makes. */
@@ -71,9 +66,8 @@ test('creating by keyboard adds exactly one row, at the top @both', async ({ pag
   await expect(input).toHaveValue('');
   await expect(input).toBeFocused();
   await expect(page.locator('#lists-4')).toContainText('Groceries');
+  // It showed at once, waiting, in the one row it keeps: the list's own now.
   expect(await rowChanges(page)).toEqual({ added: ['lists-4'], removed: [], keptNodes: true });
-  // It showed at once, waiting, in a row of its own; that row went when the list's came.
-  expect(await waitingRows(page)).toEqual({ shown: 1, gone: 1 });
   await expect.poll(() => calls).toEqual([CHANGES]);
   expect(server.sql("SELECT count(*) FROM lists WHERE name = 'Groceries'")).toBe('1');
 });
@@ -253,4 +247,55 @@ test('before the wasm has loaded, the form posts to the server and shows a refus
   await expect(page.getByLabel('List name')).toHaveAttribute('aria-invalid', 'true');
   expect(server.sql('SELECT count(*) FROM lists')).toBe('2');
   await expect(page.locator('main[data-hydrated]')).toHaveCount(0);
+});
+
+test('offline, each change touches one row, and landing later touches none @both', async ({ page, context, startServer }) => {
+  const server = await startServer({ seed: 3, allowedHosts: '127.0.0.1' });
+  const relay = await NetworkCut.start(server.url);
+  await page.goto(`${relay.url}/notes`);
+  await waitForLive(page);
+  // The outbox's code comes when the page is first idle; then it can keep changes offline.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await watchRows(page);
+  await context.setOffline(true);
+  relay.cut();
+  await expect(page.locator('.live-indicator')).toHaveAttribute('data-state', /reconnecting|offline/);
+
+  // A create: one new row, at the top, marked as waiting.
+  await page.getByLabel('List name').fill('Made offline');
+  await page.getByLabel('List name').press('Enter');
+  const draft = listsOf(page).locator(':scope > li').first();
+  await expect(draft).toContainText('Made offline');
+  await expect(draft).toContainText('Waiting to save');
+  const draftId = (await draft.getAttribute('id'))!;
+  expect(await rowChanges(page)).toEqual({ added: [draftId], removed: [], keptNodes: true });
+
+  // A rename: the same row, new text. A delete: that row goes.
+  const renamed = page.locator('#lists-2');
+  await renamed.getByRole('button', { name: /^Rename/ }).click();
+  await renamed.getByRole('textbox', { name: 'New name' }).fill('Renamed offline');
+  await renamed.getByRole('textbox', { name: 'New name' }).press('Enter');
+  await expect(renamed.locator('.list-name')).toHaveText('Renamed offline');
+  await page.locator('#lists-1').getByRole('button', { name: /^Delete/ }).click();
+  await expect(page.locator('#lists-1')).toHaveCount(0);
+  expect(await rowChanges(page, ['lists-1', 'lists-2'])).toEqual({
+    added: [draftId],
+    removed: ['lists-1'],
+    keptNodes: true,
+  });
+
+  // Online again: every change lands, and no row is added or removed for it.
+  relay.restore();
+  await context.setOffline(false);
+  await expect(page.locator('.live-indicator')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  await expect(page.locator('#lists-4 .list-name')).toHaveText('Made offline');
+  await expect(page.locator('.waiting-mark:visible')).toHaveCount(0);
+  expect(await rowChanges(page, ['lists-1', 'lists-2'])).toEqual({
+    added: ['lists-4'],
+    removed: ['lists-1'],
+    keptNodes: true,
+  });
+  expect(server.sql("SELECT name FROM lists WHERE id = 4")).toBe('Made offline');
+  expect(server.sql('SELECT name FROM lists WHERE id = 2')).toBe('Renamed offline');
+  await relay.close();
 });

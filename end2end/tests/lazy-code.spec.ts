@@ -208,10 +208,10 @@ test('the words of a notice follow a switch of language, whether its code came l
   await context.close();
 });
 
-// The lists that stream (the server did not have the rows in time to render them in
+// The lists that come late (the server did not have the rows in time to render them in
 // place: the skeleton, then the rows or the error with Retry) are built by code of their
-// own (app/src/notes/streamed_lists.rs).
-const STREAMED_WASM = /\/pkg\/split_lists_streamed\.[\w-]+\.wasm$/;
+// own (app/src/notes/later/late_lists.rs).
+const LATE_WASM = /\/pkg\/split_lists_late\.[\w-]+\.wasm$/;
 
 /** From the next page on: each wasm file the page fetched, and whether the page had
  * hydrated when the fetch began (from the browser's own resource timings). */
@@ -234,7 +234,7 @@ async function wasmAgainstHydration(page: Page) {
     });
 }
 
-test('a page whose rows came in place hydrates on the main wasm alone and never fetches the streamed lists’ code; a page that streamed fetches it before it hydrates', async ({
+test('a page whose rows came in place hydrates on the main wasm alone and never fetches the late lists’ code; a page whose rows came late fetches it before it hydrates', async ({
   page,
   startServer,
 }) => {
@@ -249,30 +249,30 @@ test('a page whose rows came in place hydrates on the main wasm alone and never 
   expect(inPlaceWasm.filter((file) => file.beforeHydrating).map((file) => file.path)).toEqual([
     expect.stringMatching(MAIN_WASM),
   ]);
-  expect(inPlaceWasm.filter((file) => STREAMED_WASM.test(file.path))).toEqual([]);
+  expect(inPlaceWasm.filter((file) => LATE_WASM.test(file.path))).toEqual([]);
 
-  const streamed = await startServer({ seed: 4, latencyMs: 1200 });
-  await page.goto(streamed.notesUrl);
+  const late = await startServer({ seed: 4, latencyMs: 1200 });
+  await page.goto(late.notesUrl);
   await expect(listsOf(page).locator(':scope > li')).toHaveCount(4);
   await waitForLive(page);
-  const streamedWasm = await fetched();
-  expect(streamedWasm.filter((file) => STREAMED_WASM.test(file.path))).toEqual([
-    { path: expect.stringMatching(STREAMED_WASM), beforeHydrating: true },
+  const lateWasm = await fetched();
+  expect(lateWasm.filter((file) => LATE_WASM.test(file.path))).toEqual([
+    { path: expect.stringMatching(LATE_WASM), beforeHydrating: true },
   ]);
 
-  // Hydrated on that code, the streamed rows act in place.
-  await page.getByLabel('List name').fill('After streaming');
+  // Hydrated on that code, the late rows act in place.
+  await page.getByLabel('List name').fill('After coming late');
   await page.getByLabel('List name').press('Enter');
-  await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/After streaming/);
-  await expect.poll(() => streamed.sql("SELECT count(*) FROM lists WHERE name = 'After streaming'")).toBe('1');
+  await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/After coming late/);
+  await expect.poll(() => late.sql("SELECT count(*) FROM lists WHERE name = 'After coming late'")).toBe('1');
 });
 
-test('if the streamed lists’ code cannot be fetched, the streamed page stays as the server rendered it and works without JavaScript', async ({
+test('if the late lists’ code cannot be fetched, the page stays as the server rendered it and works without JavaScript', async ({
   page,
   startServer,
 }) => {
   const server = await startServer({ seed: 2, latencyMs: 600 });
-  await page.route(STREAMED_WASM, (route) => route.abort('internetdisconnected'));
+  await page.route(LATE_WASM, (route) => route.abort('internetdisconnected'));
   await page.goto(server.notesUrl);
   await expect(listsOf(page).locator(':scope > li')).toHaveCount(2);
   // Not hydrated: the form posts as it does without JavaScript, and the page comes back

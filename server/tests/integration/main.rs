@@ -14,6 +14,7 @@ mod hardening;
 mod language;
 mod live_feed;
 mod pages;
+mod second_collection;
 mod server_functions;
 mod static_assets;
 mod store;
