@@ -5,8 +5,6 @@
 mod backend;
 mod database;
 mod error;
-mod following;
-mod heard;
 mod postgres;
 mod rows;
 mod simulation;
@@ -15,8 +13,8 @@ mod store;
 
 pub use database::{Database, DatabaseSettings};
 pub use error::{NotReady, OpenError, StoreError};
-pub use following::Role as NumberingRole;
 pub use postgres::PostgresDb;
+pub use postgres::Role as NumberingRole;
 pub use postgres::MIGRATIONS as POSTGRES_MIGRATIONS;
 pub use simulation::{Simulation, SimulationError};
 pub use sqlite::SqliteDb;

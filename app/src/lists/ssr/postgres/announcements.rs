@@ -7,12 +7,12 @@
 //! log only when it cannot be sure it heard everything: before it listens, after a lost
 //! connection, an announcement that did not say what it numbered, or a gap.
 
-use super::rows::StoredEvent;
+use crate::lists::ssr::rows::StoredEvent;
 use std::collections::VecDeque;
 
 /// What the listening connection reports.
 #[derive(Debug)]
-pub(super) enum Announcement {
+pub(in crate::lists::ssr) enum Announcement {
     /// Listening, for the first time or again after a lost connection: what was
     /// announced before is not known.
     Listening,
@@ -30,7 +30,7 @@ const KEPT: usize = 4096;
 
 /// The entries heard and not yet taken, and whether they can be trusted to be all.
 #[derive(Debug, Default)]
-pub(super) enum Hearing {
+pub(in crate::lists::ssr) enum Hearing {
     /// Not listening (SQLite, or PostgreSQL between connections): every wake reads the
     /// log.
     #[default]
@@ -43,7 +43,7 @@ pub(super) enum Hearing {
 }
 
 impl Hearing {
-    pub(super) fn hear(&mut self, announcement: Announcement) {
+    pub(in crate::lists::ssr) fn hear(&mut self, announcement: Announcement) {
         match (announcement, &mut *self) {
             (Announcement::Lost, _) => *self = Self::Deaf,
             (Announcement::Listening, _) => *self = Self::missed(VecDeque::new()),
@@ -65,7 +65,7 @@ impl Hearing {
     /// The entries heard that follow position `after` with no gap, oldest first (none if
     /// nothing new was heard), or `None` when the log must be read instead. Entries at or
     /// before `after` are dropped: the tailer has sent them.
-    pub(super) fn take_after(&mut self, after: i64) -> Option<Vec<StoredEvent>> {
+    pub(in crate::lists::ssr) fn take_after(&mut self, after: i64) -> Option<Vec<StoredEvent>> {
         let Self::Listening { entries, missed } = self else {
             return None;
         };

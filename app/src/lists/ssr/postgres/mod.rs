@@ -25,8 +25,6 @@
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
-use super::following::{Following, Learn, Role, FOLLOW_WAIT};
-use super::heard::Announcement;
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredEvent, StoredKind, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
@@ -42,6 +40,13 @@ use std::{
 };
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
+
+mod announcements;
+mod leadership;
+
+pub(super) use announcements::{Announcement, Hearing};
+pub use leadership::Role;
+use leadership::{Following, Learn, FOLLOW_WAIT};
 
 /// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
