@@ -7,7 +7,7 @@
 //! log only when it cannot be sure it heard everything: before it listens, after a lost
 //! connection, an announcement that did not say what it numbered, or a gap.
 
-use crate::lists::ssr::rows::StoredEvent;
+use crate::lists::ssr::rows::{StoredEvent, StoredKind};
 use std::collections::VecDeque;
 
 /// What the listening connection reports.
@@ -23,6 +23,48 @@ pub(in crate::lists::ssr) enum Announcement {
     Unsaid,
     /// Not listening: the connection is lost and could not be made again yet.
     Lost,
+}
+
+/// One entry of a sequencer run's notification, `[seq, kind, list_id, name, event id]`:
+/// the entry as the log holds it, and its event's id.
+#[derive(serde::Deserialize)]
+struct AnnouncedEntry {
+    seq: i64,
+    kind: StoredKind,
+    list_id: i64,
+    name: String,
+    event: i64,
+}
+
+/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
+/// JSON array of `[seq, kind, list_id, name, event id]`, or nothing when that would not
+/// fit. Returns the entries, and each event's id with its position.
+pub(super) fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
+    if payload.is_empty() {
+        return (Announcement::Unsaid, Vec::new());
+    }
+    match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
+        Ok(numbered) => {
+            let (entries, positions) = numbered
+                .into_iter()
+                .map(|entry| {
+                    let position = (entry.event, entry.seq);
+                    let entry = StoredEvent {
+                        seq: entry.seq,
+                        kind: entry.kind,
+                        list_id: entry.list_id,
+                        name: entry.name,
+                    };
+                    (entry, position)
+                })
+                .unzip();
+            (Announcement::Numbered(entries), positions)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not read what the sequencer numbered; reading the log");
+            (Announcement::Unsaid, Vec::new())
+        }
+    }
 }
 
 /// Heard entries kept for the tailer at most; past this it reads the log instead.
@@ -97,7 +139,6 @@ impl Hearing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::ssr::rows::StoredKind;
     use crate::lists::ChangeKind;
 
     fn entries(seqs: std::ops::RangeInclusive<i64>) -> Vec<StoredEvent> {
@@ -198,5 +239,33 @@ mod tests {
         }
         assert_eq!(seqs(hearing.take_after(0)), None);
         assert_eq!(seqs(hearing.take_after(seq)), Some(vec![]));
+    }
+
+    #[test]
+    fn an_announcement_gives_its_entries_and_their_events_positions() {
+        let (announcement, positions) =
+            announced(r#"[[41,"created",7,"a \"quoted\" «ä»",90],[42,"renamed",3,"b",91]]"#);
+        let Announcement::Numbered(entries) = announcement else {
+            panic!("entries: {announcement:?}");
+        };
+        let read: Vec<(i64, i64, &str)> = entries
+            .iter()
+            .map(|entry| (entry.seq, entry.list_id, entry.name.as_str()))
+            .collect();
+        assert_eq!(read, [(41, 7, "a \"quoted\" «ä»"), (42, 3, "b")]);
+        assert_eq!(entries[1].kind, StoredKind::Known(ChangeKind::Renamed));
+        assert_eq!(positions, [(90, 41), (91, 42)]);
+    }
+
+    #[test]
+    fn an_announcement_that_cannot_be_read_means_reading_the_log() {
+        for payload in ["", r#"[[41,"created",7,"a"]]"#, "not json"] {
+            let (announcement, positions) = announced(payload);
+            assert!(
+                matches!(announcement, Announcement::Unsaid),
+                "{payload}: {announcement:?}"
+            );
+            assert!(positions.is_empty());
+        }
     }
 }

@@ -58,7 +58,7 @@ pub(super) enum Learn {
 /// This instance's role, its writes waiting to hear their positions, and the positions
 /// heard lately.
 #[derive(Debug)]
-pub(super) struct Following {
+pub(super) struct Leadership {
     state: Mutex<State>,
     /// How many writes learned their position from a run they did not ask for.
     learned: AtomicU64,
@@ -100,7 +100,7 @@ impl<V> Remembered<V> {
     }
 }
 
-impl Default for Following {
+impl Default for Leadership {
     fn default() -> Self {
         Self {
             state: Mutex::new(State {
@@ -115,7 +115,7 @@ impl Default for Following {
     }
 }
 
-impl Following {
+impl Leadership {
     pub(super) fn role(&self) -> Role {
         self.lock().role
     }
@@ -199,8 +199,8 @@ mod tests {
     use super::*;
 
     /// A follower whose leader numbered event 1000 at `now`.
-    fn following(now: Instant) -> Following {
-        let following = Following::default();
+    fn following(now: Instant) -> Leadership {
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         following.heard(&[(1000, 500)], now);
         following
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn leaders_and_the_deaf_ask() {
-        let following = Following::default();
+        let following = Leadership::default();
         let now = Instant::now();
         following.heard(&[(1000, 500)], now);
         assert!(matches!(following.learn(1, now), Learn::Ask));
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn a_follower_whose_leader_is_idle_asks() {
         let now = Instant::now();
-        let following = Following::default();
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         assert!(matches!(following.learn(1, now), Learn::Ask), "never ran");
         following.heard(&[(1000, 500)], now);
@@ -262,7 +262,7 @@ mod tests {
     #[test]
     fn a_run_that_does_not_say_what_it_numbered_counts_as_the_leaders() {
         let now = Instant::now();
-        let following = Following::default();
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         following.heard(&[], now);
         assert!(matches!(following.learn(1, now), Learn::Wait(_)));

@@ -1,138 +1,56 @@
 //! The PostgreSQL database: one pool shared by any number of server instances, and every
-//! PostgreSQL query on `lists` and its change log.
+//! PostgreSQL query on `lists` and its change log. This module is the backend the store
+//! calls ([`Backend`]): opening, connections and migrations, the SQL of pages and writes,
+//! and a change's key found again.
 //!
-//! Log order must be an order every reader agrees on, and no reader may pass a position
-//! while a transaction that will appear before it is still open: a sequence hands out
-//! numbers at insert time, not at commit, so a tailer that has read 42 could miss a 41
-//! committed after it. Taking turns on one row would make every write of every instance
-//! queue on it. So a write commits its event without a position (PgQ's idea: order what has
-//! become visible, not what was inserted), and then asks the **sequencer** to number every
-//! event committed so far: under an advisory lock, so that one runs at a time, it gives the
-//! pending events the next positions in the order they were written and moves the horizon.
-//! (It is the database function `run_sequencer`, `migrations/postgres/`, so that a run is
-//! one round trip.) A write's own transaction takes no shared lock; an event still in
-//! flight simply gets a larger position once it commits; one rolled back never had one.
-//! Positions stay gapless, so readers resume and detect gaps as before. Each instance's
-//! tailer also runs the sequencer when woken (at most once a second), so an event whose
-//! writer died between commit and numbering is numbered anyway (so does the next write's
-//! sequencer run). Each instance numbers its writes in batches, and one that finds another
-//! instance's sequencer running waits for that run (it numbers what was committed before it
-//! began) rather than queue a run, and a durable commit, of its own behind it. Each run of
-//! the sequencer that numbered something sends `NOTIFY list_events` with the entries it
-//! numbered, which every instance hears: its tailer sends them on without reading the log
-//! (see `heard`). One instance leads and runs the sequencer for its writes; the others
-//! learn their writes' positions from its runs' announcements (see `following`).
+//! The change log needs an order every reader agrees on, and no reader may pass a
+//! position while a transaction that will appear before it is still open. A sequence
+//! hands out numbers at insert time, not at commit, so a tailer that has read position n
+//! could miss n - 1, committed after it; taking turns on one row would make every write
+//! of every instance queue on it. So a write takes no lock of the log's and commits its
+//! entry without a position (PgQ's idea: order what has become visible, not what was
+//! inserted), and the **sequencer** numbers entries once they are committed: one run at
+//! a time, in the order they were written, gapless. An entry still in flight gets a
+//! larger position once it commits; one rolled back never had one.
+//!
+//! The numbering, a module per concern:
+//! - [`sequencer`]: a committed write learning its position (the database function
+//!   `run_sequencer`, called in batches), and entries whose writer died before it could.
+//! - [`leadership`]: one instance leads and runs the sequencer for its writes; the others
+//!   follow, and learn their writes' positions from its runs' announcements.
+//! - [`announcements`]: what a run announces (`NOTIFY`), and the entries heard, kept for
+//!   the log's tailer with whether they can be trusted to be all.
+//! - [`listening`]: the connection every instance listens on, which also holds the
+//!   leader's lock.
+
+mod announcements;
+mod leadership;
+mod listening;
+mod sequencer;
+
+pub(super) use announcements::Hearing;
+pub use leadership::Role;
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
-use super::rows::{Applied, KeyRecord, PageRows, Search, StoredEvent, StoredKind, StoredList};
+use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
 use crate::lists::{fold, ChangeKind, ListName};
 use futures::stream::BoxStream;
+use leadership::Leadership;
+use sequencer::Numbering;
 use sqlx::{
     migrate::{MigrateDatabase, Migrator},
     pool::PoolConnection,
-    postgres::{PgConnectOptions, PgListener, PgPoolOptions},
+    postgres::{PgConnectOptions, PgPoolOptions},
     Connection, PgConnection, PgPool, Postgres, Transaction,
 };
 use std::{
     sync::{Arc, OnceLock},
-    time::{Duration, Instant},
+    time::Duration,
 };
-use tokio::sync::{mpsc, oneshot};
-use tokio_util::sync::CancellationToken;
-
-mod announcements;
-mod leadership;
-
-pub(super) use announcements::{Announcement, Hearing};
-pub use leadership::Role;
-use leadership::{Following, Learn, FOLLOW_WAIT};
 
 /// The PostgreSQL schema, `migrations/postgres/`, compiled into the binary.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
-
-/// The channel commits are announced on (`run_sequencer` names it too).
-const CHANNEL: &str = "list_events";
-
-/// The session lock the leading instance holds on its listening connection (any fixed
-/// number other than the sequencer's: it names nothing else).
-const LEADER_LOCK: i64 = 7_811_882_618_982_114_674;
-
-/// How often an instance that does not lead tries to.
-const LEAD_RETRY: Duration = Duration::from_secs(1);
-
-impl Numbering {
-    fn start(db: PostgresDb) -> Self {
-        let (requests, mut waiting) =
-            mpsc::unbounded_channel::<(i64, oneshot::Sender<Option<i64>>)>();
-        tokio::spawn(async move {
-            while let Some(first) = waiting.recv().await {
-                let mut batch = vec![first];
-                while let Ok(more) = waiting.try_recv() {
-                    batch.push(more);
-                }
-                // Every event in the batch committed before it was sent, so one run
-                // numbers them all. Another instance's sequencer may have numbered them
-                // already, or be numbering them now: then the first call waits for that
-                // run rather than queue a run (and a durable commit) of its own behind
-                // it; the second runs the sequencer only if that run began before these
-                // events were committed.
-                let events: Vec<i64> = batch.iter().map(|(event, _)| *event).collect();
-                let mut positions = Vec::new();
-                for queue in [false, true] {
-                    match db.run_sequencer(&events, queue).await {
-                        Ok(read) => positions = read,
-                        Err(error) => tracing::warn!(%error, "numbering a batch of events failed"),
-                    }
-                    if numbers_all(&positions, &events) {
-                        break;
-                    }
-                }
-                for (event, reply) in batch {
-                    let seq = positions
-                        .iter()
-                        .find(|(id, _)| *id == event)
-                        .and_then(|(_, seq)| *seq);
-                    // The writer may have stopped waiting; nothing to tell it then.
-                    let _ = reply.send(seq);
-                }
-            }
-        });
-        Self { requests }
-    }
-}
-
-/// A row lock (two changes to one list at once) or the sequencer's lock held past
-/// `lock_timeout` (PostgreSQL's `lock_not_available`) is a busy server, not a failure.
-fn lock_wait(error: sqlx::Error) -> StoreError {
-    match &error {
-        sqlx::Error::Database(inner) if inner.code().as_deref() == Some("55P03") => {
-            StoreError::Busy
-        }
-        _ => error.into(),
-    }
-}
-
-/// A key's record as stored: what the change did, and its event and position as far as
-/// they are known (a change that wrote nothing has no event; an event has no position
-/// until the sequencer has run).
-#[derive(Debug, sqlx::FromRow)]
-pub(super) struct StoredKey {
-    kind: StoredKind,
-    list_id: i64,
-    name: String,
-    event_id: Option<i64>,
-    seq: Option<i64>,
-}
-
-/// What [`PostgresDb`]'s one-statement create answers: the list it made (`fresh`, the
-/// event without a position yet), or the record of the change its key made before.
-#[derive(Debug, sqlx::FromRow)]
-struct Created {
-    fresh: bool,
-    #[sqlx(flatten)]
-    key: StoredKey,
-}
 
 /// The store's PostgreSQL connections.
 #[derive(Clone, Debug)]
@@ -144,16 +62,7 @@ pub struct PostgresDb {
     numbering: Arc<OnceLock<Numbering>>,
     /// Whether this instance leads the numbering, and its writes waiting to hear their
     /// positions from the leader's runs.
-    following: Arc<Following>,
-}
-
-/// Numbers this process's committed events in batches, as a database's group commit
-/// does: one task takes every write waiting at that moment, runs the sequencer once for
-/// all of them and gets all their positions from that one call. So an instance holds the
-/// sequencer's lock once per batch, not once per write, and a write waits for one batch.
-#[derive(Debug)]
-struct Numbering {
-    requests: mpsc::UnboundedSender<(i64, oneshot::Sender<Option<i64>>)>,
+    leadership: Arc<Leadership>,
 }
 
 impl PostgresDb {
@@ -194,7 +103,7 @@ impl PostgresDb {
             pool,
             write_wait,
             numbering: Arc::default(),
-            following: Arc::default(),
+            leadership: Arc::default(),
         })
     }
 
@@ -202,6 +111,21 @@ impl PostgresDb {
     /// back.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// How this instance takes part in numbering the log (see [`leadership`]).
+    pub fn numbering_role(&self) -> Role {
+        self.leadership.role()
+    }
+
+    /// How many of this instance's writes learned their position from a run they did not
+    /// ask for (the leader's, when this instance follows).
+    pub fn positions_heard(&self) -> u64 {
+        self.leadership.learned()
     }
 
     /// Starts a write transaction, waiting at most `write_wait` for a connection; its row
@@ -235,171 +159,74 @@ impl PostgresDb {
         }
     }
 
-    /// Runs the sequencer (`run_sequencer`, `migrations/postgres/`): one call, in a
-    /// transaction of its own, whose statements each see every transaction committed
-    /// before they began. With `queue`, it waits its turn and numbers every event
-    /// committed without a position: the next positions after the horizon, in the order
-    /// the events were written, announced on [`CHANNEL`]. Without, it numbers only if
-    /// some of `events` have no position and no run is under way, and otherwise waits
-    /// for that run to commit. Returns the positions of `events` after it (none for an
-    /// event pruned already); a lock waited for past `write_wait` is
-    /// [`StoreError::Busy`].
-    async fn run_sequencer(
-        &self,
-        events: &[i64],
-        queue: bool,
-    ) -> Result<Vec<Position>, StoreError> {
-        sqlx::query_as("SELECT event_id, event_seq FROM run_sequencer($1, $2, $3)")
-            .bind(events)
-            .bind(format!("{}ms", self.write_wait.as_millis()))
-            .bind(queue)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(lock_wait)
+    /// `(pruned_through, latest)`.
+    pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        bounds(&mut conn).await
     }
 
-    /// Numbers events that were committed without a position more than a second ago:
-    /// those of a writer that died between its commit and its numbering, or of another
-    /// program's transaction. Every instance's tailer calls this when woken (at most once
-    /// a second), so that no event waits for a sequencer that will not come. Cheap when
-    /// there are none.
-    pub(super) async fn sequence_orphans(&self) -> Result<(), StoreError> {
-        let orphaned: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM list_events \
-             WHERE seq IS NULL AND recorded_at < now() - interval '1 second')",
+    /// Inserts many lists in one transaction with their change-log entries, each as one
+    /// statement over arrays, then numbers them; returns the log position after them.
+    pub(super) async fn insert_many(&self, names: &[ListName]) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let texts: Vec<&str> = names.iter().map(ListName::as_str).collect();
+        let keys: Vec<String> = texts.iter().map(|name| fold(name)).collect();
+        let mut rows: Vec<StoredList> = sqlx::query_as(
+            "INSERT INTO lists (name, search_key) \
+             SELECT * FROM UNNEST($1::text[], $2::text[]) RETURNING id, name",
         )
-        .fetch_one(&self.pool)
+        .bind(&texts)
+        .bind(&keys)
+        .fetch_all(&mut *tx)
         .await?;
-        if orphaned {
-            self.run_sequencer(&[], true).await?;
-        }
-        Ok(())
+        rows.sort_unstable_by_key(|row| row.id);
+        let (ids, names): (Vec<i64>, Vec<String>) =
+            rows.into_iter().map(|row| (row.id, row.name)).unzip();
+        sqlx::query(
+            "INSERT INTO list_events (list_id, kind, name, is_deleted) \
+             SELECT id, $1, name, FALSE FROM UNNEST($2::bigint[], $3::text[]) \
+             WITH ORDINALITY AS new (id, name, ordinality) ORDER BY ordinality",
+        )
+        .bind(ChangeKind::Created)
+        .bind(&ids)
+        .bind(&names)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.run_sequencer(&[], true).await?;
+        let mut conn = self.pool.acquire().await?;
+        Ok(bounds(&mut conn).await?.1)
     }
 
-    /// The position of an event this process wrote and committed: heard from the
-    /// leader's run when this instance follows (see `following`), or else numbered in
-    /// this instance's next batch (see [`Numbering`]), or, should that fail, by running
-    /// the sequencer here.
-    async fn position_of(&self, event: i64) -> Result<i64, StoreError> {
-        match self.following.learn(event, Instant::now()) {
-            Learn::Heard(seq) => return Ok(seq),
-            Learn::Wait(told) => match tokio::time::timeout(FOLLOW_WAIT, told).await {
-                Ok(Ok(seq)) => return Ok(seq),
-                // This instance stopped following: it asks.
-                Ok(Err(_)) => {}
-                Err(_) => self.following.not_heard(event),
-            },
-            Learn::Ask => {}
-        }
-        let numbering = self
-            .numbering
-            .get_or_init(|| Numbering::start(self.clone()));
-        let (reply, position) = oneshot::channel();
-        if numbering.requests.send((event, reply)).is_ok() {
-            if let Ok(Some(seq)) = position.await {
-                return Ok(seq);
-            }
-        }
-        match self.run_sequencer(&[event], true).await?.first() {
-            Some((_, Some(seq))) => Ok(*seq),
-            // Not expected: the event committed before that run began, so the run
-            // numbered it. Should it happen, "busy" lets a caller that sent a change key
-            // ask again and be answered from the key's record.
-            Some((_, None)) => Err(StoreError::Busy),
-            // Pruned already (a change key older than the log's retention): the change
-            // is older than anything still in the log.
-            None => {
-                let mut conn = self.pool.acquire().await?;
-                Ok(bounds(&mut conn).await?.1)
-            }
-        }
+    /// Every list, for the `check` command.
+    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<StoredList, sqlx::Error>> {
+        sqlx::query_as::<_, StoredList>("SELECT id, name FROM lists").fetch(&self.pool)
     }
+}
 
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
+/// A key's record as stored: what the change did, and its event and position as far as
+/// they are known (a change that wrote nothing has no event; an event has no position
+/// until the sequencer has run).
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct StoredKey {
+    kind: StoredKind,
+    list_id: i64,
+    name: String,
+    event_id: Option<i64>,
+    seq: Option<i64>,
+}
 
-    /// How this instance takes part in numbering the log (see `following`).
-    pub fn numbering_role(&self) -> Role {
-        self.following.role()
-    }
+/// What [`PostgresDb`]'s one-statement create answers: the list it made (`fresh`, the
+/// event without a position yet), or the record of the change its key made before.
+#[derive(Debug, sqlx::FromRow)]
+struct Created {
+    fresh: bool,
+    #[sqlx(flatten)]
+    key: StoredKey,
+}
 
-    /// How many of this instance's writes learned their position from a run they did not
-    /// ask for (the leader's, when this instance follows).
-    pub fn positions_heard(&self) -> u64 {
-        self.following.learned()
-    }
-
-    /// Tells `hear` of every sequencer run, made by any instance, until `shutdown`: what
-    /// it numbered, and when something may have been missed (before listening, and when
-    /// the listening connection drops, after which it listens again). The listening
-    /// connection also decides whether this instance leads the numbering: it holds the
-    /// leader's lock if it can, and tries again every [`LEAD_RETRY`] while it follows.
-    pub(super) fn forward_commits(
-        &self,
-        hear: impl Fn(Announcement) + Send + 'static,
-        shutdown: CancellationToken,
-    ) {
-        let pool = self.pool.clone();
-        let following = Arc::clone(&self.following);
-        tokio::spawn(async move {
-            let mut listener = loop {
-                let connected = async {
-                    let mut listener = PgListener::connect_with(&pool).await?;
-                    listener.listen(CHANNEL).await?;
-                    Ok::<_, sqlx::Error>(listener)
-                };
-                tokio::select! {
-                    () = shutdown.cancelled() => return,
-                    connected = connected => match connected {
-                        Ok(listener) => break listener,
-                        Err(error) => {
-                            tracing::warn!(%error, "could not listen for commits; retrying");
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
-                    },
-                }
-            };
-            hear(Announcement::Listening);
-            following.set_role(lead(&mut listener).await);
-            let mut retry = tokio::time::interval(LEAD_RETRY);
-            retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    () = shutdown.cancelled() => {
-                        following.set_role(Role::Deaf);
-                        return;
-                    }
-                    _ = retry.tick(), if following.role() != Role::Leads => {
-                        following.set_role(lead(&mut listener).await);
-                    }
-                    received = listener.try_recv() => match received {
-                        Ok(Some(notification)) => {
-                            let (announcement, numbered) = announced(notification.payload());
-                            following.heard(&numbered, Instant::now());
-                            hear(announcement);
-                        }
-                        // Lost, and listening again already (sqlx connects at once); the
-                        // leader's lock went with the connection.
-                        Ok(None) => {
-                            tracing::warn!("lost the commit notifications; listening again");
-                            following.set_role(Role::Deaf);
-                            hear(Announcement::Listening);
-                            following.set_role(lead(&mut listener).await);
-                        }
-                        // Lost, and not listening yet: the next call connects again.
-                        Err(error) => {
-                            tracing::warn!(%error, "lost the commit notifications; retrying");
-                            following.set_role(Role::Deaf);
-                            hear(Announcement::Lost);
-                            tokio::time::sleep(Duration::from_millis(200)).await;
-                        }
-                    },
-                }
-            }
-        });
-    }
-
+/// A change's key found again: what the change did, and its position.
+impl PostgresDb {
     /// What the change with `key` did, as stored, if the key has been used.
     async fn stored_key(
         conn: &mut PgConnection,
@@ -452,50 +279,6 @@ impl PostgresDb {
         // Gone only if pruned in this very moment: the caller may try again.
         let before = stored.ok_or(StoreError::Busy)?;
         Ok(Applied::Before(self.record_of(before).await?))
-    }
-
-    /// `(pruned_through, latest)`.
-    pub(super) async fn log_bounds(&self) -> Result<(i64, i64), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        bounds(&mut conn).await
-    }
-
-    /// Inserts many lists in one transaction with their change-log entries, each as one
-    /// statement over arrays, then numbers them; returns the log position after them.
-    pub(super) async fn insert_many(&self, names: &[ListName]) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let texts: Vec<&str> = names.iter().map(ListName::as_str).collect();
-        let keys: Vec<String> = texts.iter().map(|name| fold(name)).collect();
-        let mut rows: Vec<StoredList> = sqlx::query_as(
-            "INSERT INTO lists (name, search_key) \
-             SELECT * FROM UNNEST($1::text[], $2::text[]) RETURNING id, name",
-        )
-        .bind(&texts)
-        .bind(&keys)
-        .fetch_all(&mut *tx)
-        .await?;
-        rows.sort_unstable_by_key(|row| row.id);
-        let (ids, names): (Vec<i64>, Vec<String>) =
-            rows.into_iter().map(|row| (row.id, row.name)).unzip();
-        sqlx::query(
-            "INSERT INTO list_events (list_id, kind, name, is_deleted) \
-             SELECT id, $1, name, FALSE FROM UNNEST($2::bigint[], $3::text[]) \
-             WITH ORDINALITY AS new (id, name, ordinality) ORDER BY ordinality",
-        )
-        .bind(ChangeKind::Created)
-        .bind(&ids)
-        .bind(&names)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.run_sequencer(&[], true).await?;
-        let mut conn = self.pool.acquire().await?;
-        Ok(bounds(&mut conn).await?.1)
-    }
-
-    /// Every list, for the `check` command.
-    pub(super) fn all_rows(&self) -> BoxStream<'_, Result<StoredList, sqlx::Error>> {
-        sqlx::query_as::<_, StoredList>("SELECT id, name FROM lists").fetch(&self.pool)
     }
 }
 
@@ -721,75 +504,15 @@ impl Backend for PostgresDb {
     }
 }
 
-/// An event and its position in the log, if it has one yet.
-type Position = (i64, Option<i64>);
-
-/// Takes the leader's lock on the listening connection if no other instance holds it:
-/// this instance leads then, and follows otherwise (or is deaf, if the connection failed).
-async fn lead(listener: &mut PgListener) -> Role {
-    match sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-        .bind(LEADER_LOCK)
-        .fetch_one(listener)
-        .await
-    {
-        Ok(true) => Role::Leads,
-        Ok(false) => Role::Follows,
-        Err(error) => {
-            tracing::warn!(%error, "could not ask who leads the numbering");
-            Role::Deaf
+/// A row lock (two changes to one list at once) or the sequencer's lock held past
+/// `lock_timeout` (PostgreSQL's `lock_not_available`) is a busy server, not a failure.
+fn lock_wait(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(inner) if inner.code().as_deref() == Some("55P03") => {
+            StoreError::Busy
         }
+        _ => error.into(),
     }
-}
-
-/// One entry of a sequencer run's notification, `[seq, kind, list_id, name, event id]`:
-/// the entry as the log holds it, and its event's id.
-#[derive(serde::Deserialize)]
-struct AnnouncedEntry {
-    seq: i64,
-    kind: StoredKind,
-    list_id: i64,
-    name: String,
-    event: i64,
-}
-
-/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
-/// JSON array of `[seq, kind, list_id, name, event id]`, or nothing when that would not
-/// fit. Returns the entries, and each event's id with its position.
-fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
-    if payload.is_empty() {
-        return (Announcement::Unsaid, Vec::new());
-    }
-    match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
-        Ok(numbered) => {
-            let (entries, positions) = numbered
-                .into_iter()
-                .map(|entry| {
-                    let position = (entry.event, entry.seq);
-                    let entry = StoredEvent {
-                        seq: entry.seq,
-                        kind: entry.kind,
-                        list_id: entry.list_id,
-                        name: entry.name,
-                    };
-                    (entry, position)
-                })
-                .unzip();
-            (Announcement::Numbered(entries), positions)
-        }
-        Err(error) => {
-            tracing::warn!(%error, "could not read what the sequencer numbered; reading the log");
-            (Announcement::Unsaid, Vec::new())
-        }
-    }
-}
-
-/// Whether `positions` gives every one of `events` its position.
-fn numbers_all(positions: &[Position], events: &[i64]) -> bool {
-    events.iter().all(|event| {
-        positions
-            .iter()
-            .any(|(id, seq)| id == event && seq.is_some())
-    })
 }
 
 /// `(pruned_through, latest)`: where the log starts, and the newest position handed out.
@@ -831,37 +554,4 @@ fn short_ids(range: &IdRange<'_>) -> String {
            AND (SELECT count(*) FROM found) < {limit} \
          {first}"
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_announcement_gives_its_entries_and_their_events_positions() {
-        let (announcement, positions) =
-            announced(r#"[[41,"created",7,"a \"quoted\" «ä»",90],[42,"renamed",3,"b",91]]"#);
-        let Announcement::Numbered(entries) = announcement else {
-            panic!("entries: {announcement:?}");
-        };
-        let read: Vec<(i64, i64, &str)> = entries
-            .iter()
-            .map(|entry| (entry.seq, entry.list_id, entry.name.as_str()))
-            .collect();
-        assert_eq!(read, [(41, 7, "a \"quoted\" «ä»"), (42, 3, "b")]);
-        assert_eq!(entries[1].kind, StoredKind::Known(ChangeKind::Renamed));
-        assert_eq!(positions, [(90, 41), (91, 42)]);
-    }
-
-    #[test]
-    fn an_announcement_that_cannot_be_read_means_reading_the_log() {
-        for payload in ["", r#"[[41,"created",7,"a"]]"#, "not json"] {
-            let (announcement, positions) = announced(payload);
-            assert!(
-                matches!(announcement, Announcement::Unsaid),
-                "{payload}: {announcement:?}"
-            );
-            assert!(positions.is_empty());
-        }
-    }
 }
