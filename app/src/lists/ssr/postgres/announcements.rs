@@ -1,11 +1,19 @@
-//! What the log's tailer has heard of new entries without reading the log.
+//! What PostgreSQL's sequencer announces, and what the log's tailer has heard of new
+//! entries without reading the log.
 //!
-//! On PostgreSQL each sequencer run announces the entries it numbered (`run_sequencer`,
-//! `migrations/postgres/`), and every instance listens. Notifications arrive in the order
-//! their transactions committed and one run commits at a time, so the entries heard come
-//! in position order; the tailer takes those that follow what it has sent, and reads the
-//! log only when it cannot be sure it heard everything: before it listens, after a lost
-//! connection, an announcement that did not say what it numbered, or a gap.
+//! Each sequencer run that numbered something sends `NOTIFY list_events` at its commit,
+//! with the entries it numbered and their events' ids (`run_sequencer`,
+//! `migrations/postgres/`), and every instance listens ([`listening`](super::listening)).
+//! The entries go to the tailer, which sends them on without reading the log; the
+//! events' positions go to this instance's writes waiting to hear them
+//! ([`leadership`](super::leadership)).
+//!
+//! Notifications arrive in the order their transactions committed and one run commits
+//! at a time, so the entries heard come in position order; the tailer takes those that
+//! follow what it has sent, and reads the log only when it cannot be sure it heard
+//! everything: before it listens, after a lost connection, an announcement that did not
+//! say what it numbered, or a gap. SQLite announces nothing, and its store stays
+//! [`Hearing::Deaf`].
 
 use crate::lists::ssr::rows::{StoredEvent, StoredKind};
 use std::collections::VecDeque;

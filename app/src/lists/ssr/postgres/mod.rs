@@ -133,12 +133,14 @@ impl PostgresDb {
     /// connection's `lock_timeout`). Past that, [`StoreError::Busy`]. It takes no lock of
     /// the log's.
     ///
-    /// The `BEGIN` runs in a task of its own, which no caller can cancel: sqlx 0.8.6 (and
-    /// 0.9.0) leaves a connection inside a transaction when a `BEGIN` is dropped before
-    /// its answer is read (sqlx issue 4393, fixed by pull request 4394, in no release
-    /// yet), and that happens whenever a client hangs up or the write wait runs out at
-    /// that moment. A transaction begun for a caller that stopped waiting is dropped when
-    /// the task ends, which rolls it back as usual.
+    /// The `BEGIN` runs in a task of its own, which no caller can cancel: sqlx, as
+    /// released, leaves a connection inside a transaction when a `BEGIN` is dropped before
+    /// its answer is read (fixed upstream, not released yet), and that happens whenever a
+    /// client hangs up or the write wait runs out at that moment. A transaction begun for
+    /// a caller that stopped waiting is dropped when the task ends, which rolls it back as
+    /// usual. (The test
+    /// `on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_open` pins
+    /// this down.)
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let pool = self.pool.clone();
         let begun = tokio::spawn(async move { pool.begin().await });
@@ -530,7 +532,7 @@ const SHORT_SEARCH_NEAREST: u32 = 2000;
 
 /// `matching_ids` for a term of one or two characters, in two steps whose plans do not hang on
 /// the planner's guess of how many lists match (for a piece it has no statistics of, it
-/// guesses 0.5 % and walks the ids, 150 ms at a million lists for a term matching
+/// guesses a small fixed share and walks the ids, which takes long for a term matching
 /// nothing). First the nearest lists on that side: a term in more than one in forty of
 /// them fills its page there. Only when they do not, and more lists lie beyond them, the
 /// GIN index of pieces gives every matching list on that side, which is then few.
