@@ -117,7 +117,7 @@ impl PostgresDb {
         self.pool.close().await;
     }
 
-    /// How this instance takes part in numbering the log (see [`leadership`]).
+    /// How this instance takes part in numbering the log (see `postgres/leadership.rs`).
     pub fn numbering_role(&self) -> Role {
         self.leadership.role()
     }
