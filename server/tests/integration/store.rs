@@ -656,10 +656,8 @@ async fn an_unknown_kind_in_the_log_is_skipped(backend) {
 /// Every instance's live feed wakes on `NOTIFY list_events` (polling the log is only the
 /// fallback): a write, once numbered, is announced on that channel.
 #[tokio::test]
+#[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
 async fn on_postgres_a_numbered_write_is_announced() {
-    if !support::Backend::postgres_available() {
-        return;
-    }
     let (store, database) = store(support::Backend::Postgres).await;
     let mut listener = sqlx::postgres::PgListener::connect(&database.url)
         .await
@@ -682,10 +680,8 @@ async fn on_postgres_a_numbered_write_is_announced() {
 /// fast one commits and is numbered first, the slow one is numbered when it commits, and
 /// every read of the log is a prefix without a gap.
 #[tokio::test]
+#[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
 async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
-    if !support::Backend::postgres_available() {
-        return;
-    }
     let (store, _database) = store(support::Backend::Postgres).await;
     // The slow write pauses right after it wrote its event, before committing.
     support::execute(
@@ -770,11 +766,9 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
 /// store's connection (which runs whatever the connection had queued): no connection may
 /// be left idle in a transaction.
 #[tokio::test]
+#[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
 async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_open() {
     use futures::FutureExt;
-    if !support::Backend::postgres_available() {
-        return;
-    }
     let database = support::TestDatabase::new(support::Backend::Postgres).await;
     let settings = DatabaseSettings {
         postgres_connections: 2,
@@ -834,10 +828,8 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
 /// connection's own. (Each write runs under a generous timeout only so that a missing
 /// bound fails the test instead of hanging it.)
 #[tokio::test]
+#[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
 async fn on_postgres_a_write_waits_for_a_held_row_or_key_at_most_the_write_wait() {
-    if !support::Backend::postgres_available() {
-        return;
-    }
     let database = support::TestDatabase::new(support::Backend::Postgres).await;
     let settings = DatabaseSettings {
         write_wait: Duration::from_millis(300),

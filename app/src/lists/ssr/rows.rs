@@ -14,7 +14,7 @@ pub(super) struct StoredList {
 }
 
 /// A change-log entry as stored, not yet parsed. PostgreSQL's sequencer also announces
-/// the entries it numbered (`postgres.rs` reads them).
+/// the entries it numbered (`postgres/announcements.rs` reads them).
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct StoredEvent {
     pub seq: i64,

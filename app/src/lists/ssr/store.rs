@@ -8,7 +8,7 @@
 
 use super::database::Database;
 use super::error::StoreError;
-use super::heard::Hearing;
+use super::postgres::Hearing;
 use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredEvent, StoredKind, StoredList};
 use crate::collection::log::{LogBounds, LogRead};
 use crate::lists::{

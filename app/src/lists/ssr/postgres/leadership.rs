@@ -1,23 +1,27 @@
-//! Which instance numbers the log's events on PostgreSQL, and how the others learn their
-//! writes' positions without asking.
+//! Which instance runs PostgreSQL's sequencer, and how the others learn their writes'
+//! positions without running it.
 //!
-//! Every instance may run the sequencer, and any run numbers every event committed so
-//! far, whoever wrote it. With each instance running it for its own writes, two instances
-//! made twice the runs one did (each numbering half as many events), and PostgreSQL
-//! spent a tenth more per create. So one instance **leads**: it holds a session lock on
-//! its listening connection (released by PostgreSQL when that connection ends, so a
-//! leader that dies or loses its connection makes room for another) and runs the
-//! sequencer for its writes as before. The others **follow**: a follower's committed
-//! write waits for the leader's next run to announce the event's position, which every
-//! instance hears anyway. It waits only while the leader is busy, that is, has numbered
-//! something in the last [`LEADER_IDLE`]: a run counts as the leader's when it numbered
-//! an event this instance did not ask for (a leader runs for its own writes). Otherwise
-//! (the leader is idle, or this instance is not listening) a follower's write runs the
-//! sequencer itself, as a leader's does, so an idle leader costs nothing. A busy leader
-//! whose run missed a write (committed just after the run began) or was slow to flush
-//! costs only that write a wait of [`FOLLOW_WAIT`]: then it asks.
+//! Any run of the sequencer numbers every entry committed so far, whoever wrote it, so
+//! one instance's run can serve every instance's writes. Were each instance to run it
+//! for its own writes, every instance added would add its runs, each numbering fewer
+//! entries, and each run costs PostgreSQL a lock, a commit and an announcement. So one
+//! instance **leads**: it holds a session lock on its listening connection (see
+//! [`listening`](super::listening)) and runs the sequencer for its writes. The others
+//! **follow**: a follower's committed write waits for the leader's next run to announce
+//! the entry's position, which every instance hears anyway. It waits only while the
+//! leader is busy, that is, has numbered something in the last [`LEADER_IDLE`]: a run
+//! counts as the leader's when it numbered an event this instance did not ask for (a
+//! leader runs for its own writes). Otherwise (the leader is idle, or this instance is
+//! not listening) a follower's write runs the sequencer itself, as a leader's does, so
+//! an idle leader costs nothing. A busy leader whose run missed a write (committed just
+//! after the run began) or was slow to flush costs only that write a wait of
+//! [`FOLLOW_WAIT`]: then it asks.
+//!
 //! Correctness does not depend on who runs the sequencer: a position heard is the one
-//! the run committed, and a write that asks gets the same.
+//! the run committed, and a write that asks gets the same. This module is the decision
+//! and its bookkeeping, without IO: [`sequencer`](super::sequencer) asks it how a write
+//! learns its position, and [`listening`](super::listening) tells it this instance's
+//! role and what each run numbered.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,49 +62,13 @@ pub(super) enum Learn {
 /// This instance's role, its writes waiting to hear their positions, and the positions
 /// heard lately.
 #[derive(Debug)]
-pub(super) struct Following {
+pub(super) struct Leadership {
     state: Mutex<State>,
     /// How many writes learned their position from a run they did not ask for.
     learned: AtomicU64,
 }
 
-#[derive(Debug)]
-struct State {
-    role: Role,
-    /// When the last run of the leader's was heard.
-    leader_ran: Option<Instant>,
-    waiting: HashMap<i64, oneshot::Sender<i64>>,
-    /// Event id to position, as announced lately.
-    recent: Remembered<i64>,
-    /// Events this instance asked to have numbered lately.
-    asked: Remembered<()>,
-}
-
-/// The latest [`RECENT`] events' values: the oldest are forgotten first.
-#[derive(Debug, Default)]
-struct Remembered<V> {
-    values: HashMap<i64, V>,
-    order: VecDeque<i64>,
-}
-
-impl<V> Remembered<V> {
-    fn get(&self, event: i64) -> Option<&V> {
-        self.values.get(&event)
-    }
-
-    fn insert(&mut self, event: i64, value: V) {
-        if self.values.insert(event, value).is_none() {
-            self.order.push_back(event);
-        }
-        if self.order.len() > RECENT {
-            if let Some(oldest) = self.order.pop_front() {
-                self.values.remove(&oldest);
-            }
-        }
-    }
-}
-
-impl Default for Following {
+impl Default for Leadership {
     fn default() -> Self {
         Self {
             state: Mutex::new(State {
@@ -115,7 +83,7 @@ impl Default for Following {
     }
 }
 
-impl Following {
+impl Leadership {
     pub(super) fn role(&self) -> Role {
         self.lock().role
     }
@@ -194,13 +162,50 @@ impl Following {
     }
 }
 
+/// What [`Leadership`]'s mutex guards.
+#[derive(Debug)]
+struct State {
+    role: Role,
+    /// When the last run of the leader's was heard.
+    leader_ran: Option<Instant>,
+    waiting: HashMap<i64, oneshot::Sender<i64>>,
+    /// Event id to position, as announced lately.
+    recent: Remembered<i64>,
+    /// Events this instance asked to have numbered lately.
+    asked: Remembered<()>,
+}
+
+/// The latest [`RECENT`] events' values: the oldest are forgotten first.
+#[derive(Debug, Default)]
+struct Remembered<V> {
+    values: HashMap<i64, V>,
+    order: VecDeque<i64>,
+}
+
+impl<V> Remembered<V> {
+    fn get(&self, event: i64) -> Option<&V> {
+        self.values.get(&event)
+    }
+
+    fn insert(&mut self, event: i64, value: V) {
+        if self.values.insert(event, value).is_none() {
+            self.order.push_back(event);
+        }
+        if self.order.len() > RECENT {
+            if let Some(oldest) = self.order.pop_front() {
+                self.values.remove(&oldest);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A follower whose leader numbered event 1000 at `now`.
-    fn following(now: Instant) -> Following {
-        let following = Following::default();
+    fn following(now: Instant) -> Leadership {
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         following.heard(&[(1000, 500)], now);
         following
@@ -227,7 +232,7 @@ mod tests {
 
     #[test]
     fn leaders_and_the_deaf_ask() {
-        let following = Following::default();
+        let following = Leadership::default();
         let now = Instant::now();
         following.heard(&[(1000, 500)], now);
         assert!(matches!(following.learn(1, now), Learn::Ask));
@@ -238,7 +243,7 @@ mod tests {
     #[test]
     fn a_follower_whose_leader_is_idle_asks() {
         let now = Instant::now();
-        let following = Following::default();
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         assert!(matches!(following.learn(1, now), Learn::Ask), "never ran");
         following.heard(&[(1000, 500)], now);
@@ -262,7 +267,7 @@ mod tests {
     #[test]
     fn a_run_that_does_not_say_what_it_numbered_counts_as_the_leaders() {
         let now = Instant::now();
-        let following = Following::default();
+        let following = Leadership::default();
         following.set_role(Role::Follows);
         following.heard(&[], now);
         assert!(matches!(following.learn(1, now), Learn::Wait(_)));

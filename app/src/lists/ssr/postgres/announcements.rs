@@ -1,18 +1,26 @@
-//! What the log's tailer has heard of new entries without reading the log.
+//! What PostgreSQL's sequencer announces, and what the log's tailer has heard of new
+//! entries without reading the log.
 //!
-//! On PostgreSQL each sequencer run announces the entries it numbered (`run_sequencer`,
-//! `migrations/postgres/`), and every instance listens. Notifications arrive in the order
-//! their transactions committed and one run commits at a time, so the entries heard come
-//! in position order; the tailer takes those that follow what it has sent, and reads the
-//! log only when it cannot be sure it heard everything: before it listens, after a lost
-//! connection, an announcement that did not say what it numbered, or a gap.
+//! Each sequencer run that numbered something sends `NOTIFY list_events` at its commit,
+//! with the entries it numbered and their events' ids (`run_sequencer`,
+//! `migrations/postgres/`), and every instance listens ([`listening`](super::listening)).
+//! The entries go to the tailer, which sends them on without reading the log; the
+//! events' positions go to this instance's writes waiting to hear them
+//! ([`leadership`](super::leadership)).
+//!
+//! Notifications arrive in the order their transactions committed and one run commits
+//! at a time, so the entries heard come in position order; the tailer takes those that
+//! follow what it has sent, and reads the log only when it cannot be sure it heard
+//! everything: before it listens, after a lost connection, an announcement that did not
+//! say what it numbered, or a gap. SQLite announces nothing, and its store stays
+//! [`Hearing::Deaf`].
 
-use super::rows::StoredEvent;
+use crate::lists::ssr::rows::{StoredEvent, StoredKind};
 use std::collections::VecDeque;
 
 /// What the listening connection reports.
 #[derive(Debug)]
-pub(super) enum Announcement {
+pub(in crate::lists::ssr) enum Announcement {
     /// Listening, for the first time or again after a lost connection: what was
     /// announced before is not known.
     Listening,
@@ -25,12 +33,54 @@ pub(super) enum Announcement {
     Lost,
 }
 
+/// One entry of a sequencer run's notification, `[seq, kind, list_id, name, event id]`:
+/// the entry as the log holds it, and its event's id.
+#[derive(serde::Deserialize)]
+struct AnnouncedEntry {
+    seq: i64,
+    kind: StoredKind,
+    list_id: i64,
+    name: String,
+    event: i64,
+}
+
+/// What a sequencer run's notification says it numbered (`run_sequencer` writes it): a
+/// JSON array of `[seq, kind, list_id, name, event id]`, or nothing when that would not
+/// fit. Returns the entries, and each event's id with its position.
+pub(super) fn announced(payload: &str) -> (Announcement, Vec<(i64, i64)>) {
+    if payload.is_empty() {
+        return (Announcement::Unsaid, Vec::new());
+    }
+    match serde_json::from_str::<Vec<AnnouncedEntry>>(payload) {
+        Ok(numbered) => {
+            let (entries, positions) = numbered
+                .into_iter()
+                .map(|entry| {
+                    let position = (entry.event, entry.seq);
+                    let entry = StoredEvent {
+                        seq: entry.seq,
+                        kind: entry.kind,
+                        list_id: entry.list_id,
+                        name: entry.name,
+                    };
+                    (entry, position)
+                })
+                .unzip();
+            (Announcement::Numbered(entries), positions)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not read what the sequencer numbered; reading the log");
+            (Announcement::Unsaid, Vec::new())
+        }
+    }
+}
+
 /// Heard entries kept for the tailer at most; past this it reads the log instead.
 const KEPT: usize = 4096;
 
 /// The entries heard and not yet taken, and whether they can be trusted to be all.
 #[derive(Debug, Default)]
-pub(super) enum Hearing {
+pub(in crate::lists::ssr) enum Hearing {
     /// Not listening (SQLite, or PostgreSQL between connections): every wake reads the
     /// log.
     #[default]
@@ -43,7 +93,7 @@ pub(super) enum Hearing {
 }
 
 impl Hearing {
-    pub(super) fn hear(&mut self, announcement: Announcement) {
+    pub(in crate::lists::ssr) fn hear(&mut self, announcement: Announcement) {
         match (announcement, &mut *self) {
             (Announcement::Lost, _) => *self = Self::Deaf,
             (Announcement::Listening, _) => *self = Self::missed(VecDeque::new()),
@@ -65,7 +115,7 @@ impl Hearing {
     /// The entries heard that follow position `after` with no gap, oldest first (none if
     /// nothing new was heard), or `None` when the log must be read instead. Entries at or
     /// before `after` are dropped: the tailer has sent them.
-    pub(super) fn take_after(&mut self, after: i64) -> Option<Vec<StoredEvent>> {
+    pub(in crate::lists::ssr) fn take_after(&mut self, after: i64) -> Option<Vec<StoredEvent>> {
         let Self::Listening { entries, missed } = self else {
             return None;
         };
@@ -97,7 +147,6 @@ impl Hearing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::ssr::rows::StoredKind;
     use crate::lists::ChangeKind;
 
     fn entries(seqs: std::ops::RangeInclusive<i64>) -> Vec<StoredEvent> {
@@ -198,5 +247,33 @@ mod tests {
         }
         assert_eq!(seqs(hearing.take_after(0)), None);
         assert_eq!(seqs(hearing.take_after(seq)), Some(vec![]));
+    }
+
+    #[test]
+    fn an_announcement_gives_its_entries_and_their_events_positions() {
+        let (announcement, positions) =
+            announced(r#"[[41,"created",7,"a \"quoted\" «ä»",90],[42,"renamed",3,"b",91]]"#);
+        let Announcement::Numbered(entries) = announcement else {
+            panic!("entries: {announcement:?}");
+        };
+        let read: Vec<(i64, i64, &str)> = entries
+            .iter()
+            .map(|entry| (entry.seq, entry.list_id, entry.name.as_str()))
+            .collect();
+        assert_eq!(read, [(41, 7, "a \"quoted\" «ä»"), (42, 3, "b")]);
+        assert_eq!(entries[1].kind, StoredKind::Known(ChangeKind::Renamed));
+        assert_eq!(positions, [(90, 41), (91, 42)]);
+    }
+
+    #[test]
+    fn an_announcement_that_cannot_be_read_means_reading_the_log() {
+        for payload in ["", r#"[[41,"created",7,"a"]]"#, "not json"] {
+            let (announcement, positions) = announced(payload);
+            assert!(
+                matches!(announcement, Announcement::Unsaid),
+                "{payload}: {announcement:?}"
+            );
+            assert!(positions.is_empty());
+        }
     }
 }
