@@ -9,7 +9,7 @@ use crate::collection::{
     Ahead, BatchSent, ChangeKey, Collection, Effect, PageFrom, PageInfo, Position, TakeBack,
 };
 use crate::stream::Edge;
-use std::{cmp::Ordering, future::Future};
+use std::cmp::Ordering;
 
 /// The lists, newest first. Their drafts (lists asked for and not made yet) show at the
 /// top, where the made list goes.
@@ -190,12 +190,10 @@ impl Collection for Lists {
         ListError::Unreachable
     }
 
-    fn send_batch(batch: Vec<SentChange>) -> impl Future<Output = BatchSent<Self>> + 'static {
-        async move {
-            let changes = crate::wire::to_json(&batch)
-                .map_err(|error| ListError::BadRequest(error.to_string()))?;
-            apply_changes(changes).await
-        }
+    async fn send_batch(batch: Vec<SentChange>) -> BatchSent<Self> {
+        let changes = crate::wire::to_json(&batch)
+            .map_err(|error| ListError::BadRequest(error.to_string()))?;
+        apply_changes(changes).await
     }
 }
 

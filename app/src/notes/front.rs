@@ -22,14 +22,17 @@ use std::{future::Future, pin::Pin};
 /// A future of the browser's one thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
+/// A search box's text read: the term (none for a blank box) or why it is refused; or
+/// the code that reads it could not be fetched.
+pub type SearchRead = Result<Result<Option<SearchTerm>, SearchTermError>, ListError>;
+
 /// What the front asks of the server, through code that may have to be fetched first.
 #[derive(Clone, Copy)]
 pub struct Requests {
     /// Loads the page a window asked for and merges it; whether it arrived.
     pub fetch_page: fn(Window<Lists>, Fetch, ListsQuery, Ticket) -> LocalFuture<bool>,
     /// Reads what was typed in the search box (fails if its code cannot come).
-    pub parse_search:
-        fn(String) -> LocalFuture<Result<Result<Option<SearchTerm>, SearchTermError>, ListError>>,
+    pub parse_search: fn(String) -> LocalFuture<SearchRead>,
     /// Does one of the outbox's jobs (fails if its code cannot come).
     pub outbox_job: fn(Outbox<Lists>, Job<Lists>) -> Work<Lists>,
 }

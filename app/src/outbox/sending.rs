@@ -197,18 +197,14 @@ impl<C: Collection> Outbox<C> {
                 window.put_ahead(row);
                 self.state(|state| state.begun.push(begun));
             }
-            (Some(window), Ahead::Remove(row)) => {
-                if window.remove_ahead(row).is_some() {
-                    self.state(|state| state.begun.push(begun(row)));
-                    if let Some(host) = &host {
-                        host.shown(change);
-                    }
+            (Some(window), Ahead::Remove(row)) if window.remove_ahead(row).is_some() => {
+                self.state(|state| state.begun.push(begun(row)));
+                if let Some(host) = &host {
+                    host.shown(change);
                 }
             }
-            (Some(window), Ahead::Draft(draft)) => {
-                if window.draft(key.clone(), draft) {
-                    self.state(|state| state.drafts.push(key.to_string()));
-                }
+            (Some(window), Ahead::Draft(draft)) if window.draft(key.clone(), draft.clone()) => {
+                self.state(|state| state.drafts.push(key.to_string()));
             }
             _ => {}
         }

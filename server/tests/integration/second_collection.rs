@@ -125,7 +125,11 @@ impl Collection for Tasks {
         shown.map(|task| task.title.clone())
     }
 
-    fn ahead(change: &TaskChange, _: Option<&Task>, _: &dyn Fn(i64) -> Option<String>) -> Ahead<Self> {
+    fn ahead(
+        change: &TaskChange,
+        _: Option<&Task>,
+        _: &dyn Fn(i64) -> Option<String>,
+    ) -> Ahead<Self> {
         match change {
             TaskChange::Add(title) => Ahead::Draft(title.clone()),
             TaskChange::Retitle(id, title) => Ahead::Put(Task {
@@ -166,7 +170,8 @@ impl Collection for Tasks {
     }
 
     fn parse_sent(sent: &SentTask) -> Result<(ChangeKey, TaskChange), TaskError> {
-        let key = ChangeKey::parse(&sent.key).map_err(|error| TaskError::Refused(error.to_string()))?;
+        let key =
+            ChangeKey::parse(&sent.key).map_err(|error| TaskError::Refused(error.to_string()))?;
         match &sent.change {
             TaskChange::Add(title) | TaskChange::Retitle(_, title) if title.trim().is_empty() => {
                 Err(TaskError::Refused("a task needs a title".into()))
@@ -241,11 +246,12 @@ impl TaskStore {
         let mut tx = self.pool.begin().await.map_err(|_| TaskError::Busy)?;
         let (kind, id, title) = match change {
             TaskChange::Add(title) => {
-                let id: i64 = sqlx::query_scalar("INSERT INTO tasks (title) VALUES (?) RETURNING id")
-                    .bind(&title)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|_| TaskError::Busy)?;
+                let id: i64 =
+                    sqlx::query_scalar("INSERT INTO tasks (title) VALUES (?) RETURNING id")
+                        .bind(&title)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|_| TaskError::Busy)?;
                 ("added", id, title)
             }
             TaskChange::Retitle(id, title) => {
@@ -294,7 +300,11 @@ impl ChangeLog for TaskStore {
         })
     }
 
-    async fn read_after(&self, after: Position, limit: u32) -> Result<LogRead<TaskEvent>, sqlx::Error> {
+    async fn read_after(
+        &self,
+        after: Position,
+        limit: u32,
+    ) -> Result<LogRead<TaskEvent>, sqlx::Error> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT seq, kind, task_id, title FROM task_events WHERE seq > ? ORDER BY seq LIMIT ?",
         )
@@ -362,7 +372,9 @@ async fn serve_tasks(store: TaskStore, shutdown: CancellationToken) -> String {
         max_streams: 8,
         stall: Duration::from_secs(20),
     };
-    let feed = ChangeFeed::start(store, limits, shutdown.clone()).await.unwrap();
+    let feed = ChangeFeed::start(store, limits, shutdown.clone())
+        .await
+        .unwrap();
     let router = Router::new()
         .route("/tasks/events", get(events::<TaskStore>))
         .with_state(feed);
@@ -393,7 +405,12 @@ async fn changes(url: &str, count: usize) -> Vec<(i64, serde_json::Value)> {
         text.push_str(std::str::from_utf8(&chunk).unwrap());
         while let Some(end) = text.find("\n\n") {
             let frame: String = text.drain(..end + 2).collect();
-            let field = |name: &str| frame.lines().find_map(|line| line.strip_prefix(name)).map(str::trim);
+            let field = |name: &str| {
+                frame
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .map(str::trim)
+            };
             if field("event:") == Some("change") {
                 let id = field("id:").unwrap().parse().unwrap();
                 let data = serde_json::from_str(field("data:").unwrap()).unwrap();
@@ -468,7 +485,10 @@ async fn a_second_collection_is_batched_logged_and_streamed_by_the_shared_parts(
     );
 
     // Resuming after the second entry gets only the third.
-    assert_eq!(changes(&format!("{url}?after=2"), 1).await, frames[2..].to_vec());
+    assert_eq!(
+        changes(&format!("{url}?after=2"), 1).await,
+        frames[2..].to_vec()
+    );
     shutdown.cancel();
 }
 
@@ -483,7 +503,10 @@ async fn a_batch_of_the_second_collection_stops_at_a_change_that_may_pass() {
     // Another connection holds the write lock: the first change cannot pass yet, and
     // nothing after it overtakes it.
     let mut holder = store.pool.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *holder).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
     let answers = apply_batch::<Tasks, _, _>(&batch, |_, change| store.apply(change)).await;
     assert_eq!(answers, vec![Err(TaskError::Busy)]);
     sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
