@@ -24,6 +24,9 @@ done
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "the crates' imports: no circle, nothing taken from a root that only re-exports it"
+python3 "$ROOT/scripts/imports.py"
+
 say "clippy (server side, ssr)"
 cargo clippy --workspace --all-targets -- -D warnings
 say "clippy (browser side, hydrate)"
@@ -34,10 +37,8 @@ cargo clippy -p frontend --target wasm32-unknown-unknown --features lazy-request
 start_postgres
 say "unit and integration tests (SQLite and PostgreSQL)"
 # The PostgreSQL tests are ignored by a plain `cargo test`; here they run on the cluster
-# just started (POSTGRES_URL), and fail without it. They are the only ignored tests but
-# for one doc example, a fragment that is not meant to compile: the doc tests run apart.
-cargo test --workspace --lib --bins --tests -- --include-ignored
-cargo test --workspace --doc
+# just started (POSTGRES_URL), and fail without it. They are the only ignored tests.
+cargo test --workspace -- --include-ignored
 
 "$ROOT/scripts/build.sh"
 say "first-visit download (budget 114.1 KiB after brotli)"

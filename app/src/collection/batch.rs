@@ -1,7 +1,8 @@
 //! A batch of changes, applied on the server: what a screen's outbox sends when more
 //! than one change waits.
 
-use super::{ChangeKey, Collection};
+use super::change_key::ChangeKey;
+use super::Collection;
 use std::future::Future;
 
 /// Applies `batch` in its order, each change with its own key through `apply`, and

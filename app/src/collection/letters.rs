@@ -2,9 +2,9 @@
 //! written once over `Collection` are tested without lists. Letters are numbered, newest
 //! first, narrowed by a substring, and drafted at the start.
 
-use crate::collection::{
-    Ahead, BatchSent, ChangeKey, Collection, Effect, PageFrom, PageInfo, Position, TakeBack,
-};
+use super::change_key::ChangeKey;
+use super::position::Position;
+use super::{Ahead, BatchSent, Collection, Effect, PageFrom, PageInfo, TakeBack};
 use crate::stream::Edge;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

@@ -1,7 +1,7 @@
 //! The change log as the server's feed reads it, whatever the collection: the one
 //! interface between a collection's store and the feed that fans its events out.
 
-use super::Position;
+use super::position::Position;
 use serde::Serialize;
 use std::{fmt::Display, future::Future, sync::Arc, time::Duration};
 use tokio::sync::Notify;

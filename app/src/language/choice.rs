@@ -2,7 +2,8 @@
 //! cookie), else the first of the browser's languages (`Accept-Language`, by weight)
 //! that the page has, else English.
 
-use super::{Locale, LANGUAGE_COOKIE};
+use super::LANGUAGE_COOKIE;
+use crate::i18n::Locale;
 use http::{header, HeaderMap};
 use leptos_i18n::Locale as _;
 use std::str::FromStr;

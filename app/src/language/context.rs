@@ -1,4 +1,4 @@
-use super::Locale;
+use crate::i18n::Locale;
 use leptos::prelude::*;
 
 /// The page's language, as every text reads it: a signal the server sets to its choice

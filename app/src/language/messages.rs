@@ -1,9 +1,8 @@
 //! Errors as sentences in the page's language. The error types stay typed all the way to
 //! here, so a message is always one of the catalogue's, never text from a request.
 
-use super::Locale;
-use crate::i18n::td_string;
-use crate::language::I18n;
+use super::context::I18n;
+use crate::i18n::{td_string, Locale};
 use crate::lists::{ListError, ListNameError, SearchTermError};
 
 /// Why a change or a load failed. Reads the locale, so call it inside a reactive closure.

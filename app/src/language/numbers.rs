@@ -4,7 +4,7 @@
 //! through its own `Intl`, which carries the same data and so costs the first visit no
 //! tables.
 
-use super::Locale;
+use crate::i18n::Locale;
 
 /// `count` written in `locale`'s digits, with its grouping separators.
 #[cfg(feature = "hydrate")]
@@ -50,7 +50,8 @@ pub fn count(_: Locale, count: usize) -> String {
 
 #[cfg(all(test, feature = "ssr", not(feature = "hydrate")))]
 mod tests {
-    use super::{count, Locale};
+    use super::count;
+    use crate::i18n::Locale;
 
     #[test]
     fn each_language_writes_its_own_digits_and_grouping() {

@@ -5,7 +5,7 @@
 //! forms in every language; each language's rules only ever pick its own. `#` is where
 //! the number goes, written in the language's digits ([`super::numbers`]).
 
-use super::Locale;
+use crate::i18n::Locale;
 
 /// A CLDR plural category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,7 +167,8 @@ mod tests {
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     #[test]
     fn the_server_picks_cldr_s_forms() {
-        use super::{plural, Locale};
+        use super::plural;
+        use crate::i18n::Locale;
         use leptos_i18n::Locale as _;
         for (language, table) in AGREED {
             let locale = Locale::get_all()

@@ -1,5 +1,6 @@
-use super::{I18n, Locale, SwitchParams, LANGUAGE_PATH};
-use crate::i18n::td_string;
+use super::context::I18n;
+use super::{SwitchParams, LANGUAGE_PATH};
+use crate::i18n::{td_string, Locale};
 use crate::lists::ListsQuery;
 use crate::word;
 use leptos::{ev::MouseEvent, prelude::*};

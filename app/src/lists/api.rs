@@ -3,17 +3,13 @@
 //! Endpoints are fixed (`/api/lists/...`) so raw HTTP clients and the no-JavaScript form
 //! have stable URLs. Arguments are form-encoded and answers are JSON (see [`crate::wire`]).
 
-use super::{BatchAnswers, ChangedList, ListError, ListId, ListsPage, ListsQueryParams};
+use super::change::ChangedList;
+use super::error::ListError;
+use super::list::ListId;
+use super::page::{ListsPage, ListsQueryParams};
 use crate::wire::{FormArgs, JsonData};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Post;
-
-/// The page.
-pub const NOTES_PATH: &str = "/notes";
-/// Where the server streams list changes (Server-Sent Events), as JSON by default.
-pub const EVENTS_PATH: &str = "/api/lists/events";
-/// The `encoding` the page asks the feed for: postcard in base64 (see [`crate::wire`]).
-pub const EVENT_ENCODING: &str = "postcard";
 
 /// Arguments as a form body: what the no-JavaScript `<form>` posts, too.
 pub type FormPost = Post<FormArgs>;
@@ -21,9 +17,13 @@ pub type FormPost = Post<FormArgs>;
 pub type JsonPost = Post<JsonData>;
 
 #[cfg(feature = "ssr")]
-use super::{ChangeKey, ListChange, ListName, ListsQuery, SentChange, BATCH_LIMIT};
+use super::change::ListChange;
 #[cfg(feature = "ssr")]
-use crate::collection::apply_batch;
+use super::name::ListName;
+#[cfg(feature = "ssr")]
+use super::page::ListsQuery;
+#[cfg(feature = "ssr")]
+use crate::collection::ChangeKey;
 
 #[cfg(feature = "ssr")]
 use super::ssr::{ListsContext, StoreError};
@@ -98,29 +98,6 @@ pub async fn delete_list(id: ListId, key: Option<String>) -> Result<ChangedList,
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/restore")]
 pub async fn restore_list(id: ListId, key: Option<String>) -> Result<ChangedList, ListError> {
     apply(&ListChange::Restore(id), parse_key(key)?.as_ref()).await
-}
-
-/// Applies many changes in their order, each with its own key and its own transaction,
-/// and answers for each (see [`BatchAnswers`]): what the page's outbox sends when it has
-/// more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at most
-/// [`BATCH_LIMIT`].
-#[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/changes")]
-pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
-    let changes: Vec<SentChange> = serde_json::from_str(&changes)
-        .map_err(|error| ListError::BadRequest(format!("`changes`: {error}")))?;
-    if changes.len() > BATCH_LIMIT {
-        return Err(ListError::BadRequest(format!(
-            "at most {BATCH_LIMIT} changes at once"
-        )));
-    }
-    let store = &ListsContext::current()?.store;
-    let apply = |key: ChangeKey, change: ListChange| async move {
-        store
-            .apply(&change, Some(&key))
-            .await
-            .map_err(ListError::from)
-    };
-    Ok(apply_batch::<super::Lists, _, _>(&changes, apply).await)
 }
 
 /// The key a change was sent with, if any.

@@ -1,6 +1,8 @@
 //! Changes to lists, and their positions in the change log.
 
-use super::{List, ListError, ListId, ListName};
+use super::error::ListError;
+use super::list::{List, ListId};
+use super::name::ListName;
 use crate::collection::{ChangeKey, Position};
 use serde::{Deserialize, Serialize};
 

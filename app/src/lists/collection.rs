@@ -1,14 +1,22 @@
 //! Lists as a [`Collection`]: what the window, the outbox, the feed and the batch need to
-//! know about them, and nothing else.
+//! know about them, and the batch's server function, through which the outbox sends.
 
-use super::{
-    apply_changes, ChangeKind, ChangedList, List, ListChange, ListError, ListEvent, ListId,
-    ListName, ListsPage, ListsQuery, PageStart, SearchTerm, SentChange,
-};
+use super::api::{FormPost, JsonPost};
+use super::change::{BatchAnswers, ChangeKind, ChangedList, ListChange, ListEvent, SentChange};
+use super::error::ListError;
+use super::list::{List, ListId};
+use super::name::ListName;
+use super::page::{ListsPage, ListsQuery, PageStart};
+use super::search::SearchTerm;
+#[cfg(feature = "ssr")]
+use super::ssr::ListsContext;
+#[cfg(feature = "ssr")]
+use crate::collection::{apply_batch, BATCH_LIMIT};
 use crate::collection::{
     Ahead, BatchSent, ChangeKey, Collection, Effect, PageFrom, PageInfo, Position, TakeBack,
 };
 use crate::stream::Edge;
+use leptos::prelude::*;
 use std::cmp::Ordering;
 
 /// The lists, newest first. Their drafts (lists asked for and not made yet) show at the
@@ -195,6 +203,29 @@ impl Collection for Lists {
             .map_err(|error| ListError::BadRequest(error.to_string()))?;
         apply_changes(changes).await
     }
+}
+
+/// Applies many changes in their order, each with its own key and its own transaction,
+/// and answers for each (see [`BatchAnswers`]): what the page's outbox sends when it has
+/// more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at most
+/// [`BATCH_LIMIT`].
+#[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/changes")]
+pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
+    let changes: Vec<SentChange> = serde_json::from_str(&changes)
+        .map_err(|error| ListError::BadRequest(format!("`changes`: {error}")))?;
+    if changes.len() > BATCH_LIMIT {
+        return Err(ListError::BadRequest(format!(
+            "at most {BATCH_LIMIT} changes at once"
+        )));
+    }
+    let store = &ListsContext::current()?.store;
+    let apply = |key: ChangeKey, change: ListChange| async move {
+        store
+            .apply(&change, Some(&key))
+            .await
+            .map_err(ListError::from)
+    };
+    Ok(apply_batch::<Lists, _, _>(&changes, apply).await)
 }
 
 #[cfg(test)]

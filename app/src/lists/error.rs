@@ -1,6 +1,9 @@
 //! `ListError`: everything that can go wrong with lists, as one serializable enum.
 
-use super::{ListId, ListNameError, SearchTermError};
+use super::list::ListId;
+use super::name::ListNameError;
+use super::search::SearchTermError;
+use crate::collection::ChangeKeyError;
 use crate::wire::JsonData;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -49,8 +52,8 @@ impl ListError {
 }
 
 /// A key that is not a change key is the caller's mistake, like any malformed argument.
-impl From<super::ChangeKeyError> for ListError {
-    fn from(error: super::ChangeKeyError) -> Self {
+impl From<ChangeKeyError> for ListError {
+    fn from(error: ChangeKeyError) -> Self {
         Self::BadRequest(error.to_string())
     }
 }

@@ -1,6 +1,6 @@
 //! A list, as the page shows it.
 
-use super::ListName;
+use super::name::ListName;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -8,19 +8,20 @@ mod error;
 mod list;
 mod name;
 mod page;
+mod paths;
+mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use api::*;
 pub use change::{BatchAnswers, ChangeKind, ChangedList, ListChange, ListEvent, SentChange};
-pub use collection::Lists;
+pub use collection::{apply_changes, ApplyChanges, Lists};
 pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};
-pub use page::{
-    fold, ListsPage, ListsQuery, ListsQueryParams, PageStart, SearchTerm, SearchTermError,
-    PAGE_SIZE,
-};
+pub use page::{ListsPage, ListsQuery, ListsQueryParams, PageStart, PAGE_SIZE};
+pub use paths::{EVENTS_PATH, EVENT_ENCODING, NOTES_PATH};
+pub use search::{fold, SearchTerm, SearchTermError};
 
 // The shapes every collection shares, where the store and the server still name them.
 pub use crate::collection::{ChangeKey, ChangeKeyError, Position, BATCH_LIMIT};

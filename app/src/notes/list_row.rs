@@ -323,8 +323,8 @@ mod tests {
     use super::{server_rows, ListRow};
     use crate::language::{provide_i18n, DocumentLanguage, Locale};
     use crate::lists::{List, ListId, ListName, Lists, ListsQuery};
+    use crate::notes::front::Notes;
     use crate::notes::later::Later;
-    use crate::notes::Notes;
     use crate::stream::KeyedStream;
     use crate::window::{Shown, Window};
     use leptos::prelude::*;

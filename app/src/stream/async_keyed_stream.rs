@@ -1,6 +1,6 @@
 //! `AsyncKeyedStream`: a [`KeyedStream`] filled by one asynchronous load.
 
-use super::{Keyed, KeyedStream, Limit};
+use super::keyed_stream::{Keyed, KeyedStream, Limit};
 use crate::wire::{DocumentData, WireError};
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};

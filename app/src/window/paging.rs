@@ -2,7 +2,8 @@
 //! view at the other, and is replaced whole by a reset (a new filter, the first rows
 //! again, a reload after the feed lost track).
 
-use super::{Freshness, Shown, Ticket, Window, MAX_ROWS};
+use super::freshness::{Freshness, Ticket};
+use super::{Shown, Window, MAX_ROWS};
 use crate::collection::{Collection, PageFrom};
 use crate::stream::Edge;
 use leptos::prelude::*;

@@ -13,9 +13,8 @@
 //! reads the log) and no timer (the feed's keep-alive reaches every stream at once).
 
 use super::{
-    feed::{Broadcast, EventEncoding, Item, OpenStream, LOG_READ_LIMIT},
+    feed::{Broadcast, ChangeFeed, EventEncoding, FeedEvent, Item, OpenStream, LOG_READ_LIMIT},
     resume::Resume,
-    ChangeFeed, FeedEvent,
 };
 use crate::routes::refusal::refuse;
 use crate::serve::ConnectionCloser;

@@ -12,7 +12,10 @@
 
 use super::error::StoreError;
 use super::rows::{Applied, KeyRecord, PageAsk, PageRows, Search, Side, StoredEvent, StoredList};
-use crate::lists::{fold, ChangeKind, ListId, ListName};
+use crate::lists::change::ChangeKind;
+use crate::lists::list::ListId;
+use crate::lists::name::ListName;
+use crate::lists::search::fold;
 use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Transaction, Type};
 
 /// A database's words in the page statement: the placeholders for its bound (a list id)

@@ -1,9 +1,10 @@
 //! The lists' change log, as the server's feed tails it.
 
-use super::{ListStore, StoreError};
+use super::error::StoreError;
+use super::store::ListStore;
 use crate::collection::log::{ChangeLog, LogBounds, LogRead};
 use crate::collection::Position;
-use crate::lists::ListEvent;
+use crate::lists::change::ListEvent;
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;

@@ -9,7 +9,9 @@ use super::{
     postgres::{self, PostgresDb},
     sqlite::{self, SqliteDb},
 };
-use crate::lists::{ChangeKind, ListId, ListName};
+use crate::lists::change::ChangeKind;
+use crate::lists::list::ListId;
+use crate::lists::name::ListName;
 use futures::stream::BoxStream;
 use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
 use std::str::FromStr;

@@ -1,7 +1,7 @@
 //! What can go wrong in the store and its databases, for the server functions to turn
 //! into a [`ListError`](crate::lists::ListError) at the edge.
 
-use crate::lists::ListId;
+use crate::lists::list::ListId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -23,7 +23,8 @@ pub use sqlite::SqliteDb;
 pub use sqlite::MIGRATIONS as SQLITE_MIGRATIONS;
 pub use store::{FirstPage, ListStore};
 
-use super::{ListError, ListsPage, ListsQuery};
+use super::error::ListError;
+use super::page::{ListsPage, ListsQuery};
 use leptos::prelude::use_context;
 
 /// What the list server functions need, provided once per request by the server.

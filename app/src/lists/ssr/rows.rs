@@ -2,7 +2,7 @@
 //! yet parsed into the domain's types), what a page query found, and what a write did.
 //! Both backends and the store read this module; it reads neither.
 
-use crate::lists::ChangeKind;
+use crate::lists::change::ChangeKind;
 use serde::Deserialize;
 
 /// A list as stored: its id and its name, not yet parsed. A page's lists come as JSON

@@ -9,7 +9,9 @@
 use super::backend::{Backend, Begun, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredList};
-use crate::lists::{fold, ChangeKind, ListName};
+use crate::lists::change::ChangeKind;
+use crate::lists::name::ListName;
+use crate::lists::search::fold;
 use futures::stream::BoxStream;
 use sqlx::{
     migrate::Migrator,

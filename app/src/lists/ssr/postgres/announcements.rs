@@ -147,7 +147,7 @@ impl Hearing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::ChangeKind;
+    use crate::lists::change::ChangeKind;
 
     fn entries(seqs: std::ops::RangeInclusive<i64>) -> Vec<StoredEvent> {
         seqs.map(|seq| StoredEvent {
