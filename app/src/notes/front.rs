@@ -22,17 +22,14 @@ use std::{future::Future, pin::Pin};
 /// A future of the browser's one thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// A search box's text read: the term (none for a blank box) or why it is refused; or
-/// the code that reads it could not be fetched.
-pub type SearchRead = Result<Result<Option<SearchTerm>, SearchTermError>, ListError>;
-
 /// What the front asks of the server, through code that may have to be fetched first.
 #[derive(Clone, Copy)]
 pub struct Requests {
     /// Loads the page a window asked for and merges it; whether it arrived.
     pub fetch_page: fn(Window<Lists>, Fetch, ListsQuery, Ticket) -> LocalFuture<bool>,
-    /// Reads what was typed in the search box (fails if its code cannot come).
-    pub parse_search: fn(String) -> LocalFuture<SearchRead>,
+    /// Searches for what was typed in the search box (see [`Notes::search`]); says so if
+    /// its code cannot come.
+    pub search: fn(Notes, String, Callback<Option<SearchTermError>>),
     /// Does one of the outbox's jobs (fails if its code cannot come).
     pub outbox_job: fn(Outbox<Lists>, Job<Lists>) -> Work<Lists>,
 }
@@ -249,8 +246,7 @@ impl Notes {
 
     /// Says the server cannot be reached (code a view needs could not be fetched).
     pub fn unreachable(self) {
-        self.notice
-            .set(Some(Notice::Failed(ListError::Unreachable)));
+        self.failed(ListError::Unreachable);
     }
 
     /// Loads the next page beyond `edge` (scrolling, a link followed in place, Retry).
@@ -282,33 +278,38 @@ impl Notes {
     /// that stay keep their DOM node), or, without a window (the first load failed),
     /// becomes the screen's query and loads again.
     pub fn search(self, typed: String, refused: Callback<Option<SearchTermError>>) {
-        leptos::task::spawn_local(async move {
-            let term = match (self.requests.parse_search)(typed).await {
-                Ok(Ok(term)) => term,
-                Ok(Err(error)) => {
-                    refused.run(Some(error));
-                    return;
-                }
-                Err(error) => {
-                    self.notice.set(Some(Notice::Failed(error)));
-                    return;
-                }
-            };
-            refused.run(None);
-            if self.query.with_untracked(|query| query.search == term) {
+        (self.requests.search)(self, typed, refused);
+    }
+
+    /// [`search`](Self::search), in the code that comes with the load (a search always
+    /// loads a page).
+    pub(super) fn search_now(self, typed: &str, refused: Callback<Option<SearchTermError>>) {
+        let term = match SearchTerm::parse(typed) {
+            Ok(term) => term,
+            Err(error) => {
+                refused.run(Some(error));
                 return;
             }
-            let query = ListsQuery::newest(term.clone());
-            self.query.set(query.clone());
-            address_bar::show(&query);
-            match self.window.get_untracked() {
-                Some(window) => {
-                    window.filter_by(term);
-                    self.fetch(window, Fetch::Reset);
-                }
-                None => self.reloads.update(|reloads| *reloads += 1),
+        };
+        refused.run(None);
+        if self.query.with_untracked(|query| query.search == term) {
+            return;
+        }
+        let query = ListsQuery::newest(term.clone());
+        self.query.set(query.clone());
+        address_bar::show(&query);
+        match self.window.get_untracked() {
+            Some(window) => {
+                window.filter_by(term);
+                self.fetch(window, Fetch::Reset);
             }
-        });
+            None => self.reloads.update(|reloads| *reloads += 1),
+        }
+    }
+
+    /// Says why something failed (the code it needed could not be fetched, say).
+    pub(super) fn failed(self, error: ListError) {
+        self.notice.set(Some(Notice::Failed(error)));
     }
 
     /// Loads what `fetch` asks of the window and merges it.
@@ -373,12 +374,8 @@ impl FeedHost<Lists> for Notes {
     }
 
     fn received(&self, event: <Lists as Collection>::Event) {
-        let Some(window) = self.window.get_untracked() else {
-            return;
-        };
-        match self.outbox.landing(&event) {
-            Some(draft) => window.land(&draft, event),
-            None => window.receive(event),
+        if let Some(window) = self.window.get_untracked() {
+            window.receive(event);
         }
     }
 

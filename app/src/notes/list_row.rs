@@ -8,7 +8,7 @@ use super::front::Notes;
 use super::row_forms::{DELETE_FORM, RENAME_FORM};
 use crate::i18n::td_string;
 use crate::language::{I18n, Locale};
-use crate::lists::{ListId, ListName, Lists};
+use crate::lists::{ListName, Lists};
 use crate::window::Shown;
 use leptos::{attr::AttributeValue, either::Either, ev::MouseEvent, html, prelude::*};
 
@@ -21,14 +21,17 @@ fn dom_id(shown: &Shown<Lists>) -> String {
     }
 }
 
-/// One row. Reads only its own signal, so a change to another row never touches it; a
-/// draft settled into the list the server made keeps its `<li>`, whose id and contents
-/// change.
+/// One row. Reads only its own signal, so a change to another row never touches it. A
+/// draft (a list asked for that the server has not made yet) shows its name, marked as
+/// waiting, with no buttons; settled into the list the server made, it is that list's
+/// row in the same `<li>`, which takes the list's id.
 ///
 /// Rendering a row is on the hot path of every page view, so it allocates little: its
 /// DOM id, its name, and the two buttons' accessible names ("Rename Groceries"), which
 /// are whole sentences from the catalogue rather than ids stitched together, so that each
-/// language puts the name where its grammar wants it ("Groceries umbenennen").
+/// language puts the name where its grammar wants it ("Groceries umbenennen"). Both
+/// buttons submit one of the screen's row forms, so they work without JavaScript; with
+/// it, they act in place.
 #[component]
 pub fn ListRow<D: Deferred>(
     row: ArcReadSignal<Shown<Lists>>,
@@ -37,53 +40,11 @@ pub fn ListRow<D: Deferred>(
 ) -> impl IntoView {
     let saved = {
         let row = row.clone();
-        Memo::new(move |_| row.with(|shown| shown.saved().map(|list| list.id)))
+        move || row.with_untracked(|shown| shown.saved().map(|list| list.id))
     };
-    let id = {
-        let row = row.clone();
-        move || row.with(dom_id)
-    };
-    let class = move || match saved.get() {
-        Some(_) => "list-row",
-        None => "list-row list-row-waiting",
-    };
-    view! {
-        <li id=id class=class>
-            {move || match saved.get() {
-                Some(id) => Either::Left(view! { <SavedRow id row=row.clone() notes deferred /> }),
-                None => Either::Right(view! { <DraftRow row=row.clone() notes /> }),
-            }}
-        </li>
-    }
-}
-
-/// A list asked for and not made yet: its name, marked as waiting.
-#[component]
-fn DraftRow(row: ArcReadSignal<Shown<Lists>>, notes: Notes) -> impl IntoView {
-    let name = move || {
-        row.with(|shown| match shown {
-            Shown::Draft { draft, .. } => draft.as_str().to_owned(),
-            Shown::Saved(list) => list.name.as_str().to_owned(),
-        })
-    };
-    view! {
-        <span class="list-name" dir="auto">{name}</span>
-        <span class="waiting-mark">{notes.row_words().waiting}</span>
-    }
-}
-
-/// A saved list: its name, its mark while a change to it waits, its buttons, and the
-/// rename editor in their place while it is open. Both buttons submit one of the
-/// screen's row forms, so they work without JavaScript; with it, they act in place.
-#[component]
-fn SavedRow<D: Deferred>(
-    id: ListId,
-    row: ArcReadSignal<Shown<Lists>>,
-    notes: Notes,
-    deferred: D,
-) -> impl IntoView {
+    let drawn = saved();
     // A Rename without JavaScript opens this row's editor when the page renders.
-    let opened = notes.take_renaming(id);
+    let opened = drawn.and_then(|id| notes.take_renaming(id));
     let editing = RwSignal::new(opened.is_some());
     let opened = StoredValue::new(opened);
     // Closing the editor re-creates the Rename button; keyboard focus goes back to it.
@@ -104,65 +65,93 @@ fn SavedRow<D: Deferred>(
     let i18n = notes.i18n();
     let rename_label = label(row.clone(), i18n, rename_sentence);
     let delete_label = label(row.clone(), i18n, delete_sentence);
-    let name = move || {
-        row.with(|shown| {
-            shown
-                .saved()
-                .map(|list| list.name.to_string())
-                .unwrap_or_default()
-        })
+    let name = {
+        let row = row.clone();
+        move || row.with(|shown| name_of(shown).to_owned())
     };
-    let id_text = id.to_string();
+    let dom_id = {
+        let row = row.clone();
+        move || row.with(dom_id)
+    };
+    let is_draft = {
+        let row = row.clone();
+        move || row.with(|shown| shown.saved().is_none())
+    };
     let open_editor = move |event: MouseEvent| {
         event.prevent_default();
         deferred.when_ready(move || editing.set(true), move || notes.unreachable());
     };
-    let delete = move |event: MouseEvent| {
-        event.prevent_default();
-        notes.delete(id);
-    };
-    let words = notes.row_words();
-    move || {
-        if editing.get() {
-            let current = name();
-            let (typed, error) = opened
-                .try_update_value(Option::take)
-                .flatten()
-                .map(|renaming| (renaming.typed, renaming.error))
-                .unwrap_or_default();
-            let editor = RenameEditor {
-                id,
-                i18n,
-                text: typed.unwrap_or_else(|| current.clone()),
-                error,
-                cancel_href: format!("{}#{}", notes.query_untracked().href(), id.dom_id()),
-                on_save: Callback::new(move |new_name: ListName| {
-                    if new_name.as_str() != current {
-                        notes.rename(id, new_name);
-                    }
-                    close_editor();
-                }),
-                on_cancel: Callback::new(move |()| close_editor()),
-            };
-            // Only while its code is not here is there no editor (see `Deferred`): the
-            // row shows as it was.
-            if let Some(editor) = deferred.rename_editor(editor) {
-                return Either::Left(editor);
+    let delete = {
+        let saved = saved.clone();
+        move |event: MouseEvent| {
+            event.prevent_default();
+            if let Some(id) = saved() {
+                notes.delete(id);
             }
         }
-        Either::Right(
-            RowContents {
-                id_text: id_text.clone(),
-                name: name.clone(),
-                waiting_hidden: move || !notes.waits_for(id),
-                labels: [rename_label.clone(), delete_label.clone()],
-                words: [words.rename, words.delete, words.waiting],
-                rename_button,
-                on_rename: open_editor,
-                on_delete: delete,
-            }
-            .view(),
-        )
+    };
+    let words = notes.row_words();
+    // The buttons' value: the list's id, for the forms they submit without JavaScript
+    // (a draft exists only with it).
+    let id_text = drawn.map(|id| id.to_string()).unwrap_or_default();
+    view! {
+        <li id=dom_id class="list-row">
+            {move || {
+                if let (true, Some(id)) = (editing.get(), saved()) {
+                    let current = name();
+                    let (typed, error) = opened
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .map(|renaming| (renaming.typed, renaming.error))
+                        .unwrap_or_default();
+                    let editor = RenameEditor {
+                        id,
+                        i18n,
+                        text: typed.unwrap_or_else(|| current.clone()),
+                        error,
+                        cancel_href: format!("{}#{}", notes.query_untracked().href(), id.dom_id()),
+                        on_save: Callback::new(move |new_name: ListName| {
+                            if new_name.as_str() != current {
+                                notes.rename(id, new_name);
+                            }
+                            close_editor();
+                        }),
+                        on_cancel: Callback::new(move |()| close_editor()),
+                    };
+                    // Only while its code is not here is there no editor (see
+                    // `Deferred`): the row shows as it was.
+                    if let Some(editor) = deferred.rename_editor(editor) {
+                        return Either::Left(editor);
+                    }
+                }
+                let waiting_hidden = {
+                    let (saved, is_draft) = (saved.clone(), is_draft.clone());
+                    move || !is_draft() && !saved().is_some_and(|id| notes.waits_for(id))
+                };
+                Either::Right(
+                    RowContents {
+                        id_text: id_text.clone(),
+                        name: name.clone(),
+                        waiting_hidden,
+                        actions_hidden: is_draft.clone(),
+                        labels: [rename_label.clone(), delete_label.clone()],
+                        words: [words.rename, words.delete, words.waiting],
+                        rename_button,
+                        on_rename: open_editor,
+                        on_delete: delete.clone(),
+                    }
+                    .view(),
+                )
+            }}
+        </li>
+    }
+}
+
+/// The name a row shows: the list's, or the draft's.
+fn name_of(shown: &Shown<Lists>) -> &str {
+    match shown {
+        Shown::Saved(list) => list.name.as_str(),
+        Shown::Draft { draft, .. } => draft.as_str(),
     }
 }
 
@@ -184,22 +173,19 @@ fn label(
     i18n: I18n,
     sentence: fn(Locale, &str) -> String,
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
-    move || {
-        row.with(|shown| {
-            let name = shown.saved().map_or("", |list| list.name.as_str());
-            sentence(i18n.get_locale(), name)
-        })
-    }
+    move || row.with(|shown| sentence(i18n.get_locale(), name_of(shown)))
 }
 
 /// What a row shows while its editor is closed: its name, its "Waiting to save" mark and
 /// its Rename and Delete buttons. [`ListRow`] fills it with its signals and handlers,
 /// [`server_rows`] with plain values: one markup for both, which is what lets the browser
 /// hydrate the server's rows as its own.
-struct RowContents<Name, Hidden, Label, Word, OnRename, OnDelete> {
+struct RowContents<Name, Hidden, Actions, Label, Word, OnRename, OnDelete> {
     id_text: String,
     name: Name,
     waiting_hidden: Hidden,
+    /// Whether the buttons are hidden: a draft has none yet.
+    actions_hidden: Actions,
     /// Rename's and Delete's accessible names.
     labels: [Label; 2],
     /// "Rename", "Delete", "Waiting to save".
@@ -210,11 +196,12 @@ struct RowContents<Name, Hidden, Label, Word, OnRename, OnDelete> {
     on_delete: OnDelete,
 }
 
-impl<Name, Hidden, Label, Word, OnRename, OnDelete>
-    RowContents<Name, Hidden, Label, Word, OnRename, OnDelete>
+impl<Name, Hidden, Actions, Label, Word, OnRename, OnDelete>
+    RowContents<Name, Hidden, Actions, Label, Word, OnRename, OnDelete>
 where
     Name: IntoView + 'static,
     Hidden: AttributeValue,
+    Actions: AttributeValue,
     Label: AttributeValue,
     Word: IntoView + 'static,
     OnRename: FnMut(MouseEvent) + Send + 'static,
@@ -225,6 +212,7 @@ where
             id_text,
             name,
             waiting_hidden,
+            actions_hidden,
             labels: [rename_label, delete_label],
             words: [rename, delete, waiting],
             rename_button,
@@ -234,7 +222,7 @@ where
         view! {
             <span class="list-name" dir="auto">{name}</span>
             <span class="waiting-mark" hidden=waiting_hidden>{waiting}</span>
-            <span class="row-actions">
+            <span class="row-actions" hidden=actions_hidden>
                 <button
                     type="submit"
                     form=RENAME_FORM
@@ -303,6 +291,7 @@ pub fn server_rows(
                 id_text,
                 name: name.to_owned(),
                 waiting_hidden: true,
+                actions_hidden: false,
                 labels: [rename_label, delete_label],
                 words: [rename, delete, waiting],
                 rename_button,

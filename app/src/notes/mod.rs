@@ -49,7 +49,7 @@ const REQUESTS: Requests = Requests {
     fetch_page: |window, fetch, query, ticket| {
         Box::pin(later::fetch_page(window, fetch, query, ticket))
     },
-    parse_search: |typed| Box::pin(later::parse_search(typed)),
+    search: later::search,
     outbox_job: later::outbox_job,
 };
 

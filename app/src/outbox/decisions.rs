@@ -1,6 +1,6 @@
 //! The outbox's decisions, as plain functions of plain data: what to send next, what an
 //! answer does, how storage and this tab's memory merge, which changes another tab has
-//! sent, which waiting create an event lands, and how long to wait after a failure.
+//! sent, and how long to wait after a failure.
 //! The browser code (`sending`) only carries them out.
 
 use super::Waiting;
@@ -83,21 +83,6 @@ pub fn sent_elsewhere<B: AsRef<str>>(
         let key = key.as_ref();
         stored.iter().all(|waiting| waiting.as_ref() != key) && !unkept.iter().any(|k| k == key)
     })
-}
-
-/// The waiting create an event may be the landing of: the oldest create not yet landed
-/// whose draft the event lands. The feed does not say which key made a row, so should
-/// it be someone else's row of the same name, this tab's own shows when its answer
-/// comes.
-pub fn landing<'a, C: Collection>(
-    event: &C::Event,
-    waiting: &'a [Waiting<C>],
-    landed: &[String],
-) -> Option<&'a Waiting<C>> {
-    waiting
-        .iter()
-        .filter(|change| !landed.iter().any(|key| key == change.key()))
-        .find(|change| C::sent_draft(&change.sent).is_some_and(|draft| C::lands(event, &draft)))
 }
 
 /// A fresh key for a change: the time in milliseconds and this tab's counter, in fixed
@@ -230,27 +215,5 @@ mod tests {
         let (gone, stay) = sent_elsewhere(begun, &stored, &unkept);
         assert_eq!(gone, vec!["b".to_owned()]);
         assert_eq!(stay, vec!["a".to_owned(), "c".to_owned()]);
-    }
-
-    #[test]
-    fn an_event_lands_the_oldest_waiting_create_it_matches_once() {
-        let all = vec![
-            waiting(1, LetterChange::Edit(3, "milk".into())),
-            waiting(2, LetterChange::Write("milk".into())),
-            waiting(3, LetterChange::Write("milk".into())),
-        ];
-        let made = event_of(7, LetterKind::Written, 9, "milk");
-        let first = landing::<Letters>(&made, &all, &[]).unwrap();
-        assert_eq!(first.key(), key(2).as_str());
-        let landed = vec![key(2).to_string()];
-        let second = landing::<Letters>(&made, &all, &landed).unwrap();
-        assert_eq!(second.key(), key(3).as_str());
-        let edited = event_of(8, LetterKind::Edited, 9, "milk");
-        assert!(
-            landing::<Letters>(&edited, &all, &[]).is_none(),
-            "only a create lands"
-        );
-        let other = event_of(9, LetterKind::Written, 10, "eggs");
-        assert!(landing::<Letters>(&other, &all, &[]).is_none());
     }
 }

@@ -34,7 +34,7 @@ mod storage;
 #[cfg(feature = "hydrate")]
 pub use browser_apis::register_service_worker;
 
-use crate::collection::{ChangeKey, Collection};
+use crate::collection::Collection;
 use crate::window::Window;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -176,18 +176,6 @@ impl<C: Collection> Outbox<C> {
                 .filter(|change| change.target() == Some(key))
                 .find_map(|change| change.before.clone())
         })
-    }
-
-    /// The waiting create the feed's `event` lands, if any: the screen settles its draft
-    /// with the event's row (see [`decisions::landing`]).
-    pub fn landing(&self, event: &C::Event) -> Option<ChangeKey> {
-        #[cfg(feature = "hydrate")]
-        return self.land(event);
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = event;
-            None
-        }
     }
 }
 

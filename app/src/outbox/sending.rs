@@ -23,11 +23,9 @@ pub struct SendState<C: Collection> {
     /// The changes this tab shows ahead of the server (see `Window::begin`), by key:
     /// each gets its answer, or its end, once.
     begun: Vec<Begun<C>>,
-    /// The creates this tab draws as drafts, by key.
+    /// The creates this tab draws as drafts, by key (the window may have settled one
+    /// with the feed's event already: its answer then changes nothing).
     drafts: Vec<String>,
-    /// Waiting creates whose row the feed has already brought (their answer was lost or
-    /// is still on its way): their draft is settled, and no other event lands them.
-    landed: Vec<String>,
     /// This tab's changes that storage refused (full, or switched off): they live only
     /// in this tab's memory, so no other tab's view of storage may drop them.
     unkept: Vec<String>,
@@ -59,7 +57,6 @@ impl<C: Collection> Default for SendState<C> {
             started: false,
             begun: Vec::new(),
             drafts: Vec::new(),
-            landed: Vec::new(),
             unkept: Vec::new(),
         }
     }
@@ -362,10 +359,7 @@ impl<C: Collection> Outbox<C> {
         storage::forget::<C>(key);
         self.waiting
             .update(|all| all.retain(|waiting| waiting.key() != key));
-        self.state(|state| {
-            state.landed.retain(|known| known != key);
-            state.unkept.retain(|known| known != key);
-        });
+        self.state(|state| state.unkept.retain(|known| known != key));
     }
 
     /// Shows the changes kept before a reload (or in other tabs), and sends them.
@@ -473,18 +467,5 @@ impl<C: Collection> Outbox<C> {
         let unkept = self.state(|state| state.unkept.clone()).unwrap_or_default();
         self.waiting
             .with_untracked(|mine| decisions::merged(stored, mine, &unkept))
-    }
-
-    /// [`Outbox::landing`]: the waiting create `event` lands, now marked landed.
-    pub(super) fn land(&self, event: &C::Event) -> Option<crate::collection::ChangeKey> {
-        let landed = self.state(|state| state.landed.clone()).unwrap_or_default();
-        let key = self.waiting.with_untracked(|waiting| {
-            decisions::landing(event, waiting, &landed).map(|change| change.key().to_owned())
-        })?;
-        self.state(|state| {
-            state.landed.push(key.clone());
-            state.drafts.retain(|draft| *draft != key);
-        });
-        crate::collection::ChangeKey::parse(&key).ok()
     }
 }

@@ -97,28 +97,13 @@ impl<C: Collection> Window<C> {
         true
     }
 
-    /// Changes a row the window holds, moving it if its place in the order changed (its
-    /// DOM node moves with it); a row that moved past an edge beyond which rows are not
-    /// loaded leaves the window. A row it does not hold is put where it belongs.
+    /// Changes a row the window holds in place, or puts one it does not hold where it
+    /// belongs. A change never moves a row in the order: the lists' order is their id.
+    /// (A collection whose rows move, such as items in the order a person chooses, would
+    /// reposition the row here, keeping its node: `KeyedStream::reposition`.)
     fn put(&self, row: C::Row) {
-        let key = ShownKey::Saved(C::key(&row));
         if !self.rows.update(Shown::Saved(row.clone())) {
             self.insert_sorted(row);
-            return;
-        }
-        if !self.rows.reposition(&key, At::Sorted(Shown::order)) {
-            return;
-        }
-        let at_edge = |edge| {
-            self.rows
-                .find_from(edge, |shown: &Shown<C>| shown.saved().map(C::key))
-                .is_some_and(|edge_key| ShownKey::Saved(edge_key) == key)
-        };
-        let beyond = [Edge::Start, Edge::End]
-            .into_iter()
-            .any(|edge| self.more_at(edge) && at_edge(edge) && self.rows.len() > 1);
-        if beyond {
-            self.rows.delete(&key);
         }
     }
 
@@ -186,10 +171,25 @@ impl<C: Collection> Window<C> {
         }
     }
 
+    /// Applies an event. A new row that a draft of this screen stands for (its answer
+    /// has not come yet, or was lost; the feed does not say which key made a row) settles
+    /// that draft, so the row keeps the draft's node; should it be someone else's row of
+    /// the same name, this screen's own shows when its answer comes.
     fn apply_event(&self, event: C::Event) {
         let position = C::event_position(&event);
         let effect = C::effect(C::event_kind(&event));
-        self.apply(position, effect, C::event_row(&event).clone(), false);
+        let row = C::event_row(&event);
+        if effect == Effect::Put && !self.rows.contains(&ShownKey::Saved(C::key(row))) {
+            let landed = self.rows.find_from(C::DRAFTS_AT, |shown| match shown {
+                Shown::Draft { key, draft } if C::lands(&event, draft) => Some(key.clone()),
+                _ => None,
+            });
+            if let Some(draft) = landed {
+                self.settle(&draft, position, row.clone());
+                return;
+            }
+        }
+        self.apply(position, effect, row.clone(), false);
     }
 
     /// Settles the draft `draft` into the row the server made: the same node, now the
@@ -213,14 +213,6 @@ impl<C: Collection> Window<C> {
             self.rows.delete(&draft_key);
         }
         self.apply(position, Effect::Put, row, true);
-    }
-
-    /// Settles a draft with the event the feed brought for it (its answer has not come
-    /// yet, or was lost). The event still counts as fed.
-    pub fn land(&self, draft: &ChangeKey, event: C::Event) {
-        let position = C::event_position(&event);
-        self.fresh(|fresh| fresh.fed(position));
-        self.settle(draft, position, C::event_row(&event).clone());
     }
 
     /// Marks a change of this screen to `key` as in flight.

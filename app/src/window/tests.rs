@@ -265,10 +265,29 @@ fn a_draft_landed_by_the_feed_is_the_row_its_answer_brings() {
         let window = window_with(rows([5]), info(false, false, 10));
         window.draft(key(1), "mine".to_owned());
         let node = window.rows.rows()[0].node().clone();
-        window.land(&key(1), event_of(11, LetterKind::Written, 6, "mine"));
+        window.receive(event_of(11, LetterKind::Written, 6, "mine"));
+        assert_eq!(ids(&window), vec![6, 5], "settled by the feed");
         window.settle(&key(1), at(11), letter(6, "mine"));
         assert_eq!(ids(&window), vec![6, 5]);
         assert_eq!(window.rows.rows()[0].node(), &node);
+    });
+}
+
+#[test]
+fn a_draft_the_feed_took_for_someone_elses_row_leaves_room_for_its_own() {
+    Owner::new().with(|| {
+        let window = window_with(rows([5]), info(false, false, 10));
+        window.draft(key(1), "milk".to_owned());
+        // Someone else made a "milk" first: the feed cannot tell it from this draft.
+        window.receive(event_of(11, LetterKind::Written, 6, "milk"));
+        assert_eq!(ids(&window), vec![6, 5]);
+        // This screen's own answer then brings its own row.
+        window.settle(&key(1), at(12), letter(7, "milk"));
+        assert_eq!(ids(&window), vec![7, 6, 5]);
+        // Only a new row lands a draft; a change to a row it holds never does.
+        window.draft(key(2), "tea".to_owned());
+        window.receive(event(13, 5, "tea"));
+        assert_eq!(ids(&window), vec![0, 7, 6, 5]);
     });
 }
 

@@ -8,7 +8,7 @@
 //!   after a person acts ([`views`]: the rename editor, Undo, the choice after a rename
 //!   of a deleted list, the count of changes waiting), fetched when the tab is first
 //!   idle;
-//! - `lists_load`: loading a page, merging it into the window, reading a search term
+//! - `lists_load`: loading a page, merging it into the window, a search
 //!   ([`requests`]), fetched on first use;
 //! - `lists_late`: the lists that arrive late in the document ([`late_lists`]: the
 //!   resource, `<Suspense>`, `<ErrorBoundary>`, the load error with Retry), fetched
@@ -30,7 +30,7 @@ mod requests;
 pub mod views;
 
 pub use late_lists::late_lists;
-pub use requests::{fetch_page, outbox_job, parse_search};
+pub use requests::{fetch_page, outbox_job, search};
 pub use views::Later;
 
 /// Where the screen's service worker is served (by the server, written for each build):

@@ -1,14 +1,14 @@
 //! Talking to the server, and the split points around it: loading a page (and merging
-//! it into the window, which runs only once a page has arrived), reading a search term
-//! (a search always loads a page), and the outbox's work. What an answer does is decided
+//! it into the window, which runs only once a page has arrived), a search (which always
+//! loads a page), and the outbox's work. What an answer does is decided
 //! by the window and the outbox; this only carries the calls.
 
-use crate::lists::{
-    load_lists, ListError, Lists, ListsPage, ListsQuery, SearchTerm, SearchTermError,
-};
+use super::super::front::Notes;
+use crate::lists::{load_lists, ListError, Lists, ListsPage, ListsQuery, SearchTermError};
 use crate::outbox::{Job, Outbox, Work};
 use crate::stream::Edge;
 use crate::window::{Fetch, Ticket, Window};
+use leptos::prelude::Callback;
 use std::future::Future;
 
 async fn load_now(query: ListsQuery) -> Result<ListsPage, ListError> {
@@ -29,10 +29,6 @@ async fn fetch_now(window: Window<Lists>, fetch: Fetch, query: ListsQuery, ticke
     arrived
 }
 
-fn parse_search_now(typed: &str) -> Result<Option<SearchTerm>, SearchTermError> {
-    SearchTerm::parse(typed)
-}
-
 /// Does one of the outbox's jobs; the first one also registers the screen's service
 /// worker, whose code comes with the outbox's.
 fn outbox_job_now(outbox: Outbox<Lists>, job: Job<Lists>) {
@@ -45,10 +41,10 @@ fn outbox_job_now(outbox: Outbox<Lists>, job: Job<Lists>) {
 }
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]
-pub use direct::{fetch_page, load, outbox_job, parse_search};
+pub use direct::{fetch_page, load, outbox_job, search};
 
 #[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
-pub use split::{fetch_page, load, outbox_job, parse_search};
+pub use split::{fetch_page, load, outbox_job, search};
 
 #[cfg(not(all(feature = "hydrate", feature = "lazy-requests")))]
 mod direct {
@@ -69,11 +65,9 @@ mod direct {
         fetch_now(window, fetch, query, ticket).await
     }
 
-    /// Reads what was typed in the search box.
-    pub async fn parse_search(
-        typed: String,
-    ) -> Result<Result<Option<SearchTerm>, SearchTermError>, ListError> {
-        Ok(parse_search_now(&typed))
+    /// Searches for what was typed in the search box.
+    pub fn search(notes: Notes, typed: String, refused: Callback<Option<SearchTermError>>) {
+        notes.search_now(&typed, refused);
     }
 
     /// Does one of the outbox's jobs.
@@ -124,11 +118,15 @@ mod split {
         Box::pin(async move { Ok(fetch_now(window, fetch, query, ticket).await) })
     }
 
+    /// A search always loads a page, so reading the term goes with the load.
     #[wasm_split(lists_load, wasm_split_path = ::leptos::wasm_split, fallible)]
-    fn parse_search_split(
+    fn search_split(
+        notes: Notes,
         typed: String,
-    ) -> Result<Result<Option<SearchTerm>, SearchTermError>, ListError> {
-        Ok(parse_search_now(&typed))
+        refused: Callback<Option<SearchTermError>>,
+    ) -> Result<(), ListError> {
+        notes.search_now(&typed, refused);
+        Ok(())
     }
 
     /// Does one of the outbox's jobs; fails if its code cannot be fetched.
@@ -142,11 +140,14 @@ mod split {
         SendWrapper::new(load_split(query))
     }
 
-    /// Reads what was typed in the search box; fails if the code cannot be fetched.
-    pub async fn parse_search(
-        typed: String,
-    ) -> Result<Result<Option<SearchTerm>, SearchTermError>, ListError> {
-        parse_search_split(typed).await
+    /// Searches for what was typed in the search box; if the code for it cannot be
+    /// fetched, the screen says the server cannot be reached.
+    pub fn search(notes: Notes, typed: String, refused: Callback<Option<SearchTermError>>) {
+        leptos::task::spawn_local(async move {
+            if let Err(error) = search_split(notes, typed, refused).await {
+                notes.failed(error);
+            }
+        });
     }
 
     /// Loads a page for the window and merges it; whether it arrived. If the code for
