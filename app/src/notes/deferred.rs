@@ -2,6 +2,7 @@
 //! that the views that show them never import the code that builds them (`later`
 //! implements it; the screen's root hands that implementation down).
 
+use super::front::Notes;
 use crate::language::I18n;
 use crate::lists::{ListError, ListId, ListName};
 use leptos::{html, prelude::*};
@@ -33,28 +34,23 @@ pub struct RenameEditor {
     pub on_cancel: Callback<()>,
 }
 
-/// "List deleted", and Undo.
+/// "List deleted", and Undo (which calls `Notes::undo_delete`).
 pub struct UndoOffer {
-    pub i18n: I18n,
+    pub notes: Notes,
     pub id: ListId,
     /// Where the keyboard lands after a delete.
     pub undo_button: NodeRef<html::Button>,
-    pub on_undo: Callback<()>,
-    pub on_dismiss: Callback<()>,
 }
 
 /// A rename waited while the list was deleted elsewhere: bring it back with the new
-/// name, or let the rename go.
+/// name (`Notes::restore_and_rename`), or let the rename go.
 pub struct RenameChoice {
-    pub i18n: I18n,
+    pub notes: Notes,
+    pub id: ListId,
     pub name: ListName,
-    pub on_restore: Callback<()>,
-    pub on_discard: Callback<()>,
 }
 
-/// "Offline · 3 changes waiting", or "3 changes waiting".
+/// "Offline · 3 changes waiting", or "3 changes waiting", from `Notes`.
 pub struct WaitingWords {
-    pub i18n: I18n,
-    pub offline: Signal<bool>,
-    pub count: Signal<usize>,
+    pub notes: Notes,
 }

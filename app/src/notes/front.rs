@@ -31,7 +31,7 @@ pub struct Requests {
     /// its code cannot come.
     pub search: fn(Notes, String, Callback<Option<SearchTermError>>),
     /// Does one of the outbox's jobs (fails if its code cannot come).
-    pub outbox_job: fn(Outbox<Lists>, Job<Lists>) -> Work<Lists>,
+    pub outbox_job: fn(Outbox<Lists>, Notes, Job<Lists>) -> Work<Lists>,
 }
 
 /// A message about the last change, shown under the list.
@@ -97,7 +97,7 @@ impl Notes {
         renaming: Option<Renaming>,
         requests: Requests,
     ) -> Self {
-        let notes = Self {
+        Self {
             query: RwSignal::new(query),
             window: RwSignal::new(None),
             notice: RwSignal::new(notice),
@@ -112,9 +112,7 @@ impl Notes {
             renaming: StoredValue::new(renaming),
             outbox: Outbox::new(),
             requests,
-        };
-        notes.outbox.attach(notes);
-        notes
+        }
     }
 
     // What views read.
@@ -201,7 +199,7 @@ impl Notes {
 
     /// Starts what a hydrated screen does on its own: the outbox.
     pub fn start(self) {
-        self.outbox.start();
+        self.outbox.start(self);
     }
 
     /// Creates a list. It shows at the top at once, marked as waiting, until the server
@@ -209,34 +207,34 @@ impl Notes {
     /// node. `unsent` hears if it could not even be kept in the browser.
     pub fn create(self, name: ListName, unsent: impl FnOnce(ListError) + 'static) {
         self.outbox
-            .push(ListChange::Create(name), Some(Box::new(unsent)));
+            .push(self, ListChange::Create(name), Some(Box::new(unsent)));
     }
 
     /// Renames: the row shows the new name at once, marked as waiting; the old name
     /// comes back if the server refuses it.
     pub fn rename(self, id: ListId, name: ListName) {
-        self.outbox.push(ListChange::Rename(id, name), None);
+        self.outbox.push(self, ListChange::Rename(id, name), None);
     }
 
     /// Deletes: the row goes at once and Undo is offered; it comes back if the server
     /// refuses it.
     pub fn delete(self, id: ListId) {
-        self.outbox.push(ListChange::Delete(id), None);
+        self.outbox.push(self, ListChange::Delete(id), None);
     }
 
     /// Brings a deleted list back to its place: at once if this screen still knows its
     /// name (its delete is waiting), else when the server answers.
     pub fn undo_delete(self, id: ListId) {
         self.notice.set(None);
-        self.outbox.push(ListChange::Restore(id), None);
+        self.outbox.push(self, ListChange::Restore(id), None);
     }
 
     /// Brings back a list deleted elsewhere while this screen's rename of it waited,
     /// with that name: both go through the outbox, in that order, and show when answered.
     pub fn restore_and_rename(self, id: ListId, name: ListName) {
         self.notice.set(None);
-        self.outbox.push(ListChange::Restore(id), None);
-        self.outbox.push(ListChange::Rename(id, name), None);
+        self.outbox.push(self, ListChange::Restore(id), None);
+        self.outbox.push(self, ListChange::Rename(id, name), None);
     }
 
     /// Takes the notice away.
@@ -336,7 +334,7 @@ impl OutboxHost<Lists> for Notes {
     }
 
     fn work_later(&self, outbox: Outbox<Lists>, job: Job<Lists>) -> Work<Lists> {
-        (self.requests.outbox_job)(outbox, job)
+        (self.requests.outbox_job)(outbox, *self, job)
     }
 
     fn shown(&self, change: &ListChange) {
@@ -370,7 +368,7 @@ impl FeedHost<Lists> for Notes {
     }
 
     fn connected(&self) {
-        self.outbox.send();
+        self.outbox.send(*self);
     }
 
     fn received(&self, event: <Lists as Collection>::Event) {

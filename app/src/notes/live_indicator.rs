@@ -23,13 +23,7 @@ pub fn LiveIndicator<D: Deferred>(notes: Notes, deferred: D) -> impl IntoView {
     // Only the outbox's code makes changes wait, so the words for them come with it.
     let waiting = move || {
         (count() > 0)
-            .then(|| {
-                deferred.waiting_status(WaitingWords {
-                    i18n,
-                    offline: Signal::derive(move || notes.offline()),
-                    count: Signal::derive(count),
-                })
-            })
+            .then(|| deferred.waiting_status(WaitingWords { notes }))
             .flatten()
     };
     view! {

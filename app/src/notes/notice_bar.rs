@@ -29,23 +29,16 @@ pub fn NoticeBar<D: Deferred>(notes: Notes, deferred: D) -> impl IntoView {
             <div role="status" class="notice-slot">
                 {move || match notes.notice() {
                     Some(Notice::Deleted(id)) => deferred.undo_notice(UndoOffer {
-                        i18n,
+                        notes,
                         id,
                         undo_button,
-                        on_undo: Callback::new(move |()| notes.undo_delete(id)),
-                        on_dismiss: dismiss,
                     }),
                     _ => None,
                 }}
             </div>
             {move || match notes.notice() {
                 Some(Notice::RenameOfDeleted { id, name }) => deferred
-                    .choice_notice(RenameChoice {
-                        i18n,
-                        name: name.clone(),
-                        on_restore: Callback::new(move |()| notes.restore_and_rename(id, name.clone())),
-                        on_discard: dismiss,
-                    })
+                    .choice_notice(RenameChoice { notes, id, name })
                     .map(Either::Left),
                 Some(Notice::Failed(error)) => Some(Either::Right(view! {
                     <div role="alert" class="notice notice-error">

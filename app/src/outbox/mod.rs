@@ -20,7 +20,8 @@
 //! What it decides is in [`decisions`], plain functions with tests of their own; the
 //! browser code only carries them out. The code that keeps and sends is fetched later:
 //! the screen hands each job to its split point ([`OutboxHost::work_later`]), and the
-//! outbox never calls the screen but through [`OutboxHost`].
+//! outbox never calls the screen but through [`OutboxHost`], which the screen hands to
+//! each call.
 
 pub mod decisions;
 
@@ -99,13 +100,13 @@ pub enum Job<C: Collection> {
 /// A job run in the outbox's code: fails (unreachable) if that code cannot be fetched.
 pub type Work<C> = Pin<Box<dyn Future<Output = Result<(), <C as Collection>::Error>>>>;
 
-/// What the outbox needs of the screen it serves. The screen holds the outbox; the
-/// outbox reaches the screen only through this.
-pub trait OutboxHost<C: Collection> {
+/// What the outbox needs of the screen it serves. The screen holds the outbox and hands
+/// itself to each call; the outbox reaches the screen only through this.
+pub trait OutboxHost<C: Collection>: Copy + 'static {
     /// The window the screen shows, if any.
     fn window(&self) -> Option<Window<C>>;
     /// Runs `job` in the outbox's code, which the screen may have to fetch first (its
-    /// split point): `outbox.work(job)` once the code is here.
+    /// split point): `outbox.work(host, job)` once the code is here.
     fn work_later(&self, outbox: Outbox<C>, job: Job<C>) -> Work<C>;
     /// A change was shown ahead of the server (after a delete the screen offers Undo).
     fn shown(&self, change: &C::Change);
@@ -182,20 +183,20 @@ impl<C: Collection> Outbox<C> {
 /// Without a browser there is nothing to keep or send.
 #[cfg(not(feature = "hydrate"))]
 impl<C: Collection> Outbox<C> {
-    pub fn attach(self, host: impl OutboxHost<C> + 'static) {
+    pub fn push<H: OutboxHost<C>>(self, host: H, change: C::Change, unsent: Option<Unsent<C>>) {
+        let _ = (host, change, unsent);
+    }
+
+    pub fn send<H: OutboxHost<C>>(self, host: H) {
         let _ = host;
     }
 
-    pub fn push(self, change: C::Change, unsent: Option<Unsent<C>>) {
-        let _ = (change, unsent);
+    pub fn start<H: OutboxHost<C>>(self, host: H) {
+        let _ = host;
     }
 
-    pub fn send(self) {}
-
-    pub fn start(self) {}
-
-    pub fn work(self, job: Job<C>) -> bool {
-        let _ = job;
+    pub fn work<H: OutboxHost<C>>(self, host: H, job: Job<C>) -> bool {
+        let _ = (host, job);
         false
     }
 }

@@ -7,11 +7,9 @@ use super::decisions::{self, Outcome};
 use super::{browser_apis, storage, Job, Outbox, OutboxHost, Unsent, Waiting};
 use crate::collection::{Ahead, Collection, Effect};
 use leptos::prelude::*;
-use std::rc::Rc;
 
 /// What only this tab knows about sending.
 pub struct SendState<C: Collection> {
-    host: Option<Rc<dyn OutboxHost<C>>>,
     client: String,
     counter: u32,
     sending: bool,
@@ -47,7 +45,6 @@ impl<C: Collection> AsRef<str> for Begun<C> {
 impl<C: Collection> Default for SendState<C> {
     fn default() -> Self {
         Self {
-            host: None,
             client: String::new(),
             counter: 0,
             sending: false,
@@ -76,25 +73,16 @@ impl<C: Collection> Outbox<C> {
         self.state.try_update_value(work)
     }
 
-    fn host(&self) -> Option<Rc<dyn OutboxHost<C>>> {
-        self.state(|state| state.host.clone()).flatten()
-    }
-
-    /// Gives the outbox the screen it serves. Before this, it does nothing.
-    pub fn attach(self, host: impl OutboxHost<C> + 'static) {
-        self.state(|state| state.host = Some(Rc::new(host)));
-    }
-
     /// Shows a change at once, keeps it, marks it as waiting and sends it (after every
     /// change waiting before it). `unsent` hears if the change could not even be kept
     /// (its code could not be fetched); without it, the screen is told.
-    pub fn push(self, change: C::Change, unsent: Option<Unsent<C>>) {
-        self.run(Job::Push(change), unsent);
+    pub fn push<H: OutboxHost<C>>(self, host: H, change: C::Change, unsent: Option<Unsent<C>>) {
+        self.run(host, Job::Push(change), unsent);
     }
 
     /// Sends every waiting change, oldest first, in batches; once at a time.
-    pub fn send(self) {
-        self.run(Job::Send, None);
+    pub fn send<H: OutboxHost<C>>(self, host: H) {
+        self.run(host, Job::Send, None);
     }
 
     /// Starts the outbox for a screen that has just hydrated. When the tab is first idle
@@ -102,15 +90,12 @@ impl<C: Collection> Outbox<C> {
     /// can still be kept and sent later), shows the changes kept before a reload (or in
     /// other tabs), and sends them. It also listens for the connection coming back and
     /// for other tabs.
-    pub fn start(self) {
-        request_idle_callback(move || self.run(Job::Adopt, None));
+    pub fn start<H: OutboxHost<C>>(self, host: H) {
+        request_idle_callback(move || self.run(host, Job::Adopt, None));
     }
 
     /// Runs a job in the outbox's code, through the screen's split point.
-    fn run(self, job: Job<C>, unsent: Option<Unsent<C>>) {
-        let Some(host) = self.host() else {
-            return;
-        };
+    fn run<H: OutboxHost<C>>(self, host: H, job: Job<C>, unsent: Option<Unsent<C>>) {
         let pushed = matches!(job, Job::Push(_));
         leptos::task::spawn_local(async move {
             if host.work_later(self, job).await.is_err() {
@@ -132,37 +117,37 @@ impl<C: Collection> Outbox<C> {
     /// Does one job, in the outbox's code. The first job, whichever it is, starts the
     /// outbox (should the code have failed to come when the tab was idle, the first
     /// change that brings it does that too); returns whether this one did.
-    pub fn work(self, job: Job<C>) -> bool {
+    pub fn work<H: OutboxHost<C>>(self, host: H, job: Job<C>) -> bool {
         let first = self
             .state(|state| !std::mem::replace(&mut state.started, true))
             .unwrap_or(false);
         if first {
-            self.listen();
-            self.adopt();
+            self.listen(host);
+            self.adopt(host);
         }
         match job {
-            Job::Push(change) => self.keep(&change),
-            Job::Send => self.send_all(),
+            Job::Push(change) => self.keep(host, &change),
+            Job::Send => self.send_all(host),
             Job::Adopt => {}
         }
         first
     }
 
     /// Listens for the connection coming back and for other tabs changing the outbox.
-    fn listen(self) {
-        let _ = window_event_listener(leptos::ev::online, move |_| self.send_all());
+    fn listen<H: OutboxHost<C>>(self, host: H) {
+        let _ = window_event_listener(leptos::ev::online, move |_| self.send_all(host));
         let _ = window_event_listener(leptos::ev::storage, move |event| {
             if event
                 .key()
                 .is_some_and(|name| storage::is_item_of::<C>(&name))
             {
-                self.refresh();
+                self.refresh(host);
             }
         });
     }
 
     /// [`push`](Self::push), in the outbox's code.
-    fn keep(self, change: &C::Change) {
+    fn keep<H: OutboxHost<C>>(self, host: H, change: &C::Change) {
         let Some(key) = self
             .state(|state| {
                 if state.client.is_empty() {
@@ -176,8 +161,7 @@ impl<C: Collection> Outbox<C> {
             leptos::logging::warn!("no key could be made for a change; it was not kept");
             return;
         };
-        let host = self.host();
-        let window = host.as_ref().and_then(|host| host.window());
+        let window = host.window();
         let target = C::target(change);
         let shown = window.zip(target).and_then(|(window, row)| window.get(row));
         let before = C::before(change, shown.as_ref());
@@ -196,9 +180,7 @@ impl<C: Collection> Outbox<C> {
             }
             (Some(window), Ahead::Remove(row)) if window.remove_ahead(row).is_some() => {
                 self.state(|state| state.begun.push(begun(row)));
-                if let Some(host) = &host {
-                    host.shown(change);
-                }
+                host.shown(change);
             }
             (Some(window), Ahead::Draft(draft)) if window.draft(key.clone(), draft.clone()) => {
                 self.state(|state| state.drafts.push(key.to_string()));
@@ -220,11 +202,11 @@ impl<C: Collection> Outbox<C> {
         // closed door once per change.
         let retrying = self.state(|state| state.retry.is_some()).unwrap_or(false);
         if !retrying {
-            self.send_all();
+            self.send_all(host);
         }
     }
 
-    fn send_all(self) {
+    fn send_all<H: OutboxHost<C>>(self, host: H) {
         let start = self
             .state(|state| {
                 if let Some(retry) = state.retry.take() {
@@ -243,7 +225,7 @@ impl<C: Collection> Outbox<C> {
             return;
         }
         leptos::task::spawn_local(async move {
-            browser_apis::exclusively(&storage::lock_name::<C>(), self.send_batches()).await;
+            browser_apis::exclusively(&storage::lock_name::<C>(), self.send_batches(host)).await;
             let again = self
                 .state(|state| {
                     state.sending = false;
@@ -251,14 +233,14 @@ impl<C: Collection> Outbox<C> {
                 })
                 .unwrap_or(false);
             if again {
-                self.send_all();
+                self.send_all(host);
             }
         });
     }
 
     /// Sends what waits, a batch at a time, until nothing does or an answer says to
     /// wait.
-    async fn send_batches(self) {
+    async fn send_batches<H: OutboxHost<C>>(self, host: H) {
         loop {
             let batch = self
                 .waiting
@@ -271,7 +253,7 @@ impl<C: Collection> Outbox<C> {
                 Ok(answers) => answers,
                 Err(error) => {
                     self.offline.set(error == C::unreachable());
-                    self.retry_later();
+                    self.retry_later(host);
                     break;
                 }
             };
@@ -279,27 +261,27 @@ impl<C: Collection> Outbox<C> {
             let outcomes: Vec<_> = answers.into_iter().map(decisions::outcome).collect();
             let settled = decisions::batch_settled(batch.len(), &outcomes);
             for (waiting, outcome) in batch.iter().zip(outcomes) {
-                self.answered(waiting, outcome);
+                self.answered(host, waiting, outcome);
             }
             if !settled {
-                self.retry_later();
+                self.retry_later(host);
                 break;
             }
             self.state(|state| state.failures = 0);
         }
     }
 
-    fn retry_later(self) {
+    fn retry_later<H: OutboxHost<C>>(self, host: H) {
         self.state(|state| {
             let wait = decisions::backoff(state.failures, 0.5 + js_sys::Math::random());
             state.failures = state.failures.saturating_add(1);
             state.again = false;
-            state.retry = set_timeout_with_handle(move || self.send_all(), wait).ok();
+            state.retry = set_timeout_with_handle(move || self.send_all(host), wait).ok();
         });
     }
 
     /// Carries out what an answer does to one waiting change.
-    fn answered(self, waiting: &Waiting<C>, outcome: Outcome<C>) {
+    fn answered<H: OutboxHost<C>>(self, host: H, waiting: &Waiting<C>, outcome: Outcome<C>) {
         if matches!(outcome, Outcome::KeepWaiting) {
             return;
         }
@@ -317,9 +299,6 @@ impl<C: Collection> Outbox<C> {
                 (begun, drafted)
             })
             .unwrap_or((None, false));
-        let Some(host) = self.host() else {
-            return;
-        };
         let window = host.window();
         let change = C::parse_sent(&waiting.sent).ok().map(|(_, change)| change);
         match outcome {
@@ -363,7 +342,7 @@ impl<C: Collection> Outbox<C> {
     }
 
     /// Shows the changes kept before a reload (or in other tabs), and sends them.
-    fn adopt(self) {
+    fn adopt<H: OutboxHost<C>>(self, host: H) {
         let kept = self.merged(storage::read());
         if kept.is_empty() {
             return;
@@ -375,17 +354,17 @@ impl<C: Collection> Outbox<C> {
             .iter()
             .filter(|waiting| !known.iter().any(|key| key == waiting.key()));
         for waiting in new {
-            self.show_kept(waiting, true);
+            self.show_kept(host, waiting, true);
         }
         self.waiting.set(kept);
-        self.send_all();
+        self.send_all(host);
     }
 
     /// Shows a change kept in storage (before a reload, or by another tab) on the
     /// screen: a create as a draft, and with `ahead`, a change to a row the window holds
     /// ahead of the server.
-    fn show_kept(self, waiting: &Waiting<C>, ahead: bool) {
-        let Some(window) = self.host().and_then(|host| host.window()) else {
+    fn show_kept<H: OutboxHost<C>>(self, host: H, waiting: &Waiting<C>, ahead: bool) {
+        let Some(window) = host.window() else {
             return;
         };
         let Ok((key, change)) = C::parse_sent(&waiting.sent) else {
@@ -418,7 +397,7 @@ impl<C: Collection> Outbox<C> {
     /// ahead of the server that another tab has since sent end here, and their drafts
     /// go; the feed brings their outcome. Changes another tab added show here too. This
     /// tab's changes that storage refused stay: no other tab knows of them.
-    fn refresh(self) {
+    fn refresh<H: OutboxHost<C>>(self, host: H) {
         let stored = storage::read::<C>();
         let stored_keys: Vec<&str> = stored.iter().map(Waiting::key).collect();
         let (gone, gone_drafts) = self
@@ -438,7 +417,7 @@ impl<C: Collection> Outbox<C> {
                 (gone, gone_drafts)
             })
             .unwrap_or_default();
-        if let Some(window) = self.host().and_then(|host| host.window()) {
+        if let Some(window) = host.window() {
             for begun in gone {
                 window.finish_change(begun.row, begun.effect, None);
             }
@@ -457,7 +436,7 @@ impl<C: Collection> Outbox<C> {
             .iter()
             .filter(|waiting| !known.iter().any(|key| key == waiting.key()))
         {
-            self.show_kept(waiting, false);
+            self.show_kept(host, waiting, false);
         }
         self.waiting.set(self.merged(stored));
     }

@@ -173,28 +173,40 @@ impl<C: Collection> Window<C> {
 
     /// Applies an event. A new row that a draft of this screen stands for (its answer
     /// has not come yet, or was lost; the feed does not say which key made a row) settles
-    /// that draft, so the row keeps the draft's node; should it be someone else's row of
-    /// the same name, this screen's own shows when its answer comes.
+    /// the oldest such draft, so the row keeps the draft's node: events come in log order
+    /// and drafts in the order they were made, so it is already in its place. Should it
+    /// be someone else's row of the same name, this screen's own shows when its answer
+    /// comes.
     fn apply_event(&self, event: C::Event) {
         let position = C::event_position(&event);
         let effect = C::effect(C::event_kind(&event));
         let row = C::event_row(&event);
-        if effect == Effect::Put && !self.rows.contains(&ShownKey::Saved(C::key(row))) {
-            let landed = self.rows.find_from(C::DRAFTS_AT, |shown| match shown {
+        let key = C::key(row);
+        if effect == Effect::Put && !self.rows.contains(&ShownKey::Saved(key)) {
+            let oldest_first = match C::DRAFTS_AT {
+                Edge::Start => Edge::End,
+                Edge::End => Edge::Start,
+            };
+            let landed = self.rows.find_from(oldest_first, |shown| match shown {
                 Shown::Draft { key, draft } if C::lands(&event, draft) => Some(key.clone()),
                 _ => None,
             });
             if let Some(draft) = landed {
-                self.settle(&draft, position, row.clone());
+                if self.fresh(|fresh| fresh.advance(key, position)) {
+                    self.rows
+                        .settle(&ShownKey::Draft(draft), Shown::Saved(row.clone()));
+                }
                 return;
             }
         }
         self.apply(position, effect, row.clone(), false);
     }
 
-    /// Settles the draft `draft` into the row the server made: the same node, now the
-    /// saved row, at `position`. Without that draft (or if the row is already shown on
-    /// its own), the row is applied like any own change.
+    /// Settles the draft `draft` into the row the server made, the answer to its create:
+    /// the same node, now the saved row, at `position`, moved to its place should rows
+    /// made since have come before it. Without that draft (the feed settled it already,
+    /// or it was never drawn) or if the row is already shown on its own, the row is
+    /// applied like any own change.
     pub fn settle(&self, draft: &ChangeKey, position: Position, row: C::Row) {
         let key = C::key(&row);
         let draft_key = ShownKey::Draft(draft.clone());

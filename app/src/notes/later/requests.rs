@@ -31,8 +31,8 @@ async fn fetch_now(window: Window<Lists>, fetch: Fetch, query: ListsQuery, ticke
 
 /// Does one of the outbox's jobs; the first one also registers the screen's service
 /// worker, whose code comes with the outbox's.
-fn outbox_job_now(outbox: Outbox<Lists>, job: Job<Lists>) {
-    if outbox.work(job) {
+fn outbox_job_now(outbox: Outbox<Lists>, notes: Notes, job: Job<Lists>) {
+    if outbox.work(notes, job) {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(crate::outbox::register_service_worker(
             super::SERVICE_WORKER_PATH,
@@ -71,8 +71,8 @@ mod direct {
     }
 
     /// Does one of the outbox's jobs.
-    pub fn outbox_job(outbox: Outbox<Lists>, job: Job<Lists>) -> Work<Lists> {
-        outbox_job_now(outbox, job);
+    pub fn outbox_job(outbox: Outbox<Lists>, notes: Notes, job: Job<Lists>) -> Work<Lists> {
+        outbox_job_now(outbox, notes, job);
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -88,8 +88,8 @@ mod split {
 
     /// The outbox's code: keeping, sending, and applying answers.
     #[wasm_split(list_changes, wasm_split_path = ::leptos::wasm_split, fallible)]
-    fn outbox_split(outbox: Outbox<Lists>, job: Job<Lists>) -> Result<(), ListError> {
-        outbox_job_now(outbox, job);
+    fn outbox_split(outbox: Outbox<Lists>, notes: Notes, job: Job<Lists>) -> Result<(), ListError> {
+        outbox_job_now(outbox, notes, job);
         Ok(())
     }
 
@@ -130,8 +130,8 @@ mod split {
     }
 
     /// Does one of the outbox's jobs; fails if its code cannot be fetched.
-    pub fn outbox_job(outbox: Outbox<Lists>, job: Job<Lists>) -> Work<Lists> {
-        Box::pin(outbox_split(outbox, job))
+    pub fn outbox_job(outbox: Outbox<Lists>, notes: Notes, job: Job<Lists>) -> Work<Lists> {
+        Box::pin(outbox_split(outbox, notes, job))
     }
 
     /// Loads one page of lists; also fails if the code for it cannot be fetched.

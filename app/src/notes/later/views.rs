@@ -147,12 +147,11 @@ fn RenameForm(editor: RenameEditor) -> impl IntoView {
 #[component]
 fn UndoNotice(offer: UndoOffer) -> impl IntoView {
     let UndoOffer {
-        i18n,
+        notes,
         id,
         undo_button,
-        on_undo,
-        on_dismiss,
     } = offer;
+    let i18n = notes.i18n();
     view! {
         <div class="notice">
             <span>{word!(i18n, list_deleted)}</span>
@@ -165,33 +164,35 @@ fn UndoNotice(offer: UndoOffer) -> impl IntoView {
                 node_ref=undo_button
                 on:click=move |event: ev::MouseEvent| {
                     event.prevent_default();
-                    on_undo.run(());
+                    notes.undo_delete(id);
                 }
             >
                 {word!(i18n, undo)}
             </button>
-            <DismissButton i18n on_dismiss />
+            <DismissButton i18n on_dismiss=Callback::new(move |()| notes.dismiss_notice()) />
         </div>
     }
 }
 
 #[component]
 fn ChoiceNotice(choice: RenameChoice) -> impl IntoView {
-    let RenameChoice {
-        i18n,
-        name,
-        on_restore,
-        on_discard,
-    } = choice;
-    let sentence =
-        move || td_string!(i18n.get_locale(), rename_of_deleted, name = name.as_str()).to_string();
+    let RenameChoice { notes, id, name } = choice;
+    let i18n = notes.i18n();
+    let sentence = {
+        let name = name.clone();
+        move || td_string!(i18n.get_locale(), rename_of_deleted, name = name.as_str()).to_string()
+    };
     view! {
         <div role="alert" class="notice notice-error">
             <span>{sentence}</span>
-            <button type="button" class="button button-small" on:click=move |_| on_restore.run(())>
+            <button
+                type="button"
+                class="button button-small"
+                on:click=move |_| notes.restore_and_rename(id, name.clone())
+            >
                 {word!(i18n, restore_and_rename)}
             </button>
-            <button type="button" class="button button-small" on:click=move |_| on_discard.run(())>
+            <button type="button" class="button button-small" on:click=move |_| notes.dismiss_notice()>
                 {word!(i18n, discard)}
             </button>
         </div>
@@ -200,14 +201,11 @@ fn ChoiceNotice(choice: RenameChoice) -> impl IntoView {
 
 #[component]
 fn WaitingStatus(words: WaitingWords) -> impl IntoView {
-    let WaitingWords {
-        i18n,
-        offline,
-        count,
-    } = words;
+    let WaitingWords { notes } = words;
+    let i18n = notes.i18n();
     view! {
-        {move || offline.get().then(|| view! { {word!(i18n, offline)} " · " })}
-        {move || counted!(i18n, changes_waiting, count.get())}
+        {move || notes.offline().then(|| view! { {word!(i18n, offline)} " · " })}
+        {move || counted!(i18n, changes_waiting, notes.waiting_count())}
     }
 }
 
