@@ -95,9 +95,7 @@ pub fn next_key(client: &str, counter: u32, now_ms: f64) -> Option<ChangeKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::letters::{
-        event_of, letter, LetterChange, LetterError, LetterKind, Letters,
-    };
+    use crate::collection::letters::{letter, LetterChange, LetterError, Letters};
 
     fn key(n: u32) -> ChangeKey {
         next_key("0123456789abcdef", n, 1_700_000_000_000.0).unwrap()

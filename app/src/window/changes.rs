@@ -39,6 +39,7 @@ impl<C: Collection> Window<C> {
         let shown = Shown::Draft { key, draft };
         // Drafts are few and newest nearest their edge, so the edge itself is their place.
         self.note_trim(self.rows.insert(shown, at));
+        self.lands.set_value(Some(Self::land));
         true
     }
 
@@ -171,35 +172,46 @@ impl<C: Collection> Window<C> {
         }
     }
 
-    /// Applies an event. A new row that a draft of this screen stands for (its answer
-    /// has not come yet, or was lost; the feed does not say which key made a row) settles
-    /// the oldest such draft, so the row keeps the draft's node: events come in log order
-    /// and drafts in the order they were made, so it is already in its place. Should it
-    /// be someone else's row of the same name, this screen's own shows when its answer
-    /// comes.
+    /// Applies an event: first as the row a draft stands for, if drafts were drawn.
     fn apply_event(&self, event: C::Event) {
-        let position = C::event_position(&event);
-        let effect = C::effect(C::event_kind(&event));
-        let row = C::event_row(&event);
-        let key = C::key(row);
-        if effect == Effect::Put && !self.rows.contains(&ShownKey::Saved(key)) {
-            let oldest_first = match C::DRAFTS_AT {
-                Edge::Start => Edge::End,
-                Edge::End => Edge::Start,
-            };
-            let landed = self.rows.find_from(oldest_first, |shown| match shown {
-                Shown::Draft { key, draft } if C::lands(&event, draft) => Some(key.clone()),
-                _ => None,
-            });
-            if let Some(draft) = landed {
-                if self.fresh(|fresh| fresh.advance(key, position)) {
-                    self.rows
-                        .settle(&ShownKey::Draft(draft), Shown::Saved(row.clone()));
-                }
-                return;
-            }
+        let lands = self.lands.try_get_value().flatten();
+        if lands.is_some_and(|land| land(self, &event)) {
+            return;
         }
-        self.apply(position, effect, row.clone(), false);
+        let effect = C::effect(C::event_kind(&event));
+        let row = C::event_row(&event).clone();
+        self.apply(C::event_position(&event), effect, row, false);
+    }
+
+    /// A new row that a draft of this screen stands for (its answer has not come yet, or
+    /// was lost; the feed does not say which key made a row) settles the oldest such
+    /// draft, so the row keeps the draft's node: events come in log order and drafts in
+    /// the order they were made, so it is already in its place. Should it be someone
+    /// else's row of the same name, this screen's own shows when its answer comes.
+    /// Whether the event settled a draft.
+    fn land(&self, event: &C::Event) -> bool {
+        let row = C::event_row(event);
+        let key = C::key(row);
+        let made = C::effect(C::event_kind(event)) == Effect::Put;
+        if !made || self.rows.contains(&ShownKey::Saved(key)) {
+            return false;
+        }
+        let oldest_first = match C::DRAFTS_AT {
+            Edge::Start => Edge::End,
+            Edge::End => Edge::Start,
+        };
+        let landed = self.rows.find_from(oldest_first, |shown| match shown {
+            Shown::Draft { key, draft } if C::lands(event, draft) => Some(key.clone()),
+            _ => None,
+        });
+        let Some(draft) = landed else {
+            return false;
+        };
+        if self.fresh(|fresh| fresh.advance(key, C::event_position(event))) {
+            self.rows
+                .settle(&ShownKey::Draft(draft), Shown::Saved(row.clone()));
+        }
+        true
     }
 
     /// Settles the draft `draft` into the row the server made, the answer to its create:

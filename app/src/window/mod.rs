@@ -178,7 +178,14 @@ pub struct Window<C: Collection> {
     /// Whether the start of the window is in view (told by the screen as it scrolls).
     start_in_view: RwSignal<bool>,
     freshness: StoredValue<Freshness<C>>,
+    /// What settles a draft with the feed's event for it: set by the code that draws
+    /// drafts (the outbox's, which comes later), so that a window that never drew one
+    /// carries none of that code.
+    lands: StoredValue<Option<Lands<C>>>,
 }
+
+/// Settles a draft with an event that brings its row; whether one was.
+type Lands<C> = fn(&Window<C>, &<C as Collection>::Event) -> bool;
 
 impl<C: Collection> Clone for Window<C> {
     fn clone(&self) -> Self {
@@ -206,6 +213,7 @@ impl<C: Collection> Window<C> {
             arrived: RwSignal::new(Vec::new()),
             start_in_view: RwSignal::new(true),
             freshness: StoredValue::new(Freshness::new(info.position)),
+            lands: StoredValue::new(None),
         }
     }
 
