@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What exactly-once costs the server (issue 17): creates per second without a change key,
+# What exactly-once costs the server: creates per second without a change key,
 # with a fresh key each (the key is written in the create's transaction), and the same
 # key replayed (answered from its record, nothing written); then the time and requests to
 # drain 1,000 keyed changes in batches of 50, as the page's outbox sends them; then the

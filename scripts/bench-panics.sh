@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# No panic under load (issue 20): the release binary under `wrk` for 20 s on a mix of
+# No panic under load: the release binary under `wrk` for 20 s on a mix of
 # rendered pages, while a second `wrk` hangs up on its requests after 5 ms (clients that
 # drop mid-answer), first with the rows ready at once, then with every load 60 ms slow
 # (the skeleton streamed first, the rows later in the same response). Fails if the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL and scale-out figures (issue 11), on the release binary over loopback, with
+# PostgreSQL and scale-out figures, on the release binary over loopback, with
 # a throwaway cluster (fsync on): writes and /notes per second with one instance and with
 # two behind nginx, next to SQLite; then the feed's fan-out and memory on PostgreSQL, and
 # the latency from a change in instance A to a page on instance B.

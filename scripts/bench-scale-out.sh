@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale-out on PostgreSQL (issue 21): creates per second through nginx with one, two and
+# Scale-out on PostgreSQL: creates per second through nginx with one, two and
 # three instances on one database (the same wrk connections, and the same 16 database
 # connections in all, divided between the instances), each create's p50 / p99, the CPU
 # time and context switches each create cost the instances, PostgreSQL and nginx, and the
@@ -13,8 +13,8 @@
 # the log does. Its figures are requests, where the default load's are creates.
 # With more than one round, each round runs the instance counts in a rotated order (so
 # no count always runs first or last on a warming machine), and the medians per count
-# and their ratios to one instance are printed at the end: this machine's runs spread by
-# about ±25 %, so one run of each says little.
+# and their ratios to one instance are printed at the end: this machine's runs spread
+# widely, so one run of each says little.
 # With INSTANCE_CPU set (a share of one core, such as 0.15), each instance runs in a
 # cgroup of its own limited to that share, with one worker thread: as if each ran on a
 # small host of its own, which is how instances are added in production. The database,

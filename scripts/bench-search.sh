@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every search term of one or two letters with a million lists (issue 20), on SQLite and
+# Every search term of one or two letters with a million lists, on SQLite and
 # on PostgreSQL (a throwaway cluster, fsync on), release binary over loopback: the 26
 # letters and the 676 pairs of letters (most match nothing among the seed's Latin words,
 # some match most lists), plus a few longer terms, each asked 3 times for the newest page

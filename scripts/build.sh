@@ -6,7 +6,7 @@
 # size, as the Leptos book's "Optimizing WASM Binary Size" chapter recommends: panics
 # abort at once (no unwinding or message code), and no file/line or Debug text is kept.
 # With the `lazy-requests` feature and `--split`, the request code is fetched on first
-# use. About a quarter of the first download goes; see BENCHMARKS.md. Plain
+# use (BENCHMARKS.md has what the first visit downloads). Plain
 # `cargo leptos build --release` (stable, none of this) builds a working site too.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_build_tools

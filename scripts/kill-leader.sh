@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The leading instance killed (-9) under load (issue 21): two instances on one throwaway
+# The leading instance killed (-9) under load: two instances on one throwaway
 # PostgreSQL cluster (fsync on), 400 creates sent to each by curl one after another, and
 # the instance that leads the numbering killed a second in. Checks that the other takes
 # over, and that every create either instance acknowledged is in the log at the position

@@ -9,7 +9,7 @@ if [ -z "${DATABASE_URL:-}" ] && [ ! -e data/async_streamer.db ]; then
   target/release/async-streamer seed --count 50
 fi
 # The allocator gives freed memory back at once (after a burst of event streams closes,
-# idle workers would otherwise keep it; BENCHMARKS.md, "Ten thousand live pages").
+# idle workers would otherwise keep it).
 export MIMALLOC_PURGE_DELAY="${MIMALLOC_PURGE_DELAY:-0}"
 say "serving http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}/notes (Ctrl-C stops)"
 exec target/release/async-streamer serve

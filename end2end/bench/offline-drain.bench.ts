@@ -1,4 +1,4 @@
-// Offline changes (issue 17): 1,000 creates made in the page while the connection is
+// Offline changes: 1,000 creates made in the page while the connection is
 // gone, then the connection comes back. How long queueing takes in the page, and how
 // long and how many requests the outbox needs to drain them (batches of 50).
 //   npx playwright test --config bench.config.ts bench/offline-drain.bench.ts

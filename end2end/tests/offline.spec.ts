@@ -1,4 +1,4 @@
-// Offline changes (issue 17): every change is kept in the browser's outbox until the
+// Offline changes: every change is kept in the browser's outbox until the
 // server has answered for it, shown as waiting meanwhile, and sent again until it lands,
 // exactly once, even across a lost answer, a reload without a server, and two tabs.
 import { test, expect, waitForHydration, waitForLive, listsOf, type AppServer, type ServerOptions } from './app-server';

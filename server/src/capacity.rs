@@ -5,8 +5,8 @@
 //! limit at start) bounds them; a few descriptors stay free for the database, the log
 //! and the listener. Memory bounds them too: each connection is given
 //! [`MEMORY_PER_CONNECTION`] of a quarter of the machine's (or the cgroup's) memory,
-//! which covers the server's own share (about 9 KiB for an idle event stream, see
-//! BENCHMARKS.md) and the kernel's socket buffers. Of the connections, all but an eighth
+//! which covers the server's own share (an idle event stream's is in BENCHMARKS.md) and
+//! the kernel's socket buffers. Of the connections, all but an eighth
 //! (and at least [`PAGE_ROOM`]) may be event streams, so that pages still load when
 //! every live page is open.
 

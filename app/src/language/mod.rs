@@ -66,7 +66,7 @@ pub fn language_cookie(locale: Locale) -> String {
 ///
 /// Every such text is then one `Signal<&'static str>`, so the browser build holds one
 /// copy of the code that keeps a text up to date, where the crate's `t!` makes a new
-/// reactive type per call site (2.7 KiB of the first visit, BENCHMARKS.md).
+/// reactive type per call site.
 #[macro_export]
 macro_rules! word {
     ($i18n:expr, $key:ident) => {

@@ -119,7 +119,7 @@ mod tests {
     use super::Plural;
 
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
-    /// What CLDR says for the counts issue 19 names, per language: the server (ICU4X, the
+    /// What CLDR says for these counts, per language: the server (ICU4X, the
     /// test below) and the browser (`Intl.PluralRules`, `end2end/tests/i18n.spec.ts`) are
     /// both held to this table, so they agree.
     const AGREED: [(&str, [(usize, Plural); 7]); 3] = {

@@ -77,7 +77,7 @@ impl SearchTerm {
 /// σ, so that "ΑΣ" is found in "ΑΣΑ" and "Σ" in "ΟΔΟΣ".
 ///
 /// The browser uses its own `toLowerCase`, the same mapping, instead of carrying Rust's
-/// case tables in the wasm (about 11 KB). The two can only differ on characters newer
+/// case tables in the wasm. The two can only differ on characters newer
 /// than one side's Unicode tables, and then only in whether a live event enters a
 /// search's window: what a search shows on load is always the server's answer.
 pub fn fold(text: &str) -> String {

@@ -759,7 +759,7 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
 
 /// A write whose caller gives up while its `BEGIN` is on its way (a client that hangs up,
 /// or the write wait running out) must not leave its pooled connection inside a
-/// transaction: with sqlx 0.8.6 it does (sqlx issue 4393), and every later
+/// transaction: sqlx 0.8.6's own `begin` does (a known sqlx bug), and every later
 /// statement on that connection runs inside it, holding its locks, never committed. Two
 /// connections; each create is polled a few times (a millisecond apart, so the database's
 /// replies arrive) and then dropped, at every step of its way; after each, a read on the

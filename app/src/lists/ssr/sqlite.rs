@@ -27,11 +27,9 @@ pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 const READERS: u32 = 8;
 /// Each reader's own page cache, in KiB (SQLite's default is 2,000 KiB per connection).
 /// A page reads a few dozen pages of the file, which the operating system's cache holds
-/// anyway: at a million lists a mixed load of pages and searches was served as fast
-/// with 100 KiB per reader as with 2,000, and the server's memory after it fell from 88
-/// to 46 MiB (each connection fills its cache in the C heap of its own thread, and
-/// keeps it). The writer keeps the default: a write's pages stay in its cache until it
-/// commits.
+/// anyway: a small cache serves pages and searches as fast, and keeps the server small
+/// (each connection fills its cache in the C heap of its own thread, and keeps it). The
+/// writer keeps the default: a write's pages stay in its cache until it commits.
 const READER_CACHE_KIB: u32 = 128;
 
 /// The store's SQLite connections.
@@ -69,7 +67,7 @@ impl SqliteDb {
         }
         // A connection to a file never drops, so none is pinged before use (sqlx's
         // default): the ping is a round trip to the connection's thread for every
-        // request (BENCHMARKS.md, issue 20).
+        // request.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
