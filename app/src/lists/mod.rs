@@ -23,7 +23,5 @@ pub use page::{ListsPage, ListsQuery, ListsQueryParams, PageStart, PAGE_SIZE};
 pub use paths::{EVENTS_PATH, EVENT_ENCODING, NOTES_PATH};
 pub use search::{fold, SearchTerm, SearchTermError};
 
-// The shapes every collection shares, where the store and the server still name them.
+// The shapes every collection shares, which the lists' API names.
 pub use crate::collection::{ChangeKey, ChangeKeyError, Position, BATCH_LIMIT};
-/// The store's name for a log position, until it says `Position` too.
-pub type EventSeq = Position;

@@ -89,7 +89,7 @@ async fn preload(
 ) -> Option<Result<LoadedPage, ListError>> {
     let load = lists.load(&requested.query);
     match rows {
-        Rows::Streamed => None,
+        Rows::Late => None,
         Rows::InPlace => Some(load.await),
         Rows::InPlaceIfQuick => tokio::time::timeout(PRELOAD_WAIT, load).await.ok(),
     }
@@ -120,7 +120,7 @@ enum Rows {
     InPlaceIfQuick,
     /// After the skeleton, always: the simulation's knobs exist to show the skeleton and
     /// the error state, so their loads are not waited for.
-    Streamed,
+    Late,
 }
 
 impl Plan {
@@ -130,7 +130,7 @@ impl Plan {
             cacheable: plain && !simulated,
             in_order: !plain,
             rows: match (simulated, plain) {
-                (true, _) => Rows::Streamed,
+                (true, _) => Rows::Late,
                 (false, true) => Rows::InPlaceIfQuick,
                 (false, false) => Rows::InPlace,
             },
@@ -248,11 +248,11 @@ mod tests {
     }
 
     #[test]
-    fn the_simulation_always_streams_the_skeleton_and_is_never_kept() {
+    fn the_simulation_always_sends_the_skeleton_first_and_is_never_kept() {
         for requested in [NotesRequest::default(), searching()] {
             let plan = Plan::new(&requested, true);
             assert!(!plan.cacheable);
-            assert_eq!(plan.rows, Rows::Streamed);
+            assert_eq!(plan.rows, Rows::Late);
         }
         assert!(Plan::new(&searching(), true).in_order);
     }

@@ -5,7 +5,7 @@ use crate::support;
 
 use app::lists::{
     ssr::{Database, DatabaseSettings, ListStore, StoreError},
-    ChangeKey, EventSeq, ListChange, ListId, ListName, ListsPage, ListsQuery, PageStart,
+    ChangeKey, ListChange, ListId, ListName, ListsPage, ListsQuery, PageStart, Position,
     SearchTerm, PAGE_SIZE,
 };
 use server::seed;
@@ -218,7 +218,7 @@ async fn an_empty_store_has_an_empty_first_page_with_nothing_beyond(backend) {
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert!(page.lists.is_empty());
     assert!(!page.has_older && !page.has_newer);
-    assert_eq!(page.position, EventSeq::new(0));
+    assert_eq!(page.position, Position::new(0));
 }
 
 async fn exactly_one_page_of_lists_has_nothing_older(backend) {
@@ -527,11 +527,11 @@ async fn the_first_page_reflects_every_commit_before_it(backend) {
     store.apply(&ListChange::Create(name("a")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), 1);
-    assert_eq!(first.page.position, EventSeq::new(1));
+    assert_eq!(first.page.position, Position::new(1));
     store.apply(&ListChange::Rename(ListId::new(1), name("b")), None).await.unwrap();
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists[0].name.as_str(), "b");
-    assert_eq!(first.page.position, EventSeq::new(2));
+    assert_eq!(first.page.position, Position::new(2));
 }
 
 async fn writes_from_another_handle_are_seen_in_the_log(backend) {
@@ -539,9 +539,9 @@ async fn writes_from_another_handle_are_seen_in_the_log(backend) {
     let other = ListStore::new(dir.open().await);
     assert!(store.first_page().await.unwrap().page.lists.is_empty());
     other.apply(&ListChange::Create(name("elsewhere")), None).await.unwrap();
-    let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
+    let read = store.events_after(Position::new(0), 10).await.unwrap();
     assert_eq!(read.events.len(), 1);
-    assert_eq!(read.through, EventSeq::new(1));
+    assert_eq!(read.through, Position::new(1));
 }
 
 async fn a_failed_write_leaves_no_event(backend) {
@@ -549,12 +549,12 @@ async fn a_failed_write_leaves_no_event(backend) {
     let missing = store.apply(&ListChange::Rename(ListId::new(7), name("x")), None).await;
     assert!(missing.is_err());
     assert!(store
-        .events_after(EventSeq::new(0), 10)
+        .events_after(Position::new(0), 10)
         .await
         .unwrap()
         .events
         .is_empty());
-    assert_eq!(store.log_bounds().await.unwrap().latest, EventSeq::new(0));
+    assert_eq!(store.log_bounds().await.unwrap().latest, Position::new(0));
 }
 
 async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
@@ -570,10 +570,10 @@ async fn pruning_moves_the_horizon_and_keeps_the_latest_position(backend) {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(store.prune_events(0).await.unwrap(), 2);
     let bounds = store.log_bounds().await.unwrap();
-    assert_eq!(bounds.pruned_through, EventSeq::new(2));
-    assert_eq!(bounds.latest, EventSeq::new(2));
+    assert_eq!(bounds.pruned_through, Position::new(2));
+    assert_eq!(bounds.latest, Position::new(2));
     let next = store.apply(&ListChange::Create(name("c")), None).await.unwrap();
-    assert_eq!(next.position, EventSeq::new(3), "positions are never reused");
+    assert_eq!(next.position, Position::new(3), "positions are never reused");
 }
 
 async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
@@ -582,8 +582,8 @@ async fn seeding_inserts_lists_and_their_events_in_batches(backend) {
     let first = store.first_page().await.unwrap();
     assert_eq!(first.page.lists.len(), PAGE_SIZE);
     assert_eq!(first.page.lists[0].id, ListId::new(12_345));
-    assert_eq!(first.page.position, EventSeq::new(12_345));
-    let log = store.events_after(EventSeq::new(0), 1).await.unwrap();
+    assert_eq!(first.page.position, Position::new(12_345));
+    let log = store.events_after(Position::new(0), 1).await.unwrap();
     assert_eq!(log.events[0].list.id, ListId::new(1));
     let oldest = store.page(&after(0)).await.unwrap();
     assert_eq!(*ids(&oldest).last().unwrap(), 1);
@@ -595,7 +595,7 @@ async fn reading_back_its_own_commit_does_not_invalidate_again(backend) {
     let generation = store.generation();
     store.log_advanced(created.position);
     assert_eq!(store.generation(), generation, "already known");
-    store.log_advanced(EventSeq::new(created.position.get() + 1));
+    store.log_advanced(Position::new(created.position.get() + 1));
     assert_ne!(store.generation(), generation, "news from another process");
 }
 
@@ -614,11 +614,11 @@ async fn an_unreadable_row_is_left_out_while_every_good_row_shows(backend) {
     .await;
     let page = store.page(&ListsQuery::default()).await.unwrap();
     assert_eq!(ids(&page), vec![5, 4, 2, 1]);
-    let read = store.events_after(EventSeq::new(5), 10).await.unwrap();
+    let read = store.events_after(Position::new(5), 10).await.unwrap();
     assert!(read.events.is_empty(), "the bad entry is skipped");
     assert_eq!(
         read.through,
-        EventSeq::new(6),
+        Position::new(6),
         "and passed, not retried forever"
     );
     assert_eq!(
@@ -647,9 +647,9 @@ async fn an_unknown_kind_in_the_log_is_skipped(backend) {
          SELECT latest, 1, 'exploded', 'x', FALSE FROM next",
     )
     .await;
-    let read = store.events_after(EventSeq::new(1), 10).await.unwrap();
+    let read = store.events_after(Position::new(1), 10).await.unwrap();
     assert!(read.events.is_empty());
-    assert_eq!(read.through, EventSeq::new(2));
+    assert_eq!(read.through, Position::new(2));
 }
 }
 
@@ -704,7 +704,7 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
         async move {
             let mut reads = Vec::new();
             for _ in 0..150 {
-                let read = store.events_after(EventSeq::new(0), 10).await.unwrap();
+                let read = store.events_after(Position::new(0), 10).await.unwrap();
                 reads.push(
                     read.events
                         .iter()
@@ -737,12 +737,12 @@ async fn on_postgres_a_slow_write_never_holds_up_a_fast_one_nor_leaves_a_gap() {
     let slow = slow.await.unwrap();
     assert_eq!(
         fast.position,
-        EventSeq::new(1),
+        Position::new(1),
         "committed first, numbered first"
     );
     assert_eq!(
         slow.position,
-        EventSeq::new(2),
+        Position::new(2),
         "numbered when it committed"
     );
 
@@ -795,7 +795,7 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
             // the check is that it stops being so; the bug this test is for never does.
             let given = tokio::time::Instant::now() + Duration::from_secs(2);
             loop {
-                store.events_after(EventSeq::new(0), 1).await.unwrap();
+                store.events_after(Position::new(0), 1).await.unwrap();
                 let open: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM pg_stat_activity \
                      WHERE datname = current_database() AND pid <> pg_backend_pid() \

@@ -98,7 +98,7 @@ pub(super) struct PageAsk<'a> {
 pub(super) struct PageRows {
     pub rows: Vec<StoredList>,
     pub beyond: bool,
-    pub cursor: i64,
+    pub position: i64,
 }
 
 /// What a change with a key did the first time (the key's record): the log's name for

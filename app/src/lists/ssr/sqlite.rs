@@ -255,11 +255,11 @@ impl Backend for SqliteDb {
     }
 
     fn read_page(rows: Vec<Self::PageRow>) -> Result<PageRows, StoreError> {
-        let Some((cursor, beyond, rows)) = rows.into_iter().next() else {
+        let Some((position, beyond, rows)) = rows.into_iter().next() else {
             return Err(sqlx::Error::RowNotFound.into());
         };
         Ok(PageRows {
-            cursor: cursor.unwrap_or(0),
+            position: position.unwrap_or(0),
             beyond,
             rows: serde_json::from_str(&rows).map_err(|error| sqlx::Error::Decode(error.into()))?,
         })

@@ -16,7 +16,7 @@ use crate::lists::change::{ChangeKind, ChangedList, ListChange, ListEvent};
 use crate::lists::list::{List, ListId};
 use crate::lists::name::ListName;
 use crate::lists::page::{ListsPage, ListsQuery, PageStart, PAGE_SIZE};
-use crate::lists::EventSeq;
+use crate::lists::Position;
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
@@ -47,7 +47,7 @@ pub struct ListStore {
 #[derive(Debug, Default)]
 struct SharedState {
     generation: u64,
-    known: EventSeq,
+    known: Position,
     first_page: Option<Arc<ListsPage>>,
     /// Rows already reported as unreadable, so each is logged once, not on every read.
     reported: HashSet<Unreadable>,
@@ -165,7 +165,7 @@ impl ListStore {
                 .collect(),
             has_older,
             has_newer,
-            position: EventSeq::new(found.cursor),
+            position: Position::new(found.position),
         })
     }
 
@@ -197,7 +197,7 @@ impl ListStore {
         let missing = || StoreError::NotFound(change.list().unwrap_or(ListId::new(0)));
         match applied {
             Applied::Now { row, seq, wrote } => {
-                let seq = EventSeq::new(seq);
+                let seq = Position::new(seq);
                 if wrote {
                     self.after_commit(seq);
                 }
@@ -217,7 +217,7 @@ impl ListStore {
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
                 Ok(ChangedList {
                     list,
-                    position: EventSeq::new(record.seq),
+                    position: Position::new(record.seq),
                 })
             }
             Applied::Before(_) => Err(StoreError::KeyReused),
@@ -234,7 +234,7 @@ impl ListStore {
     /// Up to `limit` change-log entries after `after`, oldest first.
     pub async fn events_after(
         &self,
-        after: EventSeq,
+        after: Position,
         limit: u32,
     ) -> Result<LogRead<ListEvent>, StoreError> {
         let rows = self.db.events_after(after.get(), i64::from(limit)).await?;
@@ -246,21 +246,21 @@ impl ListStore {
     /// log (PostgreSQL's sequencer announces what it numbered), oldest first; `None` when
     /// only reading the log can tell: nothing is listening (SQLite), or something may
     /// have been announced unheard.
-    pub fn heard_after(&self, after: EventSeq) -> Option<LogRead<ListEvent>> {
+    pub fn heard_after(&self, after: Position) -> Option<LogRead<ListEvent>> {
         let heard = self.lock().hearing.take_after(after.get())?;
         Some(self.log_read(after, heard, false))
     }
 
     /// Entries as the store hands them out: those that cannot be read are skipped (and
     /// reported once), and `through` moves past them all the same.
-    fn log_read(&self, after: EventSeq, rows: Vec<StoredEvent>, full: bool) -> LogRead<ListEvent> {
-        let through = rows.last().map_or(after, |row| EventSeq::new(row.seq));
+    fn log_read(&self, after: Position, rows: Vec<StoredEvent>, full: bool) -> LogRead<ListEvent> {
+        let through = rows.last().map_or(after, |row| Position::new(row.seq));
         let events = rows
             .into_iter()
             .filter_map(|event| {
                 let kind = self.readable_kind(event.seq, event.kind)?;
                 Some(ListEvent {
-                    position: EventSeq::new(event.seq),
+                    position: Position::new(event.seq),
                     kind,
                     list: self.readable(StoredList {
                         id: event.list_id,
@@ -279,8 +279,8 @@ impl ListStore {
     pub async fn log_bounds(&self) -> Result<LogBounds, StoreError> {
         let (pruned_through, latest) = self.db.log_bounds().await?;
         Ok(LogBounds {
-            pruned_through: EventSeq::new(pruned_through),
-            latest: EventSeq::new(latest),
+            pruned_through: Position::new(pruned_through),
+            latest: Position::new(latest),
         })
     }
 
@@ -295,7 +295,7 @@ impl ListStore {
     /// Used by the `seed` command; callers batch so a transaction stays small.
     pub async fn insert_many(&self, names: &[ListName]) -> Result<(), StoreError> {
         let seq = self.db.insert_many(names).await?;
-        self.after_commit(EventSeq::new(seq));
+        self.after_commit(Position::new(seq));
         Ok(())
     }
 
@@ -322,7 +322,7 @@ impl ListStore {
     /// Tells the store that the change log reaches `through`. Called by whoever tails the
     /// log, so that another process's writes are seen; positions the store already knows
     /// (its own commits) change nothing.
-    pub fn log_advanced(&self, through: EventSeq) {
+    pub fn log_advanced(&self, through: Position) {
         let mut state = self.lock();
         if through > state.known {
             state.known = through;
@@ -331,7 +331,7 @@ impl ListStore {
         }
     }
 
-    fn after_commit(&self, seq: EventSeq) {
+    fn after_commit(&self, seq: Position) {
         self.log_advanced(seq);
         self.committed.notify_one();
     }

@@ -13,7 +13,7 @@
 //! follow what it has sent, and reads the log only when it cannot be sure it heard
 //! everything: before it listens, after a lost connection, an announcement that did not
 //! say what it numbered, or a gap. SQLite announces nothing, and its store stays
-//! [`Hearing::Deaf`].
+//! [`Hearing::NotListening`].
 
 use crate::lists::ssr::rows::{StoredEvent, StoredKind};
 use std::collections::VecDeque;
@@ -84,7 +84,7 @@ pub(in crate::lists::ssr) enum Hearing {
     /// Not listening (SQLite, or PostgreSQL between connections): every wake reads the
     /// log.
     #[default]
-    Deaf,
+    NotListening,
     Listening {
         entries: VecDeque<StoredEvent>,
         /// Something may have been announced without being heard here.
@@ -95,11 +95,13 @@ pub(in crate::lists::ssr) enum Hearing {
 impl Hearing {
     pub(in crate::lists::ssr) fn hear(&mut self, announcement: Announcement) {
         match (announcement, &mut *self) {
-            (Announcement::Lost, _) => *self = Self::Deaf,
+            (Announcement::Lost, _) => *self = Self::NotListening,
             (Announcement::Listening, _) => *self = Self::missed(VecDeque::new()),
             // Heard again after a loss with no word of reconnecting: the entries are
             // true, but what came between is not known.
-            (Announcement::Numbered(heard), Self::Deaf) => *self = Self::missed(heard.into()),
+            (Announcement::Numbered(heard), Self::NotListening) => {
+                *self = Self::missed(heard.into())
+            }
             (Announcement::Numbered(heard), Self::Listening { entries, missed }) => {
                 entries.extend(heard);
                 if entries.len() > KEPT {
@@ -108,7 +110,7 @@ impl Hearing {
                 }
             }
             (Announcement::Unsaid, Self::Listening { missed, .. }) => *missed = true,
-            (Announcement::Unsaid, Self::Deaf) => {}
+            (Announcement::Unsaid, Self::NotListening) => {}
         }
     }
 
@@ -175,7 +177,7 @@ mod tests {
     }
 
     #[test]
-    fn deaf_always_reads_the_log() {
+    fn not_listening_always_reads_the_log() {
         let mut hearing = Hearing::default();
         assert_eq!(seqs(hearing.take_after(0)), None);
         hearing.hear(Announcement::Unsaid);
@@ -226,7 +228,7 @@ mod tests {
         hearing.hear(Announcement::Lost);
         hearing.hear(Announcement::Unsaid);
         assert_eq!(seqs(hearing.take_after(10)), None);
-        assert_eq!(seqs(hearing.take_after(10)), None, "still deaf");
+        assert_eq!(seqs(hearing.take_after(10)), None, "still not listening");
         hearing.hear(Announcement::Numbered(entries(12..=12)));
         assert_eq!(
             seqs(hearing.take_after(10)),

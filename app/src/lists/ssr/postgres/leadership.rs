@@ -40,8 +40,8 @@ const RECENT: usize = 1024;
 /// What this instance is, as far as numbering goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// Not listening: it hears no announcement, so it numbers its own writes.
-    Deaf,
+    /// Alone: not listening, it hears no announcement, so it numbers its own writes.
+    Alone,
     /// It holds the leader's lock: it numbers its writes, and the followers' with them.
     Leads,
     /// Another instance leads: its runs announce this instance's positions.
@@ -72,7 +72,7 @@ impl Default for Leadership {
     fn default() -> Self {
         Self {
             state: Mutex::new(State {
-                role: Role::Deaf,
+                role: Role::Alone,
                 leader_ran: None,
                 waiting: HashMap::new(),
                 recent: Remembered::default(),
@@ -231,7 +231,7 @@ mod tests {
     }
 
     #[test]
-    fn leaders_and_the_deaf_ask() {
+    fn leaders_and_instances_alone_ask() {
         let following = Leadership::default();
         let now = Instant::now();
         following.heard(&[(1000, 500)], now);

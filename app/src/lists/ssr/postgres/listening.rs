@@ -63,7 +63,7 @@ impl PostgresDb {
             loop {
                 tokio::select! {
                     () = shutdown.cancelled() => {
-                        leadership.set_role(Role::Deaf);
+                        leadership.set_role(Role::Alone);
                         return;
                     }
                     _ = retry.tick(), if leadership.role() != Role::Leads => {
@@ -79,14 +79,14 @@ impl PostgresDb {
                         // leader's lock went with the connection.
                         Ok(None) => {
                             tracing::warn!("lost the commit notifications; listening again");
-                            leadership.set_role(Role::Deaf);
+                            leadership.set_role(Role::Alone);
                             hear(Announcement::Listening);
                             leadership.set_role(lead(&mut listener).await);
                         }
                         // Lost, and not listening yet: the next call connects again.
                         Err(error) => {
                             tracing::warn!(%error, "lost the commit notifications; retrying");
-                            leadership.set_role(Role::Deaf);
+                            leadership.set_role(Role::Alone);
                             hear(Announcement::Lost);
                             tokio::time::sleep(Duration::from_millis(200)).await;
                         }
@@ -98,7 +98,7 @@ impl PostgresDb {
 }
 
 /// Takes the leader's lock on the listening connection if no other instance holds it:
-/// this instance leads then, and follows otherwise (or is deaf, if the connection failed).
+/// this instance leads then, and follows otherwise (or is alone, if the connection failed).
 async fn lead(listener: &mut PgListener) -> Role {
     match sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
         .bind(LEADER_LOCK)
@@ -109,7 +109,7 @@ async fn lead(listener: &mut PgListener) -> Role {
         Ok(false) => Role::Follows,
         Err(error) => {
             tracing::warn!(%error, "could not ask who leads the numbering");
-            Role::Deaf
+            Role::Alone
         }
     }
 }

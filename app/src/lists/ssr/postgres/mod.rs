@@ -371,7 +371,7 @@ impl Backend for PostgresDb {
 
     fn read_page(rows: Vec<Self::PageRow>) -> Result<PageRows, StoreError> {
         Ok(PageRows {
-            cursor: rows.first().and_then(|row| row.0).unwrap_or(0),
+            position: rows.first().and_then(|row| row.0).unwrap_or(0),
             beyond: rows.first().is_some_and(|row| row.1.unwrap_or(false)),
             rows: rows
                 .into_iter()
