@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A key the client makes up for one change (a create, rename, delete or restore) and
 /// sends with it, however often: if the same key comes again (the connection dropped
-/// after the server committed, the page replayed its outbox, the form was posted twice),
+/// after the server committed, the screen replayed its outbox, the form was posted twice),
 /// the server answers with what the change did the first time instead of doing it again.
 /// The same key with a different change is refused. 16 to 64 characters from
 /// `A-Z a-z 0-9 - _`.
@@ -28,7 +28,7 @@ impl ChangeKey {
     }
 
     /// A fresh key: 128 random bits as 32 hex digits (the server's, for the form each
-    /// page view carries; the browser's outbox makes its own, see `notes/outbox`).
+    /// document carries; the browser's outbox makes its own, see `notes/outbox`).
     #[cfg(feature = "ssr")]
     pub fn random() -> Self {
         Self(format!("{:032x}", fastrand::u128(..)))

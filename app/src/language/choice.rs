@@ -1,6 +1,6 @@
 //! Which language a request gets: the one the person picked with the switch (the `lang`
 //! cookie), else the first of the browser's languages (`Accept-Language`, by weight)
-//! that the page has, else English.
+//! that the catalogue has, else English.
 
 use super::LANGUAGE_COOKIE;
 use crate::i18n::Locale;

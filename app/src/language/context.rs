@@ -1,7 +1,7 @@
 use crate::i18n::Locale;
 use leptos::prelude::*;
 
-/// The page's language, as every text reads it: a signal the server sets to its choice
+/// The screen's language, as every text reads it: a signal the server sets to its choice
 /// and the switch changes. Texts come from the catalogue through `td_string!(locale, …)`
 /// (see [`crate::word!`] and [`crate::counted!`]).
 ///
@@ -32,13 +32,13 @@ impl I18n {
         self.locale.get_untracked()
     }
 
-    /// Switches the page's words to `locale`, in place.
+    /// Switches the screen's words to `locale`, in place.
     pub fn set_locale(self, locale: Locale) {
         self.locale.set(locale);
     }
 }
 
-/// The page's language: on the server the one it chose ([`super::DocumentLanguage`]), in the
+/// The screen's language: on the server the one it chose ([`super::DocumentLanguage`]), in the
 /// browser the one the server wrote in `<html lang>`, so that hydration finds exactly the
 /// server's words.
 pub fn provide_i18n() -> I18n {

@@ -1,4 +1,4 @@
-//! Errors as sentences in the page's language. The error types stay typed all the way to
+//! Errors as sentences in the screen's language. The error types stay typed all the way to
 //! here, so a message is always one of the catalogue's, never text from a request.
 
 use super::context::I18n;
@@ -49,7 +49,8 @@ pub fn search_sentence(i18n: I18n, refused: &SearchTermError) -> String {
     }
 }
 
-/// Why the server refused a request before any page or server function ran.
+/// Why the server refused a request before any document was rendered or server function
+/// ran.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// A query or form the server cannot read.

@@ -1,9 +1,9 @@
-//! The page's language: English, German or Arabic, chosen per request by the server and
-//! used for every word the page shows, from its first bytes.
+//! The screen's language: English, German or Arabic, chosen per request by the server
+//! and used for every word the screen shows, from the document's first bytes.
 //!
 //! The words live in `app/locales/*.json` (one file per language, English the fallback
 //! for any missing key), compiled into the [`crate::i18n`] module by `leptos_i18n`. The
-//! server picks the language ([`choice`]); the page renders in it ([`context`]); the
+//! server picks the language ([`choice`]); the screen is drawn in it ([`context`]); the
 //! switch changes it ([`switch`]); [`messages`] turns errors into sentences.
 
 #[cfg(feature = "ssr")]
@@ -49,7 +49,7 @@ impl SwitchParams {
     }
 }
 
-/// The language the server chose for the page being rendered.
+/// The language the server chose for the document being rendered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DocumentLanguage(pub Locale);
 
@@ -61,7 +61,7 @@ pub fn language_cookie(locale: Locale) -> String {
     )
 }
 
-/// A fixed sentence of the catalogue, in the page's language and following it when it
+/// A fixed sentence of the catalogue, in the screen's language and following it when it
 /// changes: `word!(i18n, retry)`. Use it for every text without placeholders.
 ///
 /// Every such text is then one `Signal<&'static str>`, so the browser build holds one

@@ -22,7 +22,7 @@ pub fn count(locale: Locale, count: usize) -> String {
     use icu_decimal::{input::Decimal, DecimalFormatter};
     use leptos_i18n::Locale as _;
     // Made once per language and thread (ICU4X's data here is not `Sync`): making one
-    // looks its data up, and every page writes counts.
+    // looks its data up, and every document writes counts.
     thread_local! {
         static FORMATTERS: Vec<(Locale, Option<DecimalFormatter>)> = Locale::get_all()
             .iter()

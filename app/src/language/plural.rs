@@ -94,7 +94,7 @@ pub fn counted(locale: Locale, count: usize, forms: fn(Locale, Plural) -> &'stat
     forms(locale, plural(locale, count)).replace('#', &super::numbers::count(locale, count))
 }
 
-/// A counting text of the catalogue, in the page's language: `counted!(i18n, new_lists,
+/// A counting text of the catalogue, in the screen's language: `counted!(i18n, new_lists,
 /// 3)` is "3 new lists". See the module's comment for how such texts are written.
 #[macro_export]
 macro_rules! counted {

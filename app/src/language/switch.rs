@@ -7,7 +7,7 @@ use leptos::{ev::MouseEvent, prelude::*};
 use leptos_i18n::Locale as _;
 
 /// The languages, each by its own name ("English", "Deutsch", "العربية"). Without
-/// JavaScript each is a link that sets the cookie and comes back to the same page; once
+/// JavaScript each is a link that sets the cookie and comes back to the same URL; once
 /// hydrated, a click switches the words in place, keeping the rows and the live feed.
 #[component]
 pub fn LanguageSwitch(i18n: I18n, query: Signal<ListsQuery>) -> impl IntoView {
@@ -49,8 +49,8 @@ pub fn LanguageSwitch(i18n: I18n, query: Signal<ListsQuery>) -> impl IntoView {
     }
 }
 
-/// Keeps `<html lang dir>` and the title in step with the language once it changes in
-/// the page (the server wrote them for the first one).
+/// Keeps `<html lang dir>` and the title in step with the language once it changes on
+/// the screen (the server wrote them in the document for the first one).
 fn follow_the_language(i18n: I18n) {
     Effect::new(move |previous: Option<Locale>| {
         let locale = i18n.get_locale();
@@ -66,8 +66,9 @@ fn follow_the_language(i18n: I18n) {
     });
 }
 
-/// Stores the choice in the same cookie the server's switch sets, so that the next page
-/// load (and a page opened in another tab) comes in this language from its first byte.
+/// Stores the choice in the same cookie the server's switch sets, so that the next
+/// document (after a reload, or opened in another tab) comes in this language from its
+/// first byte.
 fn remember(locale: Locale) {
     #[cfg(feature = "hydrate")]
     {

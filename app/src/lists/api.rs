@@ -58,7 +58,7 @@ pub async fn load_lists(
 }
 
 /// The cookie that gives the form without JavaScript its create key (see [`ChangeKey`]):
-/// set afresh with every page, sent back with the form.
+/// set afresh with every document, sent back with the form.
 pub const CREATE_KEY_COOKIE: &str = "create_key";
 
 /// Creates a list. The same `key` (or, from the form without JavaScript, the same
@@ -70,7 +70,7 @@ pub async fn create_list(name: String, key: Option<String>) -> Result<ChangedLis
     apply(&change, key.as_ref()).await
 }
 
-/// The create key the page's cookie carries, if the request has a valid one.
+/// The create key the document's cookie carries, if the request has a valid one.
 #[cfg(feature = "ssr")]
 fn create_key_cookie() -> Option<ChangeKey> {
     let parts = use_context::<http::request::Parts>()?;

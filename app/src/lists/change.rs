@@ -129,7 +129,7 @@ impl ListChange {
     }
 }
 
-/// A change with its key as it travels in a batch and waits in the page's outbox: the
+/// A change with its key as it travels in a batch and waits in the screen's outbox: the
 /// name as typed, parsed on arrival, so that one bad change in a batch is answered on
 /// its own instead of refusing the batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -206,7 +206,7 @@ impl Collection for Lists {
 }
 
 /// Applies many changes in their order, each with its own key and its own transaction,
-/// and answers for each (see [`BatchAnswers`]): what the page's outbox sends when it has
+/// and answers for each (see [`BatchAnswers`]): what the screen's outbox sends when it has
 /// more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at most
 /// [`BATCH_LIMIT`].
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/changes")]

@@ -8,7 +8,7 @@ use crate::wire::JsonData;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// The error of every list server function. The page shows it as a sentence in its
+/// The error of every list server function. The screen shows it as a sentence in its
 /// language (`language::error_sentence`); `Display` is the English one, for logs, the
 /// `check` command and raw HTTP clients. Causes are logged on the server and never sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -19,7 +19,7 @@ pub enum ListError {
     InvalidSearch(#[from] SearchTermError),
     #[error("List {0} was not found; it may have been removed.")]
     NotFound(ListId),
-    /// The initial load failed; the page offers Retry.
+    /// The initial load failed; the screen offers Retry.
     #[error("Error fetching data")]
     LoadFailed,
     #[error("The server could not save the change, so nothing was changed. Please try again.")]
@@ -28,7 +28,7 @@ pub enum ListError {
     #[error("The server is busy with other changes, so nothing was changed. Please try again in a moment.")]
     Busy,
     /// The reason is for raw HTTP clients and the log; people see a fixed sentence, so a
-    /// crafted request can never put its own words on the page.
+    /// crafted request can never put its own words on the screen.
     #[error("The request was not understood.")]
     BadRequest(String),
     /// A change key sent again with a different change (another name, another list):
@@ -43,7 +43,7 @@ pub enum ListError {
 
 impl ListError {
     /// Whether sending the same change again later may succeed: the server was busy or
-    /// could not be reached. The page's outbox keeps such a change and tries again, and a
+    /// could not be reached. The screen's outbox keeps such a change and tries again, and a
     /// batch ends at it, so that no later change overtakes it. Any other error is the
     /// change's answer (a storage failure too: nobody knows when a broken disk returns).
     pub fn may_pass(&self) -> bool {

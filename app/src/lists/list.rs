@@ -1,11 +1,11 @@
-//! A list, as the page shows it.
+//! A list, as the screen shows it.
 
 use super::name::ListName;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A list's primary key. Newer lists have larger ids, which is what "newest first" sorts
-/// on and what page cursors compare.
+/// on and what the starts of pages compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct ListId(i64);
@@ -54,7 +54,7 @@ impl ListId {
         self.0
     }
 
-    /// The row's DOM id, `lists-{id}`, the same scheme as a LiveView stream.
+    /// The row's DOM id, `lists-{id}`, the same scheme as LiveView's stream.
     pub fn dom_id(self) -> String {
         format!("lists-{}", self.0)
     }
@@ -71,7 +71,8 @@ impl fmt::Display for ListId {
     }
 }
 
-/// A list as the page shows it. Timestamps stay in the database: the page has no use for them.
+/// A list as the screen shows it. Timestamps stay in the database: the screen has no use
+/// for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct List {
     pub id: ListId,

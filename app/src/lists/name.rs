@@ -14,7 +14,7 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct ListName(String);
 
-/// Why a piece of text is not a valid list name. The page says it in its language
+/// Why a piece of text is not a valid list name. The screen says it in its language
 /// (`language::name_sentence`); `Display` is the English sentence, for logs and tools.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ListNameError {
@@ -76,7 +76,7 @@ fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Whether a character leaves a mark on screen. White space, format characters
+/// Whether a character leaves a visible mark. White space, format characters
 /// (zero-width spaces and joiners, the byte-order mark, direction marks), combining marks
 /// on their own, variation selectors and the characters fonts draw as blanks (Hangul
 /// fillers, the blank Braille pattern) do not; a name made only of them looks empty.

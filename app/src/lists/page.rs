@@ -69,7 +69,7 @@ impl ListsQuery {
         }
     }
 
-    /// The `/notes` URL that shows this page without JavaScript.
+    /// The `/notes` URL whose document shows this page without JavaScript.
     pub fn href(&self) -> String {
         Self::href_of(&crate::wire::form_encode(&self.params().pairs()))
     }
@@ -98,7 +98,7 @@ impl ListsQuery {
 
 /// A [`ListsQuery`] as URLs, links and load requests write it: `q`, `before`, `after`
 /// (`/notes?q=tea&before=812`). The one definition of that shape: the `/notes` handler
-/// reads it inside the page's URL, links are written from it, and it is the load server
+/// reads it inside the document's URL, links are written from it, and it is the load server
 /// function's argument. What it holds is not checked yet; [`ListsQuery::try_from`] does
 /// that, for all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

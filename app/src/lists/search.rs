@@ -18,7 +18,8 @@ pub struct SearchTerm {
     folded: String,
 }
 
-/// Why some text cannot be searched for. The page says it in its language
+/// Why some text cannot be searched for. The screen says it in its language
+
 /// (`language::search_sentence`); `Display` is the English sentence, for logs and tools.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SearchTermError {

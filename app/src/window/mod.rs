@@ -227,11 +227,6 @@ impl<C: Collection> Window<C> {
         self.fresh(|fresh| fresh.since())
     }
 
-    /// The rows, without tracking, as the keyed stream holds them.
-    pub fn rows(&self) -> KeyedStream<Shown<C>> {
-        self.rows
-    }
-
     /// The saved row with this key, without tracking.
     pub fn get(&self, key: C::Key) -> Option<C::Row> {
         match self.rows.get(&ShownKey::Saved(key))? {

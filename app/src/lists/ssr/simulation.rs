@@ -1,4 +1,4 @@
-//! The two knobs that let people and tests see every state of the page.
+//! The two knobs that let people and tests see every state of the screen.
 
 use std::time::Duration;
 
@@ -31,7 +31,9 @@ impl Simulation {
         })
     }
 
-    /// Whether either knob is turned: the page then has to be rendered for every request.
+    /// Whether either knob is turned: the document then has to be rendered for every
+    /// request.
+
     pub fn is_active(&self) -> bool {
         !self.latency.is_zero() || self.failure_rate > 0.0
     }

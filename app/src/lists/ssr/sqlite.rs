@@ -25,11 +25,12 @@ pub static MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// Connections that read at once; in WAL mode they all read while one writes.
 const READERS: u32 = 8;
-/// Each reader's own page cache, in KiB (SQLite's default is 2,000 KiB per connection).
-/// A page reads a few dozen pages of the file, which the operating system's cache holds
-/// anyway: a small cache serves pages and searches as fast, and keeps the server small
-/// (each connection fills its cache in the C heap of its own thread, and keeps it). The
-/// writer keeps the default: a write's pages stay in its cache until it commits.
+/// Each reader's own cache of the database file (SQLite's "page cache"), in KiB
+/// (SQLite's default is 2,000 KiB per connection). A page of lists reads a few dozen of
+/// the file's blocks, which the operating system's cache holds anyway: a small cache
+/// serves pages and searches as fast, and keeps the server small (each connection fills
+/// its cache in the C heap of its own thread, and keeps it). The writer keeps the
+/// default: the blocks a write touches stay in its cache until it commits.
 const READER_CACHE_KIB: u32 = 128;
 
 /// The store's SQLite connections.
@@ -345,7 +346,7 @@ fn is_busy(error: &sqlx::Error) -> bool {
     }
 }
 
-/// The newest sequence number ever handed out, even if that event was since pruned.
+/// The newest position ever handed out, even if that event was since pruned.
 async fn latest_seq(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
     let seq: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'list_events'")

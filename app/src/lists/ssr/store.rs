@@ -123,7 +123,7 @@ impl ListStore {
         Ok(FirstPage { page, generation })
     }
 
-    /// One page of active lists, newest first. The query walks an index from the cursor
+    /// One page of active lists, newest first. The query walks an index from its start
     /// and reads at most one row more than a page, plus one existence check, so the cost
     /// is the same with a thousand lists or a million; its rows, the check and the log
     /// position come from one snapshot.
@@ -173,7 +173,7 @@ impl ListStore {
     ///
     /// A create makes a list; a rename needs an active list; deleting a deleted list or
     /// restoring an active one (or renaming a list to its name) changes nothing and
-    /// succeeds, with no event for every open page. With a `key` the store has seen, it
+    /// succeeds, with no event for the live screens. With a `key` the store has seen, it
     /// changes nothing and answers as it did the first time (the list as it was then);
     /// the same key with another change is [`StoreError::KeyReused`]. A change that
     /// fails records nothing, so its key may be sent again.
@@ -314,7 +314,8 @@ impl ListStore {
     }
 
     /// Changes whenever the lists may have changed. Anything derived from the first
-    /// page (the rendered `/notes`, say) is valid for as long as this stays the same.
+    /// page (the rendered `/notes` document, say) is valid for as long as this stays the
+    /// same.
     pub fn generation(&self) -> u64 {
         self.lock().generation
     }
