@@ -1,18 +1,19 @@
-//! How data crosses between the server and the page: one serde definition per shape.
+//! How data crosses between the server and the browser: one serde definition per shape.
 //!
 //! - [`FormArgs`]: server-function arguments travel as a form body
 //!   (`application/x-www-form-urlencoded`), the same bytes a plain `<form>` posts, so the
-//!   page's requests and the no-JavaScript form reach the same endpoint in the same shape.
+//!   screen's requests and the no-JavaScript form reach the same endpoint in the same
+//!   shape.
 //!   Both sides use `serde_urlencoded`.
 //! - [`JsonData`]: server-function answers and errors travel as JSON, readable by any
 //!   HTTP client. The server writes it with `serde_json`; the browser reads it with its
 //!   own `JSON.parse` and `serde-wasm-bindgen`, code that is only fetched with the first
 //!   request (see `notes::transport`).
-//! - [`DocumentData`]: what a first visit reads (the page's hydration data and the live
-//!   events) travels as postcard, base64 where it must be text. Its decoder is a fraction
-//!   of a JSON one in wasm, and its errors carry no formatted text, which keeps float
-//!   formatting out of the first download (see BENCHMARKS.md). The event feed still
-//!   speaks JSON to everyone else.
+//! - [`DocumentData`]: what a first visit reads (the document's hydration data and the
+//!   live events) travels as postcard, base64 where it must be text. Its decoder is a
+//!   fraction of a JSON one in wasm, and its errors carry no formatted text, which
+//!   keeps float formatting out of the first download (see BENCHMARKS.md). The event
+//!   feed still speaks JSON to everyone else.
 //!
 //! Every shape derives `Serialize` and `Deserialize` once; nothing is mirrored by hand.
 
@@ -27,7 +28,7 @@ pub struct FormArgs;
 /// Answers and errors as `application/json`.
 pub struct JsonData;
 
-/// Hydration data and live events for the page, as postcard.
+/// The document's hydration data and the screen's live events, as postcard.
 pub struct DocumentData;
 
 /// Why a value could not cross the wire. The text says what failed, for the log.
@@ -258,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn page_data_round_trips_as_text() {
+    fn document_data_round_trips_as_text() {
         let args = Args {
             id: -3,
             name: "é \" 🙂".into(),

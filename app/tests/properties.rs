@@ -605,7 +605,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------
-// 5. Events on both wires (page text, JSON): only valid names get through
+// 5. Events on both wires (document text, JSON): only valid names get through
 // ---------------------------------------------------------------------------------------
 
 proptest! {

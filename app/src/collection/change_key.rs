@@ -5,9 +5,9 @@ use std::fmt;
 
 /// A key the client makes up for one change (a create, rename, delete or restore) and
 /// sends with it, however often: if the same key comes again (the connection dropped
-/// after the server committed, the screen replayed its outbox, the form was posted twice),
-/// the server answers with what the change did the first time instead of doing it again.
-/// The same key with a different change is refused. 16 to 64 characters from
+/// after the server committed, the screen replayed its outbox, the form was posted
+/// twice), the server answers with what the change did the first time instead of doing
+/// it again. The same key with a different change is refused. 16 to 64 characters from
 /// `A-Z a-z 0-9 - _`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

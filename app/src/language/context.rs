@@ -38,9 +38,9 @@ impl I18n {
     }
 }
 
-/// The screen's language: on the server the one it chose ([`super::DocumentLanguage`]), in the
-/// browser the one the server wrote in `<html lang>`, so that hydration finds exactly the
-/// server's words.
+/// The screen's language: on the server the one it chose ([`super::DocumentLanguage`]),
+/// in the browser the one the server wrote in `<html lang>`, so that hydration finds
+/// exactly the server's words.
 pub fn provide_i18n() -> I18n {
     #[cfg(feature = "ssr")]
     let chosen = use_context::<super::DocumentLanguage>()

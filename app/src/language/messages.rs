@@ -1,5 +1,5 @@
-//! Errors as sentences in the screen's language. The error types stay typed all the way to
-//! here, so a message is always one of the catalogue's, never text from a request.
+//! Errors as sentences in the screen's language. The error types stay typed all the way
+//! to here, so a message is always one of the catalogue's, never text from a request.
 
 use super::context::I18n;
 use crate::i18n::{td_string, Locale};

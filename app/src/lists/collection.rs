@@ -206,9 +206,9 @@ impl Collection for Lists {
 }
 
 /// Applies many changes in their order, each with its own key and its own transaction,
-/// and answers for each (see [`BatchAnswers`]): what the screen's outbox sends when it has
-/// more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at most
-/// [`BATCH_LIMIT`].
+/// and answers for each (see [`BatchAnswers`]): what the screen's outbox sends when it
+/// has more than one change waiting. `changes` is a JSON array of [`SentChange`]s, at
+/// most [`BATCH_LIMIT`].
 #[server(prefix = "/api", input = FormPost, output = JsonPost, endpoint = "lists/changes")]
 pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
     let changes: Vec<SentChange> = serde_json::from_str(&changes)

@@ -43,9 +43,10 @@ pub enum ListError {
 
 impl ListError {
     /// Whether sending the same change again later may succeed: the server was busy or
-    /// could not be reached. The screen's outbox keeps such a change and tries again, and a
-    /// batch ends at it, so that no later change overtakes it. Any other error is the
-    /// change's answer (a storage failure too: nobody knows when a broken disk returns).
+    /// could not be reached. The screen's outbox keeps such a change and tries again,
+    /// and a batch ends at it, so that no later change overtakes it. Any other error is
+    /// the change's answer (a storage failure too: nobody knows when a broken disk
+    /// returns).
     pub fn may_pass(&self) -> bool {
         matches!(self, Self::Busy | Self::Unreachable)
     }

@@ -98,9 +98,9 @@ impl ListsQuery {
 
 /// A [`ListsQuery`] as URLs, links and load requests write it: `q`, `before`, `after`
 /// (`/notes?q=tea&before=812`). The one definition of that shape: the `/notes` handler
-/// reads it inside the document's URL, links are written from it, and it is the load server
-/// function's argument. What it holds is not checked yet; [`ListsQuery::try_from`] does
-/// that, for all of them.
+/// reads it inside the document's URL, links are written from it, and it is the load
+/// server function's argument. What it holds is not checked yet;
+/// [`ListsQuery::try_from`] does that, for all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListsQueryParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,7 +19,6 @@ pub struct SearchTerm {
 }
 
 /// Why some text cannot be searched for. The screen says it in its language
-
 /// (`language::search_sentence`); `Display` is the English sentence, for logs and tools.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SearchTermError {

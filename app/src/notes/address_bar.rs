@@ -1,4 +1,4 @@
-//! The address bar follows the page: the search, and the window scrolled to, so that a
+//! The address bar follows the screen: the search, and the window scrolled to, so that a
 //! reload, Back and Forward, or a copied link open the same rows at the same row.
 //!
 //! The URL is the one a browser without JavaScript pages through (`?before=` the row
@@ -23,7 +23,7 @@ pub fn show(query: &ListsQuery) {
     replace(&query.href());
 }
 
-/// Keeps the URL on the window's top row in view while the page scrolls, for as long as
+/// Keeps the URL on the window's top row in view while the screen scrolls, for as long as
 /// the current owner lives. Browser only.
 pub fn follow_scrolling(window: WindowView<Lists>) {
     #[cfg(feature = "hydrate")]
@@ -32,7 +32,7 @@ pub fn follow_scrolling(window: WindowView<Lists>) {
         // Scrolling is restored from the URL's row, not from an offset into rows that a
         // reload no longer has above it.
         // The browser does not scroll to the URL's row by itself then (on a reload, say),
-        // so the page does, once it is live.
+        // so the screen does, once it is live.
         if let Ok(history) = leptos::prelude::window().history() {
             let _ = history.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
         }

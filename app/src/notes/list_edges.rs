@@ -35,7 +35,7 @@ pub fn NewerEdge(notes: Notes, window: WindowView<Lists>) -> impl IntoView {
         }
     };
     // The button sits outside the edge, so that it can stick to the top of the viewport
-    // for as long as the list is on screen.
+    // for as long as the list is in view.
     view! {
         <button
             type="button"
@@ -118,7 +118,7 @@ fn load_when_near(notes: Notes, edge: Edge) -> Callback<bool> {
 }
 
 /// After each page lands, and after a reset replaced the rows (edges do not load during
-/// one), looks again: if the edge is still near the viewport (a tall screen, a short
+/// one), looks again: if the edge is still near the viewport (a tall viewport, a short
 /// page), the next page loads too.
 fn reload_while_near(
     window: WindowView<Lists>,

@@ -12,7 +12,7 @@ use crate::lists::{ListName, Lists};
 use crate::window::Shown;
 use leptos::{attr::AttributeValue, either::Either, ev::MouseEvent, html, prelude::*};
 
-/// A row's DOM id: `lists-{id}` for a saved list (the scheme of a LiveView stream), and
+/// A row's DOM id: `lists-{id}` for a saved list (the scheme of LiveView's stream), and
 /// `waiting-{key}` for a draft.
 fn dom_id(shown: &Shown<Lists>) -> String {
     match shown {
@@ -26,7 +26,7 @@ fn dom_id(shown: &Shown<Lists>) -> String {
 /// waiting, with no buttons; settled into the list the server made, it is that list's
 /// row in the same `<li>`, which takes the list's id.
 ///
-/// Rendering a row is on the hot path of every page view, so it allocates little: its
+/// Rendering a row is on the hot path of every visit, so it allocates little: its
 /// DOM id, its name, and the two buttons' accessible names ("Rename Groceries"), which
 /// are whole sentences from the catalogue rather than ids stitched together, so that each
 /// language puts the name where its grammar wants it ("Groceries umbenennen"). Both
@@ -43,7 +43,7 @@ pub fn ListRow<D: Deferred>(
         move || row.with_untracked(|shown| shown.saved().map(|list| list.id))
     };
     let drawn = saved();
-    // A Rename without JavaScript opens this row's editor when the page renders.
+    // A Rename without JavaScript opens this row's editor when the document is rendered.
     let opened = drawn.and_then(|id| notes.take_renaming(id));
     let editing = RwSignal::new(opened.is_some());
     let opened = StoredValue::new(opened);
@@ -251,13 +251,13 @@ where
     }
 }
 
-/// The rows as the server sends them: the markup `<For>` renders from [`ListRow`]s, made
-/// from each row's plain data, with no signal, owner, effect or component per row, and
-/// written into one buffer. A page with a query renders fifty rows per request; this is
-/// most of what it costs. The browser hydrates these nodes as the rows of its `<For>`;
-/// `server_rows_are_what_the_keyed_rows_render` holds the two to the same bytes. `None`
-/// while a row's editor is open (a Rename without JavaScript): that page renders
-/// through `<For>`.
+/// The rows as the server sends them: the markup `<For>` renders from [`ListRow`]s,
+/// made from each row's plain data, with no signal, owner, effect or component per row,
+/// and written into one buffer. A document with a query renders a page of rows per
+/// request; this is most of what it costs. The browser hydrates these nodes as the rows
+/// of its `<For>`; `server_rows_are_what_the_keyed_rows_render` holds the two to the
+/// same bytes. `None` while a row's editor is open (a Rename without JavaScript): that
+/// document renders through `<For>`.
 #[cfg(feature = "ssr")]
 pub fn server_rows(
     rows: &[crate::stream::StreamRow<Shown<Lists>>],
@@ -274,7 +274,7 @@ pub fn server_rows(
         words.delete.get_untracked(),
         words.waiting.get_untracked(),
     );
-    // Never mounted on the server; one for the page, not one per row.
+    // Never mounted on the server; one for all the rows, not one per row.
     let rename_button = NodeRef::new();
     let mut html = String::with_capacity(rows.len() * 512 + 3);
     for row in rows {

@@ -14,7 +14,7 @@ pub struct NotesRequest {
     pub after_form: AfterForm,
 }
 
-/// What a form posted without JavaScript left for the page it leads back to. The URL
+/// What a form posted without JavaScript left for the document it leads back to. The URL
 /// carries it: `rename=ID` (with `name=` and the error when a name was refused),
 /// `deleted=ID`, and server_fn's `__path` and `__err` for the error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct AfterForm {
     pub create_error: Option<ListError>,
     /// The row whose name is being edited.
     pub rename: Option<Renaming>,
-    /// The list a delete just removed: the page offers Undo.
+    /// The list a delete just removed: the screen offers Undo.
     pub deleted: Option<ListId>,
     /// Why a delete or an Undo failed.
     pub change_error: Option<ListError>,
@@ -39,8 +39,9 @@ pub struct Renaming {
 }
 
 impl NotesRequest {
-    /// On the server, what the page handler read from the URL; in the browser, the same
-    /// value, read back from the page instead of parsing the URL again.
+    /// On the server, what the document's handler read from the URL; in the browser,
+    /// the same value, read back from the document's hydration data instead of parsing
+    /// the URL again.
     pub fn shared() -> Self {
         SharedValue::<Self, DocumentData>::new_with_encoding(|| {
             use_context::<Self>().unwrap_or_default()
@@ -52,12 +53,13 @@ impl NotesRequest {
 /// The rows of the requested page, when the server had them before it started sending
 /// (it waits a moment for them): then they are rendered in place in the first bytes, with
 /// no skeleton to swap out, so they show without JavaScript too. When the load takes
-/// longer, there is none, and the page streams the skeleton first.
+/// longer, there is none, and the document sends the skeleton first, with the rows late.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreloadedPage(pub ListsPage);
 
 impl PreloadedPage {
-    /// The server's preloaded page, and in the browser the same one, read from the page.
+    /// The server's preloaded page, and in the browser the same one, read from the
+    /// document's hydration data.
     pub fn shared() -> Option<ListsPage> {
         SharedValue::<Option<Self>, DocumentData>::new_with_encoding(use_context::<Self>)
             .into_inner()
@@ -140,9 +142,9 @@ mod from_url {
         /// Reads a `/notes` query string. A malformed one is the caller's mistake.
         ///
         /// The form's error travels in the URL (server_fn's `__err`), where anyone can
-        /// write it: it is decoded here into a [`ListError`], and the page only ever shows
-        /// that error's own sentence, never text from the URL. The typed name is shown
-        /// only as the value of a text box.
+        /// write it: it is decoded here into a [`ListError`], and the screen only ever
+        /// shows that error's own sentence, never text from the URL. The typed name is
+        /// shown only as the value of a text box.
         pub fn from_query(query: Option<&str>) -> Result<Self, ListError> {
             let query = query.unwrap_or_default();
             crate::wire::check_form_encoding(query.as_bytes())
@@ -181,10 +183,11 @@ mod from_url {
             Ok(Self { query, after_form })
         }
 
-        /// Where the browser goes after posting `form` without JavaScript from the page
-        /// whose query is `from` (read from its `Referer`): back to the same window, with
-        /// the row in view and what the answer left to show (the Undo after a delete, the
-        /// refused name and why). Always a `/notes` URL, whatever `from` says.
+        /// Where the browser goes after posting `form` without JavaScript from the
+        /// document whose query is `from` (read from its `Referer`): back to the same
+        /// window, with the row in view and what the answer left to show (the Undo
+        /// after a delete, the refused name and why). Always a `/notes` URL, whatever
+        /// `from` says.
         pub fn after_post(
             from: Option<&str>,
             form: &PostedForm,
@@ -249,7 +252,7 @@ mod from_url {
         use crate::lists::{ListNameError, PageStart};
 
         #[test]
-        fn reads_the_search_and_the_cursor() {
+        fn reads_the_search_and_the_start() {
             let page = NotesRequest::from_query(Some("q=tea&before=40")).unwrap();
             assert_eq!(page.query.search.unwrap().as_str(), "tea");
             assert_eq!(page.query.start, PageStart::Before(ListId::new(40)));

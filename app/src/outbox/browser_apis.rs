@@ -49,7 +49,7 @@ pub async fn exclusively(lock: &str, work: impl Future<Output = ()> + 'static) {
 }
 
 /// Registers a service worker, which lets a screen open while the server cannot be
-/// reached. Failing to (no support, a private window) only loses that. The outbox's
+/// reached. Failing to (no support, private browsing) only loses that. The outbox's
 /// code carries it: a screen registers its worker when that code first comes.
 pub async fn register_service_worker(path: &str) {
     let navigator: JsValue = window().navigator().into();

@@ -61,7 +61,7 @@ impl<C: Collection> Default for SendState<C> {
 
 /// This tab's id in its changes' keys: 16 hex digits, so that two tabs making a change
 /// in the same millisecond with the same counter still differ. `Math.random` rather
-/// than `crypto.randomUUID`, which a page served over plain HTTP (not `localhost`)
+/// than `crypto.randomUUID`, which a document served over plain HTTP (not `localhost`)
 /// lacks; the id tells tabs apart, it guards nothing.
 fn client_id() -> String {
     let draw = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;

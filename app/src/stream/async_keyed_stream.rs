@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use std::future::Future;
 
-/// What a load returns: the rows, and whatever else the page needs alongside them
-/// (for the lists page, where the page sits in the collection and the change-log cursor
-/// the live feed resumes from).
+/// What a load returns: the rows, and whatever else the screen needs alongside them
+/// (for a page of lists, where the page sits in the collection and the change-log
+/// position the feed resumes after).
 pub trait Snapshot {
     type Row: Keyed + Clone + PartialEq + Send + Sync + 'static;
     type Meta;
@@ -25,12 +25,12 @@ impl<T: Keyed + Clone + PartialEq + Send + Sync + 'static> Snapshot for Vec<T> {
 
 /// An asynchronous load feeding a keyed stream: LiveView's `start_async` + `stream`.
 ///
-/// The load is a [`Resource`], so on the server it streams with the page (a
-/// `<Suspense>` shows its fallback first) and in the browser it is read from the
-/// serialized page instead of being fetched again. [`stream`](Self::stream) turns the
-/// loaded rows into a fresh [`KeyedStream`]; from then on the rows change only through
-/// its operations, and nothing reloads the whole list unless [`retry`](Self::retry) is
-/// called.
+/// The load is a [`Resource`], so on the server its rows can come late in the document
+/// (a `<Suspense>` shows its fallback first) and in the browser it is read from the
+/// document's hydration data instead of being fetched again. [`stream`](Self::stream)
+/// turns the loaded rows into a fresh [`KeyedStream`]; from then on the rows change
+/// only through its operations, and nothing reloads the whole list unless
+/// [`retry`](Self::retry) is called.
 pub struct AsyncKeyedStream<S, E>
 where
     S: Snapshot + Send + Sync + 'static,
@@ -61,13 +61,13 @@ impl<S, E> AsyncKeyedStream<S, E>
 where
     S: Snapshot + Clone + Send + Sync + 'static,
     E: Clone + Send + Sync + 'static,
-    // The load's result is written into the page on the server and read back in the
+    // The load's result is written into the document on the server and read back in the
     // browser by hydration, so it must cross the wire.
     DocumentData: Encoder<Result<S, E>, Error = WireError, Encoded = Vec<u8>>
         + Decoder<Result<S, E>, Error = WireError, Encoded = [u8]>,
 {
     /// Starts loading with `loader` (on the server while rendering, or in the browser);
-    /// streams made from it keep at most as many rows as `limit` says.
+    /// keyed streams made from it keep at most as many rows as `limit` says.
     pub fn new<Fut>(loader: impl Fn() -> Fut + Send + Sync + 'static, limit: Limit) -> Self
     where
         Fut: Future<Output = Result<S, E>> + Send + 'static,
@@ -83,10 +83,10 @@ where
         self.load.refetch();
     }
 
-    /// Waits for the load and returns a new stream holding its rows, with the load's
-    /// meta. Nothing that exists is changed, so it is safe inside a `Suspend`: each
-    /// completed load (a Retry, say) gives a stream of its own, owned by the view that
-    /// asked for it.
+    /// Waits for the load and returns a new keyed stream holding its rows, with the
+    /// load's meta. Nothing that exists is changed, so it is safe inside a `Suspend`:
+    /// each completed load (a Retry, say) gives a keyed stream of its own, owned by the
+    /// view that asked for it.
     pub async fn stream(self) -> Result<(KeyedStream<S::Row>, S::Meta), E> {
         let (rows, meta) = self.load.await?.into_parts();
         Ok((KeyedStream::from_rows(rows, self.limit), meta))

@@ -25,7 +25,7 @@
 //!         })}
 //!     </Suspense>
 //! }
-//! // later, from an event handler or a live feed (LiveView's stream_insert and friends):
+//! // later, from an event handler or the feed (LiveView's stream_insert and friends):
 //! rows.insert(new_list, At::Start);           // drops from the end past the limit
 //! rows.update(updated_list);
 //! rows.delete(&id);

@@ -196,7 +196,7 @@ impl<C: Collection> Clone for Window<C> {
 impl<C: Collection> Copy for Window<C> {}
 
 impl<C: Collection> Window<C> {
-    /// The stream limit every window uses.
+    /// The keyed stream's limit every window uses.
     pub const LIMIT: Limit = Limit::KeepFirst(MAX_ROWS);
 
     /// A window holding a freshly loaded page (made with [`LIMIT`](Self::LIMIT)),

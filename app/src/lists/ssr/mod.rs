@@ -35,7 +35,8 @@ pub struct ListsContext {
 }
 
 /// A page, and for the shared newest page, the store generation it belongs to: anything
-/// rendered from it (the `/notes` document) is valid for as long as that generation lasts.
+/// rendered from it (the `/notes` document) is valid for as long as that generation
+/// lasts.
 #[derive(Clone, Debug)]
 pub struct LoadedPage {
     pub page: ListsPage,

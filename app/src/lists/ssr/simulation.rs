@@ -33,7 +33,6 @@ impl Simulation {
 
     /// Whether either knob is turned: the document then has to be rendered for every
     /// request.
-
     pub fn is_active(&self) -> bool {
         !self.latency.is_zero() || self.failure_rate > 0.0
     }

@@ -142,7 +142,7 @@ fn RenameForm(editor: RenameEditor) -> impl IntoView {
     }
 }
 
-/// Undo submits the page's restore form, so it works without JavaScript; with it, it
+/// Undo submits the screen's restore form, so it works without JavaScript; with it, it
 /// acts in place.
 #[component]
 fn UndoNotice(offer: UndoOffer) -> impl IntoView {
