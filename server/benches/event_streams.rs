@@ -1,12 +1,13 @@
-//! Ten thousand live pages: open event streams against the release binary with its
-//! default settings, on loopback. For 1,000, 10,000 and 20,000 streams: server memory
-//! (and per stream), server CPU per event per stream, event → last client p50/p99 (with
-//! the load generator's own CPU, which shares the two cores), `/notes` p50 while they are
-//! open, and memory once they closed. Then two floods: streams opened with no position
-//! against a 100,000-event log, and streams refused at the cap (log bytes, `/notes`).
+//! Ten thousand live screens: open event streams against the release binary with its
+//! default settings, on loopback. For 1,000, 10,000 and 20,000 event streams: server
+//! memory (and per event stream), server CPU per event per event stream, event → last
+//! client p50/p99 (with the load generator's own CPU, which shares the two cores),
+//! `/notes` p50 while they are open, and memory once they closed. Then two floods:
+//! event streams opened with no position against a 100,000-event log, and event streams
+//! refused at the cap (log bytes, `/notes`).
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench event_streams`
-//! (`EVENT_STREAMS=1000,10000` picks the sizes). Bounded: about three minutes.
+//! (`EVENT_STREAMS=1000,10000` picks the sizes). Bounded in time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench stops at the first failure: that is its report.
 
@@ -30,14 +31,14 @@ use tokio::{
     task::JoinSet,
 };
 
-/// Events sent, one at a time, to every open stream.
+/// Events sent, one at a time, to every open event stream.
 const EVENTS: usize = 40;
-/// Enough descriptors for 20,000 streams on both ends, where the limit can be raised
-/// (as root with CAP_SYS_RESOURCE); elsewhere both processes keep the hard limit, and
-/// the server's default caps follow it.
+/// Enough descriptors for 20,000 event streams on both ends, where the limit can be
+/// raised (as root with CAP_SYS_RESOURCE); elsewhere both processes keep the hard
+/// limit, and the server's default caps follow it.
 const OPEN_FILES: u64 = 65_536;
 
-/// When each event reached each stream: how many streams have it, and the last arrival.
+/// When each event reached each event stream: how many have it, and the last arrival.
 struct Arrivals {
     started: Instant,
     first_seq: AtomicU64,
@@ -70,8 +71,8 @@ impl Arrivals {
     }
 }
 
-/// Opens a stream with no position (from now), as many pages at once would, and reads
-/// it until the bench ends, noting each event's arrival.
+/// Opens an event stream with no position (from now), as many screens at once would,
+/// and reads it until the bench ends, noting each event's arrival.
 async fn open_stream(addr: String, arrivals: Arc<Arrivals>, opened: Arc<AtomicUsize>) {
     let Ok(mut tcp) = TcpStream::connect(&addr).await else {
         return;
@@ -133,7 +134,7 @@ async fn create(client: &reqwest::Client, server: &Server, name: &str) -> Option
     answer["seq"].as_u64()
 }
 
-/// `size` streams against the server, or against one of the floor servers.
+/// `size` event streams against the server, or against one of the floor servers.
 async fn streams(size: usize, floor: Option<&str>) -> support::Result<()> {
     let server = Server::start(Launch {
         log_filter: Some("warn,server::startup=info"),
@@ -145,7 +146,8 @@ async fn streams(size: usize, floor: Option<&str>) -> support::Result<()> {
         server.seed(1_000).await?;
     }
     let client = reqwest::Client::new();
-    // One page view first, so the idle figure includes the rendered page and its cache.
+    // One document first, so the idle figure includes the rendered document and its
+    // cache.
     notes_p50(&client, &server, "/notes", 5).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = rss_kib(server.pid());
@@ -230,8 +232,9 @@ async fn streams(size: usize, floor: Option<&str>) -> support::Result<()> {
     Ok(())
 }
 
-/// Fifty streams at once with no position, against a log of 100,000 events: each gets
-/// the reconnect hint and then only new events. Measures what they cost and `/notes`.
+/// Fifty event streams at once with no position, against a log of 100,000 events: each
+/// gets the reconnect hint and then only new events. Measures what they cost and
+/// `/notes`.
 async fn no_position_flood() -> support::Result<()> {
     let server = Server::start(Launch {
         log_filter: Some("warn,server::startup=info"),
@@ -287,8 +290,8 @@ async fn no_position_flood() -> support::Result<()> {
     Ok(())
 }
 
-/// Sixteen clients asking for streams as fast as they can for 5 s against a full cap,
-/// with the server's default log filter.
+/// Sixteen clients asking for event streams as fast as they can for 5 s against a full
+/// cap, with the server's default log filter.
 async fn refusal_flood() -> support::Result<()> {
     let server = Server::start(Launch {
         env: &[("MAX_EVENT_STREAMS", "1")],
@@ -355,7 +358,7 @@ async fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![1_000, 10_000, 20_000]);
-    // More streams than this process can open are not tried.
+    // More event streams than this process can open are not tried.
     let sizes: Vec<usize> = sizes
         .into_iter()
         .map(|size| {
@@ -374,7 +377,7 @@ async fn main() {
             println!("| {size} | failed: {error} |");
         }
     }
-    // The same against the floors: what any stream costs over hyper before the app's
+    // The same against the floors: what any event stream costs over hyper before the app's
     // part, and over a socket with no HTTP library.
     if let Some(&size) = sizes.iter().find(|&&size| size == 10_000).or(sizes.last()) {
         for floor in ["hyper", "socket"] {

@@ -1,8 +1,8 @@
 //! Live feed benchmark, against the real release binary on loopback:
 //! - server memory with 1,000 open event streams;
-//! - events per second fanned out to 100 streams (a seed of 20,000 lists);
-//! - p50 / p99 from a create's HTTP response to its event reaching another stream (on
-//!   PostgreSQL also a stream of a second instance).
+//! - events per second fanned out to 100 event streams (a seed of 20,000 lists);
+//! - p50 / p99 from a create's HTTP response to its event reaching another event stream
+//!   (on PostgreSQL also an event stream of a second instance).
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench live_feed`.
 
@@ -26,9 +26,9 @@ const FAN_OUT_EVENTS: usize = 20_000;
 const LATENCY_SAMPLES: usize = 300;
 
 /// An open `text/event-stream`, read line by line.
-struct Stream(BufReader<TcpStream>);
+struct EventStream(BufReader<TcpStream>);
 
-impl Stream {
+impl EventStream {
     async fn open(addr: &str, after: i64) -> Self {
         let mut tcp = TcpStream::connect(addr).await.expect("connect");
         tcp.set_nodelay(true).expect("nodelay");
@@ -37,7 +37,7 @@ impl Stream {
         );
         tcp.write_all(request.as_bytes()).await.expect("request");
         let mut stream = Self(BufReader::new(tcp));
-        // Headers, then the `retry:` hint that opens every stream.
+        // Headers, then the `retry:` hint that opens every event stream.
         let mut line = String::new();
         loop {
             line.clear();
@@ -67,13 +67,13 @@ impl Stream {
     }
 }
 
-async fn memory(server: &Server) -> Vec<Stream> {
+async fn memory(server: &Server) -> Vec<EventStream> {
     let pid = server.pid();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = rss_kib(pid);
     let mut streams = Vec::with_capacity(STREAMS_FOR_MEMORY);
     for _ in 0..STREAMS_FOR_MEMORY {
-        streams.push(Stream::open(&server.addr(), 0).await);
+        streams.push(EventStream::open(&server.addr(), 0).await);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after = rss_kib(pid);
@@ -86,7 +86,7 @@ async fn memory(server: &Server) -> Vec<Stream> {
     streams
 }
 
-async fn fan_out(server: &Server, streams: Vec<Stream>) {
+async fn fan_out(server: &Server, streams: Vec<EventStream>) {
     let started = Instant::now();
     let readers: Vec<_> = streams
         .into_iter()
@@ -117,12 +117,12 @@ async fn fan_out(server: &Server, streams: Vec<Stream>) {
     );
 }
 
-/// From a create's response on `writer` to its event on a stream of `reader` (the same
-/// server, or another instance on the same database).
+/// From a create's response on `writer` to its event on an event stream of `reader`
+/// (the same server, or another instance on the same database).
 async fn latency(writer: &Server, reader: &Server, label: &str) {
     let client = reqwest::Client::new();
-    // The log position to listen from: that of a first create (the page load answers in
-    // the browser's binary encoding, a create in JSON).
+    // The log position to listen from: that of a first create (a document carries it in
+    // the browser's binary encoding, a create's answer in JSON).
     let first: serde_json::Value = client
         .post(format!("{}/api/lists/create", writer.base()))
         .form(&[("name", "latency start")])
@@ -132,7 +132,7 @@ async fn latency(writer: &Server, reader: &Server, label: &str) {
         .json()
         .await
         .expect("json");
-    let mut listener = Stream::open(&reader.addr(), first["seq"].as_i64().expect("seq")).await;
+    let mut listener = EventStream::open(&reader.addr(), first["seq"].as_i64().expect("seq")).await;
     let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
     for n in 0..LATENCY_SAMPLES {
         let response = client

@@ -100,7 +100,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         )
 }
 
-/// The page's service worker (`service_worker.js`), written for this build: which files
+/// The screen's service worker (`service_worker.js`), written for this build: which files
 /// to keep, and a version that changes with them, so that a new release installs a new
 /// worker and drops the old one's cache.
 #[derive(Clone)]
@@ -129,7 +129,7 @@ impl ServiceWorker {
         let script = include_str!("service_worker.js")
             .replace("__VERSION__", &version)
             .replace("__FILES__", &files)
-            .replace("__PAGE__", app::lists::NOTES_PATH);
+            .replace("__NOTES_PATH__", app::lists::NOTES_PATH);
         Self(Bytes::from(script))
     }
 

@@ -1,4 +1,4 @@
-//! How many connections and live pages one instance takes: from the machine it runs on
+//! How many connections and live screens one instance takes: from the machine it runs on
 //! (its open-file limit and its memory) unless the settings name a number.
 //!
 //! Every connection holds a file descriptor, so the open-file limit (raised to its hard
@@ -6,16 +6,17 @@
 //! and the listener. Memory bounds them too: each connection is given
 //! [`MEMORY_PER_CONNECTION`] of a quarter of the machine's (or the cgroup's) memory,
 //! which covers the server's own share (an idle event stream's is in BENCHMARKS.md) and
-//! the kernel's socket buffers. Of the connections, all but an eighth
-//! (and at least [`PAGE_ROOM`]) may be event streams, so that pages still load when
-//! every live page is open.
+//! the kernel's socket buffers. Of the connections, all but an eighth (and at least
+//! [`REQUEST_ROOM`]) may be event streams, so that documents and pages still load when
+//! every live screen is open.
 
 /// Descriptors kept free of connections: the database files, the log, the listener.
 pub const RESERVED_FILES: u64 = 64;
 /// What one connection is allowed of the machine's memory, server and kernel together.
 pub const MEMORY_PER_CONNECTION: u64 = 64 * 1024;
-/// Connections always left for pages and writes, whatever the streams take.
-pub const PAGE_ROOM: usize = 16;
+/// Connections always left for documents, pages and writes, whatever the event streams
+/// take.
+pub const REQUEST_ROOM: usize = 16;
 
 /// What the machine allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +49,8 @@ impl Capacity {
             .max(1);
         let max_connections = asked_connections.unwrap_or(room).clamp(1, room);
         let max_event_streams = asked_streams.unwrap_or_else(|| {
-            let pages = (max_connections / 8).max(PAGE_ROOM);
-            max_connections.saturating_sub(pages).max(1)
+            let requests = (max_connections / 8).max(REQUEST_ROOM);
+            max_connections.saturating_sub(requests).max(1)
         });
         Self {
             max_connections,
@@ -110,7 +111,7 @@ mod tests {
     const GIB: u64 = 1 << 30;
 
     #[test]
-    fn a_machine_like_this_one_serves_ten_thousand_live_pages_by_default() {
+    fn a_machine_like_this_one_serves_ten_thousand_live_screens_by_default() {
         let machine = Machine {
             open_files: 20_000,
             memory_bytes: 24 * GIB,
@@ -132,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn a_low_file_limit_still_leaves_room_for_pages() {
+    fn a_low_file_limit_still_leaves_room_for_requests() {
         let machine = Machine {
             open_files: 100,
             memory_bytes: GIB,

@@ -1,4 +1,4 @@
-//! Graceful shutdown: Ctrl-C or SIGTERM cancels one token that the server, the live
+//! Graceful shutdown: Ctrl-C or SIGTERM cancels one token that the server, the event
 //! streams and the background tasks all watch.
 
 use tokio_util::sync::CancellationToken;

@@ -74,7 +74,7 @@ impl Application {
             shutdown.clone(),
         )
         .await?;
-        let (page_assets, hashed) = assets::resolve(&settings.leptos);
+        let (document_assets, hashed) = assets::resolve(&settings.leptos);
         let addr = settings.leptos.site_addr;
         let listener = serve::bind(addr, LISTEN_BACKLOG)
             .map_err(|source| StartupError::Bind { addr, source })?;
@@ -89,7 +89,7 @@ impl Application {
                 simulation: settings.simulation,
             },
             feed,
-            assets: page_assets,
+            assets: document_assets,
             document_cache: routes::DocumentCache::default(),
         };
         let limits = ConnectionLimits {

@@ -1,4 +1,4 @@
-//! Clients: writes, pages and event streams.
+//! Clients: writes, documents and event streams.
 
 use super::*;
 
@@ -107,26 +107,26 @@ pub(crate) async fn timed_create(
     (outcome, started.elapsed())
 }
 
-/// A person arriving while a scenario floods the server: a page load and a create, each
+/// A person arriving while a scenario floods the server: a document and a create, each
 /// on a fresh connection, sent together.
 pub(crate) struct Newcomer {
-    page: (String, Duration),
+    document: (String, Duration),
     write: (String, Duration),
 }
 
 impl Newcomer {
     pub(crate) async fn arrive(base: &str, name: &str, key: &str, limit: Duration) -> Self {
-        let (page, write) =
+        let (document, write) =
             tokio::join!(timed_get(base, limit), timed_create(base, name, key, limit));
-        Self { page, write }
+        Self { document, write }
     }
 
     /// The report's two rows; `when` says when they were sent.
     pub(crate) fn report(&self, when: &str) {
-        let ((page, page_time), (write, write_time)) = (&self.page, &self.write);
+        let ((document, document_time), (write, write_time)) = (&self.document, &self.write);
         row(
             &format!("GET /notes sent {when} (fresh connection)"),
-            format!("{page} in {}", ms(*page_time)),
+            format!("{document} in {}", ms(*document_time)),
         );
         row(
             &format!("POST create sent {when} (fresh connection)"),
@@ -136,7 +136,7 @@ impl Newcomer {
 
     /// Both answered 200 within `within`; `during` names the scenario's flood.
     pub(crate) fn check(&self, findings: &Findings, during: &str, within: Duration) {
-        for (what, (outcome, time)) in [("GET /notes", &self.page), ("create", &self.write)] {
+        for (what, (outcome, time)) in [("GET /notes", &self.document), ("create", &self.write)] {
             findings.check(outcome == "200" && *time < within, || {
                 format!("{during}: {what}: {outcome} in {}", ms(*time))
             });
@@ -160,7 +160,7 @@ pub(crate) struct EventStream {
 }
 
 impl EventStream {
-    /// Opens a stream from `?after=` and/or `Last-Event-ID`, and reads its opening
+    /// Opens an event stream from `?after=` and/or `Last-Event-ID`, and reads its opening
     /// `retry:` hint.
     pub(crate) async fn open(
         port: u16,
@@ -229,7 +229,7 @@ impl EventStream {
         }
     }
 
-    /// The next `change` or `reset` event; `None` when the stream ends.
+    /// The next `change` or `reset` event; `None` when the event stream ends.
     pub(crate) async fn next(&mut self) -> std::io::Result<Option<SseEvent>> {
         loop {
             match self.next_any().await? {
@@ -291,7 +291,7 @@ impl EventStream {
     }
 }
 
-/// What a stream saw of the change log's positions.
+/// What an event stream saw of the change log's positions.
 #[derive(Default, Debug, Clone)]
 pub(crate) struct SeqRecord {
     pub(crate) last: i64,
@@ -319,7 +319,7 @@ impl SeqRecord {
     }
 }
 
-/// Reads a stream into its record until it ends.
+/// Reads an event stream into its record until it ends.
 pub(crate) async fn follow(mut stream: EventStream, record: &Mutex<SeqRecord>) {
     loop {
         match stream.next().await {

@@ -1,4 +1,4 @@
-//! Scenario 1: 200 writers, 20 streams.
+//! Scenario 1: 200 writers, 20 event streams.
 
 use super::*;
 

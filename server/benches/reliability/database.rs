@@ -23,7 +23,7 @@ pub(crate) async fn database_lists(pool: &SqlitePool) -> Result<HashMap<i64, Str
     Ok(rows.into_iter().collect())
 }
 
-/// (entries, newest seq) of the change log.
+/// (entries, newest position) of the change log.
 pub(crate) async fn database_log(pool: &SqlitePool) -> Result<(i64, i64)> {
     sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM list_events")
         .fetch_one(pool)

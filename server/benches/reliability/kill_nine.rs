@@ -55,7 +55,7 @@ pub(crate) async fn crash_writer(
     log
 }
 
-/// A stream that reconnects whenever it drops, resuming with `Last-Event-ID`.
+/// An event stream that reconnects whenever it drops, resuming with `Last-Event-ID`.
 pub(crate) async fn resuming_stream(port: u16, record: Arc<Mutex<SeqRecord>>) {
     let mut first = true;
     loop {

@@ -1,11 +1,11 @@
 //! Reliability benchmark, against the real release binary on loopback (SQLite), bounded
-//! in time (about a minute and a half; each scenario has a hard limit, 5.5 minutes in all):
+//! in time (each scenario has a hard limit, 5.5 minutes in all):
 //! 1. 200 concurrent writers for 20 s with 20 event streams open: acknowledged writes,
-//!    errors, lost writes, write latency, and gaps or duplicates in every stream;
+//!    errors, lost writes, write latency, and gaps or duplicates in every event stream;
 //! 2. `kill -9` three times under write load, restarting on the same port and database:
-//!    every acknowledged write must be in the database, and a stream that resumes with
-//!    `Last-Event-ID` must see every change exactly once;
-//! 3. another process holding SQLite's write lock for 12 s: page latency, and writes
+//!    every acknowledged write must be in the database, and an event stream that
+//!    resumes with `Last-Event-ID` must see every change exactly once;
+//! 3. another process holding SQLite's write lock for 12 s: document latency, and writes
 //!    answered 503 after `WRITE_WAIT_MS`;
 //! 4. 1,100 idle sockets against a server limited to 1,024 open files;
 //! 5. 2,000 clients sending their headers one byte a second;

@@ -10,7 +10,7 @@ pub(crate) async fn event_stream_memory(findings: &Findings) -> Result<()> {
     let mut server = start_on(
         &database,
         Launch {
-            // 1,000 streams are 1,000 connections: above the default cap of 768.
+            // 1,000 event streams are 1,000 connections: above the default cap of 768.
             env: &[("MAX_EVENT_STREAMS", "2000"), ("MAX_CONNECTIONS", "2000")],
             ..Launch::default()
         },
@@ -41,7 +41,7 @@ pub(crate) async fn event_stream_memory(findings: &Findings) -> Result<()> {
     let fds_after = open_fds(pid);
     let per_stream = after.saturating_sub(before) as f64 / streams.len().max(1) as f64;
 
-    // Every stream is live: one create reaches them all.
+    // Every event stream is live: one create reaches them all.
     let created = Instant::now();
     let client = http_client();
     let acked = matches!(

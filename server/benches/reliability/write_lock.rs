@@ -21,7 +21,7 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
     let base = server.base();
     let client = http_client();
 
-    // Pages before the lock, for comparison.
+    // Documents before the lock, for comparison.
     let mut baseline = Vec::new();
     let warm_until = Instant::now() + Duration::from_secs(1);
     while Instant::now() < warm_until {
@@ -106,7 +106,7 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
         .map_err(|error| format!("ROLLBACK: {error}"))?;
     let released = Instant::now();
     drop(holder);
-    let pages: Vec<Timed> = readers.join().await.into_iter().flatten().collect();
+    let documents: Vec<Timed> = readers.join().await.into_iter().flatten().collect();
     let writes: Vec<Timed> = writers.join().await.into_iter().flatten().collect();
 
     // How soon writes succeed again.
@@ -126,11 +126,13 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
     let warnings = server.warnings();
     server.kill();
 
-    let mut page_outcomes = BTreeMap::new();
-    let mut page_latencies = Vec::new();
-    for page in &pages {
-        *page_outcomes.entry(page.outcome.clone()).or_insert(0) += 1;
-        page_latencies.push(page.latency);
+    let mut document_outcomes = BTreeMap::new();
+    let mut document_latencies = Vec::new();
+    for document in &documents {
+        *document_outcomes
+            .entry(document.outcome.clone())
+            .or_insert(0) += 1;
+        document_latencies.push(document.latency);
     }
     let answered_locked = |t: &Timed| t.sent + t.latency <= released;
     let mut during = BTreeMap::new();
@@ -165,11 +167,11 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
     row("GET /notes before the lock", spread(&mut baseline));
     row(
         &format!("GET /notes during the lock, {S3_READERS} clients"),
-        spread(&mut page_latencies),
+        spread(&mut document_latencies),
     );
     row(
         "GET /notes outcomes during the lock",
-        counts(&page_outcomes),
+        counts(&document_outcomes),
     );
     row(
         &format!("creates answered while the lock was held ({S3_WRITERS} writers)"),
@@ -195,13 +197,14 @@ pub(crate) async fn write_lock(findings: &Findings) -> Result<()> {
     row("server alive at the end", alive);
     row("server WARN/ERROR log lines", warning_summary(&warnings));
 
-    let page_p99 = percentile(&page_latencies, 0.99);
+    let document_p99 = percentile(&document_latencies, 0.99);
     findings.check(
-        page_outcomes.keys().all(|outcome| outcome == "200") && page_p99 < Duration::from_secs(1),
+        document_outcomes.keys().all(|outcome| outcome == "200")
+            && document_p99 < Duration::from_secs(1),
         || {
             format!(
-                "3: pages during the lock: {page_outcomes:?}, p99 {}",
-                ms(page_p99)
+                "3: pages during the lock: {document_outcomes:?}, p99 {}",
+                ms(document_p99)
             )
         },
     );

@@ -1,12 +1,12 @@
-//! The floors: the least an event stream can cost over hyper, the HTTP library the server
-//! uses, and over a bare tokio socket with no HTTP library at all. A bare hyper server
-//! (same version, same allocator, `TCP_NODELAY`) with none of the app: each stream is a
-//! body that writes the frames one broadcast channel carries; `POST /api/lists/create`
-//! sends the next frame. The socket floor reads a request head into a small buffer,
-//! writes a fixed response head, then each frame as is (what hand-written HTTP for
-//! streams would cost; the project keeps hyper). The `event_streams` bench runs either as
-//! a second program (itself, with `EVENT_STREAMS_FLOOR=hyper` or `=socket`) and measures
-//! it like the server.
+//! The floors: the least an event stream can cost over hyper, the HTTP library the
+//! server uses, and over a bare tokio socket with no HTTP library at all. A bare hyper
+//! server (same version, same allocator, `TCP_NODELAY`) with none of the app: each
+//! event stream is a body that writes the frames one broadcast channel carries; `POST
+//! /api/lists/create` sends the next frame. The socket floor reads a request head into
+//! a small buffer, writes a fixed response head, then each frame as is (what
+//! hand-written HTTP for event streams would cost; the project keeps hyper). The
+//! `event_streams` bench runs either as a second program (itself, with
+//! `EVENT_STREAMS_FLOOR=hyper` or `=socket`) and measures it like the server.
 
 use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
@@ -97,7 +97,7 @@ fn answer<B>(
 }
 
 /// One connection without an HTTP library: the request head read into 512 bytes, then
-/// either a stream of frames or (for a create) one answer.
+/// either an event stream's frames or (for a create) one answer.
 async fn socket(
     mut stream: tokio::net::TcpStream,
     sender: broadcast::Sender<Bytes>,

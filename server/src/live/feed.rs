@@ -19,22 +19,24 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
-/// How many events the broadcast ring keeps; a stream further behind reads the log.
+/// How many events the broadcast ring keeps; an event stream further behind reads the
+/// log.
 const RING: usize = 1024;
 /// How many log entries one read takes.
 pub(crate) const LOG_READ_LIMIT: u32 = 500;
 /// How often old entries are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-/// Comments on idle streams, so that proxies do not cut them.
+/// Comments on idle event streams, so that proxies do not cut them.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How often the tailer looks for orphaned log entries at most: an entry counts as one a
 /// second after it was written, so looking more often finds nothing sooner, and it was a
 /// query per instance per commit.
 const ORPHANS_LOOKED_FOR_EVERY: Duration = Duration::from_secs(1);
-/// How often refused streams are counted in the log: one line per interval, however many.
+/// How often refused event streams are counted in the log: one line per interval,
+/// however many.
 const REFUSALS_REPORTED_EVERY: Duration = Duration::from_secs(10);
 
-/// How each event's `data` is written: JSON for any client, or the page's own compact
+/// How each event's `data` is written: JSON for any client, or the screen's own compact
 /// encoding (`?encoding=postcard`, see `app::wire`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -44,8 +46,8 @@ pub enum EventEncoding {
     Postcard,
 }
 
-/// One change-log entry as the SSE frames every stream writes: encoded once per event
-/// (not per stream), in both encodings, and shared by reference.
+/// One change-log entry as the SSE frames every event stream writes: encoded once per
+/// event (not per event stream), in both encodings, and shared by reference.
 #[derive(Debug)]
 pub struct FeedEvent {
     pub position: Position,
@@ -77,7 +79,7 @@ impl FeedEvent {
         Bytes::from(format!("event: change\nid: {position}\ndata: {data}\n\n"))
     }
 
-    /// The whole SSE frame in `encoding`, shared: no copy per stream.
+    /// The whole SSE frame in `encoding`, shared: no copy per event stream.
     pub fn frame(&self, encoding: EventEncoding) -> Bytes {
         match encoding {
             EventEncoding::Json => self.json.clone(),
@@ -86,8 +88,8 @@ impl FeedEvent {
     }
 }
 
-/// What the feed sends every open stream, numbered by `tick` so that a stream's owner
-/// can tell whether it has taken everything sent (see `streams`).
+/// What the feed sends every open event stream, numbered by `tick` so that an event
+/// stream's owner can tell whether it has taken everything sent (see `streams`).
 #[derive(Clone, Debug)]
 pub struct Broadcast {
     pub tick: u64,
@@ -97,14 +99,15 @@ pub struct Broadcast {
 #[derive(Clone, Debug)]
 pub enum Item {
     Event(Arc<FeedEvent>),
-    /// Nothing happened for a while: a comment keeps proxies from cutting the stream.
+    /// Nothing happened for a while: a comment keeps proxies from cutting the event
+    /// stream.
     KeepAlive,
-    /// The server is shutting down: every stream ends.
+    /// The server is shutting down: every event stream ends.
     Closing,
 }
 
-/// Limits of the feed: how long its log is kept, how many streams it serves, and how
-/// long a stream may leave an event unsent before it is closed.
+/// Limits of the feed: how long its log is kept, how many event streams it serves, and
+/// how long an event stream may leave an event unsent before it is closed.
 #[derive(Clone, Copy, Debug)]
 pub struct FeedLimits {
     pub retention: Duration,
@@ -135,20 +138,20 @@ struct Shared {
     live: broadcast::Sender<Broadcast>,
     /// How many items were broadcast.
     ticks: AtomicU64,
-    /// The newest log position broadcast: where a stream with no position starts.
+    /// The newest log position broadcast: where an event stream with no position starts.
     position: AtomicI64,
     /// One permit per open event stream.
     permits: Arc<Semaphore>,
     max_streams: usize,
-    /// Streams refused since the last report.
+    /// Event streams refused since the last report.
     refused: AtomicU64,
     streams: OpenStreams,
 }
 
 impl<L: ChangeLog> ChangeFeed<L> {
     /// Starts tailing the log from its current end, pruning entries older than
-    /// `retention`, keeping idle streams alive and closing stalled ones. Every task stops
-    /// when `shutdown` is cancelled.
+    /// `retention`, keeping idle event streams alive and closing stalled ones. Every
+    /// task stops when `shutdown` is cancelled.
     pub async fn start(
         log: L,
         limits: FeedLimits,
@@ -203,8 +206,8 @@ impl<L: ChangeLog> ChangeFeed<L> {
         Position::new(self.shared.position.load(Ordering::Acquire))
     }
 
-    /// A place for one more event stream, held for as long as the stream is open, and
-    /// its entry among the streams watched for stalls; `None` when all places are taken
+    /// A place for one more event stream, held for as long as it is open, and its entry
+    /// among the event streams watched for stalls; `None` when all places are taken
     /// (the refusal is counted, and reported once per interval).
     pub fn open_stream(&self, closer: Option<ConnectionCloser>) -> Option<OpenStream> {
         match Arc::clone(&self.shared.permits).try_acquire_owned() {
@@ -235,7 +238,7 @@ impl<L: ChangeLog> ChangeFeed<L> {
     }
 }
 
-/// One open stream's place: its permit, and its entry in the stall watch.
+/// One open event stream's place: its permit, and its entry in the stall watch.
 pub struct OpenStream {
     _permit: OwnedSemaphorePermit,
     pub guard: StreamGuard,
@@ -306,7 +309,7 @@ fn send_read<L: ChangeLog>(feed: &ChangeFeed<L>, read: &LogRead<L::Event>) -> Po
     read.through
 }
 
-/// One keep-alive for every stream at once, instead of a timer per stream.
+/// One keep-alive for every event stream at once, instead of a timer per event stream.
 async fn keep_alive<L: ChangeLog>(feed: ChangeFeed<L>) {
     let mut every = tokio::time::interval(KEEP_ALIVE);
     every.tick().await;
@@ -318,8 +321,8 @@ async fn keep_alive<L: ChangeLog>(feed: ChangeFeed<L>) {
     }
 }
 
-/// A flood of refused streams is one line per interval, not one per request: the log
-/// stays readable, and small, whatever a client sends.
+/// A flood of refused event streams is one line per interval, not one per request: the
+/// log stays readable, and small, whatever a client sends.
 async fn report_refusals<L: ChangeLog>(feed: ChangeFeed<L>) {
     let mut every = tokio::time::interval(REFUSALS_REPORTED_EVERY);
     every.tick().await;

@@ -4,11 +4,10 @@
 //! entries in order (woken by each local commit; on PostgreSQL also by every instance's
 //! announcements, which carry the entries, so it reads the log only when one may have
 //! been missed; and polling, so that nothing is missed for long), encodes each once and
-//! broadcasts it. Each SSE stream
-//! holds only its position and a broadcast receiver; a stream that falls behind, or
-//! resumes after a reconnect, reads what it missed from the log itself. Nothing is
-//! buffered per client beyond the broadcast ring, nothing is lost, and a client that
-//! stops reading is let go (`streams`).
+//! broadcasts it. Each event stream holds only its position and a broadcast receiver;
+//! an event stream that falls behind, or resumes after a reconnect, reads what it
+//! missed from the log itself. Nothing is buffered per client beyond the broadcast
+//! ring, nothing is lost, and a client that stops reading is let go (`streams`).
 
 mod feed;
 mod resume;

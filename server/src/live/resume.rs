@@ -2,7 +2,7 @@
 
 use app::collection::Position;
 
-/// Where a stream starts.
+/// Where an event stream starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resume {
     /// No position given: only events committed from now on. Replaying the whole kept
@@ -20,8 +20,8 @@ pub struct BadPosition;
 
 impl Resume {
     /// From the query's `after` and the `Last-Event-ID` header a browser sends when it
-    /// reconnects: the newer of the two, since a page reconnecting keeps the `after` of
-    /// its first request. Either one malformed is refused.
+    /// reconnects: the newer of the two, since an `EventSource` reconnecting keeps the
+    /// `after` of its first request. Either one malformed is refused.
     pub fn parse(after: Option<&str>, last_event_id: Option<&[u8]>) -> Result<Self, BadPosition> {
         let after = after.map(position).transpose()?;
         let last_event_id = match last_event_id {

@@ -1,16 +1,17 @@
 //! An event stream: a change log as Server-Sent Events (`GET /api/lists/events` for the
 //! lists), written once for any [`ChangeLog`].
 //!
-//! The SSE `id` is the log position. A client resumes with `?after=N` (its snapshot's
-//! cursor) or the `Last-Event-ID` header its browser sends on reconnect, whichever is
-//! newer: it first gets every entry after that, then live ones, with no gap and no
-//! duplicate. Without either it gets only what is committed from now on. If entries it
-//! needs were pruned (or it is ahead of the log, e.g. the database was replaced), it gets
-//! a `reset` event and reloads its rows.
+//! The SSE `id` is the log position. A client resumes with `?after=N` (the position its
+//! page was read at) or the `Last-Event-ID` header its browser sends on reconnect,
+//! whichever is newer: it first gets every entry after that, then live ones, with no
+//! gap and no duplicate. Without either it gets only what is committed from now on. If
+//! entries it needs were pruned (or it is ahead of the log, e.g. the database was
+//! replaced), it gets a `reset` event and reloads its rows.
 //!
-//! Live events are written as the shared bytes the feed encoded once; a stream keeps no
-//! queue of its own (the feed's ring is the bound: a stream that falls further behind
-//! reads the log) and no timer (the feed's keep-alive reaches every stream at once).
+//! Live events are written as the shared bytes the feed encoded once; an event stream
+//! keeps no queue of its own (the feed's ring is the bound: an event stream that falls
+//! further behind reads the log) and no timer (the feed's keep-alive reaches every
+//! event stream at once).
 
 use super::{
     feed::{Broadcast, ChangeFeed, EventEncoding, FeedEvent, Item, OpenStream, LOG_READ_LIMIT},
@@ -32,15 +33,16 @@ use serde::Deserialize;
 use std::convert::Infallible;
 use tokio::sync::broadcast::{self, error::RecvError};
 
-/// How long a browser waits before reconnecting after the stream drops.
+/// How long a browser waits before reconnecting after the event stream drops.
 const RECONNECT_HINT: &[u8] = b"retry: 1000\n\n";
 /// A comment: proxies see traffic, browsers ignore it.
 const KEEP_ALIVE: &[u8] = b":\n\n";
 const RESET: &[u8] = b"event: reset\ndata: reset\n\n";
 
-/// The last frame of a stream when the server stops: come back (to another instance,
-/// behind a proxy) after a moment, each page after its own, so that they do not all
-/// arrive at once. Then the stream ends, and the browser resumes from its last event.
+/// The last frame of an event stream when the server stops: come back (to another
+/// instance, behind a proxy) after a moment, each screen after its own, so that they do
+/// not all arrive at once. Then the event stream ends, and the browser resumes from its
+/// last event.
 fn closing_hint() -> Bytes {
     Bytes::from(format!("retry: {}\n\n", fastrand::u32(250..3000)))
 }
@@ -84,7 +86,7 @@ pub async fn events<L: ChangeLog>(
     let (last, catch_up) = match resume {
         // The log's end, not only what the feed has broadcast yet: a feed still working
         // through a burst (another process's seed, say) must not make "now" an old
-        // position, from which the stream would read the whole burst back.
+        // position, from which the event stream would read the whole burst back.
         Resume::FromNow => match feed.log().bounds().await {
             Ok(bounds) => (bounds.latest.max(feed.position()), false),
             Err(error) => {
@@ -130,12 +132,12 @@ enum Phase {
     CatchUp { checked: bool },
     /// Forward broadcast events, falling back to `CatchUp` on any gap.
     Live,
-    /// Sent a reset (or failed); the stream ends.
+    /// Sent a reset (or failed); the event stream ends.
     Done,
 }
 
 struct Subscription<L: ChangeLog> {
-    /// This stream's place among the open ones, given back when it ends.
+    /// This event stream's place among the open ones, given back when it ends.
     open: OpenStream,
     feed: ChangeFeed<L>,
     live: broadcast::Receiver<Broadcast>,
@@ -144,7 +146,7 @@ struct Subscription<L: ChangeLog> {
     /// Frames read from the log and not yet sent (only while catching up).
     backlog: Option<std::vec::IntoIter<(Position, Bytes)>>,
     /// How far the last log read got, unreadable entries included: once the backlog is
-    /// sent, the stream has passed this point.
+    /// sent, the event stream has passed this point.
     read_through: Position,
     phase: Phase,
 }
@@ -201,13 +203,14 @@ impl<L: ChangeLog> Subscription<L> {
         }
     }
 
-    /// Reads the next entries of the log into the backlog. Returns `Some` when the stream
-    /// must send that instead (a reset) or end (`Some(None)`).
+    /// Reads the next entries of the log into the backlog. Returns `Some` when the
+    /// event stream must send that instead (a reset) or end (`Some(None)`).
     async fn catch_up(&mut self, checked: bool) -> Option<Option<Bytes>> {
         if self.feed.shutdown().is_cancelled() {
             return Some(None);
         }
-        // Boxed: only a stream catching up holds the read's state, not every stream.
+        // Boxed: only an event stream catching up holds the read's state, not every
+        // event stream.
         let read = match Box::pin(self.feed.log().read_after(self.last, LOG_READ_LIMIT)).await {
             Ok(read) => read,
             Err(error) => return Some(self.fail(error)),
@@ -246,7 +249,7 @@ impl<L: ChangeLog> Subscription<L> {
         Ok(self.last < bounds.pruned_through || self.last > bounds.latest)
     }
 
-    /// Ends the stream; the browser reconnects and resumes from its last id.
+    /// Ends the event stream; the browser reconnects and resumes from its last id.
     fn fail(&mut self, error: L::Error) -> Option<Bytes> {
         tracing::warn!(%error, "a live stream could not read the change log");
         self.phase = Phase::Done;

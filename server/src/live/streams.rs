@@ -1,14 +1,15 @@
 //! The open event streams, watched for clients that stopped reading.
 //!
-//! A stream is pulled (asked for its next frame) whenever its connection can take more.
-//! A client that stops reading fills its socket buffers, and then nothing pulls its
-//! stream again: it would keep its slot, and megabytes of the kernel's memory, for as
-//! long as the connection lives. So each stream notes how many broadcast items had been
-//! sent when it was last pulled; once a second one task compares that with how many had
-//! been sent `stall` ago, and closes the connection of every stream that has left an
-//! item unsent for that long. Its browser reconnects and resumes from its last event.
+//! An event stream is pulled (asked for its next frame) whenever its connection can
+//! take more. A client that stops reading fills its socket buffers, and then nothing
+//! pulls its event stream again: it would keep its slot, and megabytes of the kernel's
+//! memory, for as long as the connection lives. So each event stream notes how many
+//! broadcast items had been sent when it was last pulled; once a second one task
+//! compares that with how many had been sent `stall` ago, and closes the connection of
+//! every event stream that has left an item unsent for that long. Its browser
+//! reconnects and resumes from its last event.
 //!
-//! One task and one counter per stream, instead of a timer per stream.
+//! One task and one counter per event stream, instead of a timer per event stream.
 
 use crate::serve::ConnectionCloser;
 use std::{
@@ -21,23 +22,24 @@ use std::{
 };
 use tokio_util::sync::CancellationToken;
 
-/// Every open stream, registered when it opens. Cheap to clone.
+/// Every open event stream, registered when it opens. Cheap to clone.
 #[derive(Clone, Debug, Default)]
 pub struct OpenStreams(Arc<Mutex<Vec<Weak<Watched>>>>);
 
 #[derive(Debug)]
 pub struct Watched {
-    /// The broadcast count when the stream was last pulled.
+    /// The broadcast count when the event stream was last pulled.
     pulled_at: AtomicU64,
     closer: Option<ConnectionCloser>,
 }
 
-/// A stream's entry in the watch, for as long as the stream lives.
+/// An event stream's entry in the watch, for as long as it lives.
 #[derive(Debug)]
 pub struct StreamGuard(Arc<Watched>);
 
 impl StreamGuard {
-    /// The stream was asked for its next frame when `ticks` items had been broadcast.
+    /// The event stream was asked for its next frame when `ticks` items had been
+    /// broadcast.
     pub fn pulled(&self, ticks: u64) {
         self.0.pulled_at.store(ticks, Ordering::Release);
     }
@@ -53,9 +55,9 @@ impl OpenStreams {
         StreamGuard(watched)
     }
 
-    /// Once a second, closes the streams that have not been pulled since an item
+    /// Once a second, closes the event streams that have not been pulled since an item
     /// broadcast at least `stall` ago; `ticks` says how many have been broadcast.
-    /// Forgets closed streams as it goes. Stops when `shutdown` is cancelled.
+    /// Forgets closed event streams as it goes. Stops when `shutdown` is cancelled.
     pub async fn close_stalled(
         self,
         ticks: impl Fn() -> u64,
@@ -90,8 +92,9 @@ impl OpenStreams {
         }
     }
 
-    /// Forgets ended streams and, given the count of items sent by the stall deadline,
-    /// closes each stream last pulled before that count was reached. Returns how many.
+    /// Forgets ended event streams and, given the count of items sent by the stall
+    /// deadline, closes each event stream last pulled before that count was reached.
+    /// Returns how many.
     fn sweep(&self, sent_by_then: Option<u64>) -> usize {
         let mut closed = 0;
         self.lock().retain(|entry| {
@@ -133,7 +136,7 @@ mod tests {
         drop(ended);
         assert_eq!(streams.sweep(None), 0, "no deadline has passed yet");
         assert_eq!(streams.lock().len(), 2, "the ended stream is forgotten");
-        // Three items were broadcast by the deadline; one stream was pulled since.
+        // Three items were broadcast by the deadline; one event stream was pulled since.
         reading.pulled(5);
         stopped.pulled(2);
         assert_eq!(streams.sweep(Some(3)), 1);

@@ -1,11 +1,11 @@
-//! Compressing `/notes` without holding back its stream.
+//! Compressing the `/notes` document without holding back any of its parts.
 //!
-//! The page is streamed: the skeleton goes out first and the rows follow in the same
-//! response. tower-http's `CompressionLayer` buffers until its encoder has a full block
-//! (tower-http issue #292), which would hold the skeleton back until the rows are ready.
-//! So each chunk the render sends is compressed and flushed on its own, with the brotli
-//! and flate2 encoders that layer uses underneath. The cached first page is compressed
-//! once per generation instead (see `document_cache`).
+//! The document is sent in parts as it is rendered: the skeleton goes out first and the
+//! late rows follow in the same response. tower-http's `CompressionLayer` buffers until
+//! its encoder has a full block, which would hold the skeleton back until the rows are
+//! ready. So each chunk the render sends is compressed and flushed on its own, with the
+//! brotli and flate2 encoders that layer uses underneath. The cached document of the
+//! first page is compressed once per generation instead (see `document_cache`).
 
 use axum::{
     body::{Body, Bytes},
@@ -15,9 +15,9 @@ use futures::{Stream, StreamExt};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use std::io::Write;
 
-/// A rendered page compressed as it streams, in `encoding` (what the client prefers),
-/// unless it is not a whole page or already encoded.
-pub fn compress_page(response: Response, encoding: Encoding) -> Response {
+/// A rendered document compressed as it is sent, in `encoding` (what the client
+/// prefers), unless it is not a whole document or already encoded.
+pub fn compress_document(response: Response, encoding: Encoding) -> Response {
     let Some(value) = encoding.header() else {
         return response;
     };
@@ -33,12 +33,13 @@ pub fn compress_page(response: Response, encoding: Encoding) -> Response {
     Response::from_parts(parts, body)
 }
 
-/// Brotli quality for pages rendered per request: fast, most of the gain.
-const STREAM_QUALITY: u32 = 5;
-/// Brotli quality for the cached page, compressed once and served many times.
+/// Brotli quality for documents rendered per request: fast, most of the gain.
+const RENDERED_QUALITY: u32 = 5;
+/// Brotli quality for the cached document, compressed once and served many times.
 const CACHED_QUALITY: u32 = 9;
-/// Brotli window (2^22 bytes), the encoder's default.
-const WINDOW: u32 = 22;
+/// How far back brotli looks for repeats, as a power of two (`lgwin`: 2^22 bytes), the
+/// encoder's default.
+const LGWIN: u32 = 22;
 
 /// How a response body is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +89,7 @@ impl Encoding {
         }
     }
 
-    /// Compresses a whole body at once (the cached page).
+    /// Compresses a whole body at once (the cached document).
     pub fn compress(self, body: &[u8]) -> Bytes {
         let mut encoder = match Encoder::new(self, CACHED_QUALITY) {
             Some(encoder) => encoder,
@@ -99,8 +100,8 @@ impl Encoding {
         Bytes::from(out)
     }
 
-    /// Compresses a streamed body chunk by chunk, flushing after each, so every chunk
-    /// reaches the browser as soon as the render sends it.
+    /// Compresses a body sent in parts chunk by chunk, flushing after each, so every
+    /// chunk reaches the browser as soon as the render sends it.
     pub fn compress_stream<S>(
         self,
         body: S,
@@ -108,7 +109,7 @@ impl Encoding {
     where
         S: Stream<Item = Result<Bytes, axum::Error>> + Send + Unpin,
     {
-        let encoder = Encoder::new(self, STREAM_QUALITY);
+        let encoder = Encoder::new(self, RENDERED_QUALITY);
         futures::stream::unfold((body, encoder), |(mut body, mut encoder)| async move {
             let Some(active) = encoder.as_mut() else {
                 return body.next().await.map(|chunk| (chunk, (body, None)));
@@ -141,7 +142,7 @@ impl Encoder {
                 Vec::new(),
                 4096,
                 quality,
-                WINDOW,
+                LGWIN,
             )))),
             Encoding::Gzip => Some(Self::Gzip(flate2::write::GzEncoder::new(
                 Vec::new(),
@@ -207,15 +208,15 @@ mod tests {
     }
 
     #[test]
-    fn each_chunk_decodes_on_its_own_before_the_stream_ends() {
-        let mut encoder = Encoder::new(Encoding::Gzip, STREAM_QUALITY).unwrap();
+    fn each_chunk_decodes_on_its_own_before_the_body_ends() {
+        let mut encoder = Encoder::new(Encoding::Gzip, RENDERED_QUALITY).unwrap();
         let first = encoder.push(b"<ul aria-busy=\"true\">skeleton</ul>");
         let mut decoder = flate2::write::GzDecoder::new(Vec::new());
         decoder.write_all(&first).unwrap();
         decoder.flush().unwrap();
         assert_eq!(decoder.get_ref(), b"<ul aria-busy=\"true\">skeleton</ul>");
 
-        let mut encoder = Encoder::new(Encoding::Brotli, STREAM_QUALITY).unwrap();
+        let mut encoder = Encoder::new(Encoding::Brotli, RENDERED_QUALITY).unwrap();
         let first = encoder.push(b"skeleton");
         let mut read = brotli::Decompressor::new(&first[..], 4096);
         let mut out = [0u8; 8];
@@ -225,13 +226,13 @@ mod tests {
 
     #[test]
     fn a_whole_body_round_trips() {
-        let page = "<li>row</li>".repeat(500);
-        let packed = Encoding::Brotli.compress(page.as_bytes());
-        assert!(packed.len() < page.len() / 10);
+        let html = "<li>row</li>".repeat(500);
+        let packed = Encoding::Brotli.compress(html.as_bytes());
+        assert!(packed.len() < html.len() / 10);
         let mut text = String::new();
         brotli::Decompressor::new(&packed[..], 4096)
             .read_to_string(&mut text)
             .unwrap();
-        assert_eq!(text, page);
+        assert_eq!(text, html);
     }
 }

@@ -1,5 +1,6 @@
-//! `GET /notes`: the page, streamed. Skeleton first, rows later in the same response;
-//! pages with a query (cursor, search, form error) in order, rows in place.
+//! `GET /notes`: the document, sent in parts as it is rendered. Skeleton first, late
+//! rows later in the same response; documents with a query (bounds, search, form error)
+//! in order, rows in place.
 
 use super::{refusal::refuse, AppState};
 use app::{
@@ -21,8 +22,8 @@ use leptos::{nonce::Nonce, prelude::provide_context};
 use std::time::Duration;
 
 /// How long the handler waits for the plain `/notes`'s rows before it starts sending. Rows
-/// ready by then are rendered in place; a slower load streams the skeleton first and the
-/// rows later in the same response. Pages with a query wait for their rows.
+/// ready by then are rendered in place; after a slower load the skeleton goes first and
+/// the rows come late in the same response. Documents with a query wait for their rows.
 const PRELOAD_WAIT: Duration = Duration::from_millis(50);
 
 pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Response {
@@ -38,7 +39,8 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
     let plan = Plan::new(&requested, state.lists.simulation.is_active());
     let generation = state.lists.store.generation();
     let preloaded = preload(&state.lists, &requested, plan.rows).await;
-    // The rendered page may be kept only if it shows the newest page of this generation.
+    // The rendered document may be kept only if it shows the newest page of this
+    // generation.
     let keepable = plan.cacheable
         && matches!(&preloaded, Some(Ok(loaded)) if loaded.generation == Some(generation));
     // A failed load is left to the render, which shows the error state with Retry.
@@ -64,11 +66,11 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
             }
         }
     };
-    let page = move || app::shell(leptos.clone(), assets.clone(), language);
+    let document = move || app::shell(leptos.clone(), assets.clone(), language);
     let mut response = if plan.in_order {
-        leptos_axum::render_app_to_stream_in_order_with_context(context, page)(request).await
+        leptos_axum::render_app_to_stream_in_order_with_context(context, document)(request).await
     } else {
-        leptos_axum::render_app_to_stream_with_context(context, page)(request).await
+        leptos_axum::render_app_to_stream_with_context(context, document)(request).await
     };
     if keepable && response.status() == StatusCode::OK {
         let keepable = Keepable {
@@ -98,19 +100,20 @@ async fn preload(
 /// What a `/notes` request gets, decided from what it asks for alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Plan {
-    /// Only the newest page with no search and no form error is the same for everyone,
-    /// so only it may be kept and served again (see `document_cache`).
+    /// Only the document of the newest page, with no search and no form error, is the
+    /// same for everyone, so only it may be kept and served again (see
+    /// `document_cache`).
     cacheable: bool,
-    /// A page with a query is where the paging links, the search form and the form's
-    /// error lead when the browser runs no JavaScript (with it, the page loads rows
-    /// itself and never navigates there). Such a browser cannot swap in rows streamed
-    /// out of order, so these pages are rendered in order.
+    /// A document with a query is where the paging links, the search form and the
+    /// form's error lead when the browser runs no JavaScript (with it, the screen loads
+    /// rows itself and never navigates there). Such a browser cannot swap in late rows
+    /// sent out of order, so these documents are rendered in order.
     in_order: bool,
     /// Where the rows are drawn.
     rows: Rows,
 }
 
-/// Where a page's rows are drawn.
+/// Where the document draws its rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Rows {
     /// In place, in the first bytes, however long the load takes.
@@ -138,29 +141,31 @@ impl Plan {
     }
 }
 
-/// Whether `request` asks for the page everyone shares (the page cache's to answer).
+/// Whether `request` asks for the document everyone shares (the document cache's to
+/// answer).
 pub fn cacheable(request: &Request<Body>, simulated: bool) -> bool {
     NotesRequest::from_query(request.uri().query())
         .is_ok_and(|requested| Plan::new(&requested, simulated).cacheable)
 }
 
-/// Marks a rendered page that shows the newest page of `generation`, for the page cache
-/// to keep (see `document_cache::serve`).
+/// Marks a rendered document that shows the newest page of `generation`, for the
+/// document cache to keep (see `document_cache::serve`).
 #[derive(Clone, Copy, Debug)]
 pub struct Keepable {
     pub generation: u64,
     pub language: Locale,
 }
 
-/// How a page's inline scripts are allowed: by the nonce of this response (a page
-/// rendered for it), or by their hashes (the cached page, the same bytes for everyone).
+/// How a document's inline scripts are allowed: by the nonce of this response (a
+/// document rendered for it), or by their hashes (the cached document, the same bytes for
+/// everyone).
 pub enum Scripts<'a> {
     Nonce(&'a Nonce),
     Hashes(&'a str),
 }
 
-/// A page's own headers, each concern in its function: what it may run, how long it is
-/// kept, and the create form's key.
+/// A document's own headers, each concern in its function: what it may run, how long it
+/// is kept, and the create form's key.
 pub fn with_document_headers(mut response: Response, scripts: Scripts<'_>) -> Response {
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&content_security_policy(scripts)) {
@@ -177,9 +182,9 @@ pub fn with_document_headers(mut response: Response, scripts: Scripts<'_>) -> Re
     response
 }
 
-/// What a page may run and reach: its own files, its inline scripts by nonce (Leptos
-/// marks the ones it streams) or by hash, WebAssembly, requests to its own origin,
-/// nothing framed.
+/// What a document may run and reach: its own files, its inline scripts by nonce (Leptos
+/// marks the ones it sends as it renders) or by hash, WebAssembly, requests to its own
+/// origin, nothing framed.
 fn content_security_policy(scripts: Scripts<'_>) -> String {
     // Under `cargo leptos watch`, the reload script talks to the watcher's websocket.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
@@ -198,8 +203,8 @@ fn content_security_policy(scripts: Scripts<'_>) -> String {
     )
 }
 
-/// The form without JavaScript sends this back: posting the same page's form twice (a
-/// double click, a resent POST) creates one list. Each page view gets its own.
+/// The form without JavaScript sends this back: posting the same document's form twice
+/// (a double click, a resent POST) creates one list. Each document gets its own.
 fn create_key_cookie() -> String {
     format!(
         "{CREATE_KEY_COOKIE}={}; Path={}; HttpOnly; SameSite=Strict; Max-Age=86400",
@@ -222,7 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn the_plain_page_is_kept_and_waits_a_moment_for_its_rows() {
+    fn the_plain_document_is_kept_and_waits_a_moment_for_its_rows() {
         let plan = Plan::new(&NotesRequest::default(), false);
         assert_eq!(
             plan,
@@ -235,7 +240,7 @@ mod tests {
     }
 
     #[test]
-    fn a_page_with_a_query_is_rendered_in_order_with_its_rows_and_not_kept() {
+    fn a_document_with_a_query_is_rendered_in_order_with_its_rows_and_not_kept() {
         let plan = Plan::new(&searching(), false);
         assert_eq!(
             plan,

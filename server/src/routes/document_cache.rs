@@ -1,12 +1,12 @@
-//! The rendered `/notes` (the newest page of lists, no search), one per language, shared
-//! by every request in that language until the lists change.
+//! The rendered `/notes` document (the newest page of lists, no search), one per
+//! language, shared by every request in that language until the lists change.
 //!
-//! That page is a pure function of the change-log position, so it is rendered once per
-//! store generation and then served as bytes. This is one copy per language per process,
-//! not per client, and it holds one page of rows, so it is small and bounded. Local commits
-//! invalidate it at once; another process's commits within the log tailer's poll
-//! interval. [`serve`] is the layer around the `/notes` route that answers from it, fills
-//! it, and compresses what the handler renders.
+//! That document is a pure function of the change-log position, so it is rendered once
+//! per store generation and then served as bytes. This is one copy per language per
+//! process, not per client, and it holds one page of rows, so it is small and bounded.
+//! Local commits invalidate it at once; another process's commits within the log
+//! tailer's poll interval. [`serve`] is the layer around the `/notes` route that
+//! answers from it, fills it, and compresses what the handler renders.
 
 use super::compression::{self, Encoding};
 use super::document::{self, Keepable, Scripts};
@@ -26,25 +26,26 @@ use std::{
     task::{Context, Poll},
 };
 
-/// A page of rows renders to a few tens of kilobytes; anything larger is not kept.
-const MAX_CACHED_PAGE: usize = 256 * 1024;
+/// A document with a page of rows renders to a few tens of kilobytes; anything larger is
+/// not kept.
+const MAX_CACHED_DOCUMENT: usize = 256 * 1024;
 
 #[derive(Clone, Default)]
 pub struct DocumentCache {
-    // At most one page per language, all of the newest generation seen.
-    pages: Arc<RwLock<Vec<Arc<CachedDocument>>>>,
+    // At most one document per language, all of the newest generation seen.
+    documents: Arc<RwLock<Vec<Arc<CachedDocument>>>>,
 }
 
-/// The page as rendered, and its compressed forms, each made once on first demand.
+/// The document as rendered, and its compressed forms, each made once on first demand.
 ///
-/// Every copy of the page is the same bytes, so a nonce in them would be the same for
+/// Every copy of the document is the same bytes, so a nonce in them would be the same for
 /// every visitor, public, and worth nothing. Its inline scripts are allowed by their
 /// hashes instead (CSP Level 3's `'sha256-…'`): the policy then allows exactly those
 /// scripts, whatever anyone sees, and the bytes stay shared and precompressed.
 struct CachedDocument {
     generation: u64,
     language: Locale,
-    /// The policy's script sources: one `'sha256-…'` per inline script of the page.
+    /// The policy's script sources: one `'sha256-…'` per inline script of the document.
     script_hashes: String,
     html: Bytes,
     brotli: OnceLock<Bytes>,
@@ -52,7 +53,7 @@ struct CachedDocument {
 }
 
 impl CachedDocument {
-    /// The page's bytes in `encoding`.
+    /// The document's bytes in `encoding`.
     fn body(&self, encoding: Encoding) -> Bytes {
         match encoding {
             Encoding::Identity => self.html.clone(),
@@ -69,23 +70,23 @@ impl CachedDocument {
 }
 
 impl DocumentCache {
-    /// The page rendered at `generation` in `language`, if it is held.
+    /// The document rendered at `generation` in `language`, if it is held.
     fn get(&self, generation: u64, language: Locale) -> Option<Arc<CachedDocument>> {
         let held = self
-            .pages
+            .documents
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         held.iter()
-            .find(|page| page.generation == generation && page.language == language)
+            .find(|document| document.generation == generation && document.language == language)
             .cloned()
     }
 
     fn put(&self, generation: u64, language: Locale, html: Bytes) {
         let mut held = self
-            .pages
+            .documents
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        held.retain(|page| page.generation == generation && page.language != language);
+        held.retain(|document| document.generation == generation && document.language != language);
         held.push(Arc::new(CachedDocument {
             generation,
             language,
@@ -97,11 +98,11 @@ impl DocumentCache {
     }
 }
 
-/// Around `/notes`: serves the kept page while the lists have not changed; otherwise
-/// lets the handler render, keeps a page it marked [`Keepable`] once sent whole, and
-/// compresses the render as it streams. Either way tells caches what of the request the
-/// page depends on: the encoding, and the language (`Accept-Language` or the `lang`
-/// cookie).
+/// Around `/notes`: serves the kept document while the lists have not changed;
+/// otherwise lets the handler render, keeps a document it marked [`Keepable`] once sent
+/// whole, and compresses the render as it is sent. Either way tells caches what of the
+/// request the document depends on: the encoding, and the language (`Accept-Language` or
+/// the `lang` cookie).
 pub async fn serve(
     State(kept): State<Arc<KeptDocuments>>,
     request: Request,
@@ -116,10 +117,10 @@ pub async fn serve(
         })
         .flatten()
     {
-        Some(page) => page.response(encoding),
+        Some(document) => document.response(encoding),
         None => {
             let rendered = next.run(request).await;
-            compression::compress_page(kept.keep(rendered), encoding)
+            compression::compress_document(kept.keep(rendered), encoding)
         }
     };
     response.headers_mut().insert(
@@ -130,8 +131,8 @@ pub async fn serve(
 }
 
 /// What [`serve`] needs, in one allocation: the cached path is the fastest the server
-/// has, and cloning the whole `AppState` per request (a dozen reference counts) cost it
-/// several percent.
+/// has, and cloning the whole `AppState` per request (a dozen reference counts) slows
+/// it down measurably.
 pub struct KeptDocuments {
     pub cache: DocumentCache,
     pub store: ListStore,
@@ -153,9 +154,9 @@ impl KeptDocuments {
         let (parts, body) = response.into_parts();
         let store = self.store.clone();
         let cache = self.cache.clone();
-        let tee = Tee::new(body.into_data_stream(), move |page| {
+        let tee = Tee::new(body.into_data_stream(), move |html| {
             if store.generation() == generation {
-                cache.put(generation, language, page);
+                cache.put(generation, language, html);
             }
         });
         Response::from_parts(parts, Body::from_stream(tee))
@@ -163,7 +164,7 @@ impl KeptDocuments {
 }
 
 impl CachedDocument {
-    /// The kept page as a response in `encoding`, its scripts allowed by their hashes.
+    /// The kept document as a response in `encoding`, its scripts allowed by their hashes.
     fn response(&self, encoding: Encoding) -> Response {
         let mut response = Response::new(Body::from(self.body(encoding)));
         let headers = response.headers_mut();
@@ -209,7 +210,7 @@ pub fn inline_script_hashes(html: &[u8]) -> String {
 }
 
 /// Passes a body through unchanged while keeping a copy, handed to `on_end` when the
-/// body is complete (never if it failed or grew past [`MAX_CACHED_PAGE`]).
+/// body is complete (never if it failed or grew past [`MAX_CACHED_DOCUMENT`]).
 struct Tee<F: FnOnce(Bytes)> {
     inner: BodyDataStream,
     copy: Option<Vec<u8>>,
@@ -235,7 +236,7 @@ impl<F: FnOnce(Bytes) + Unpin> Stream for Tee<F> {
         match &next {
             Poll::Ready(Some(Ok(chunk))) => {
                 if let Some(copy) = &mut this.copy {
-                    if copy.len() + chunk.len() > MAX_CACHED_PAGE {
+                    if copy.len() + chunk.len() > MAX_CACHED_DOCUMENT {
                         this.copy = None;
                     } else {
                         copy.extend_from_slice(chunk);

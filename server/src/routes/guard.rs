@@ -137,7 +137,7 @@ fn same_site(headers: &HeaderMap, hosts: &AllowedHosts) -> bool {
         .get(header::HOST)
         .and_then(|host| host.to_str().ok());
     match (authority, host) {
-        // `Origin: null` (a sandboxed frame, a data: page) is never this site.
+        // `Origin: null` (a sandboxed frame, a `data:` URL) is never this site.
         (None, _) => false,
         // By name: a proxy may send the `Host` without the port the browser used.
         (Some(authority), Some(host)) => without_port(&authority.to_ascii_lowercase())

@@ -1,5 +1,5 @@
 //! `GET /language?to=de&back=/notes%3Fq%3Dtea`: the language switch without JavaScript.
-//! Remembers the choice in the `lang` cookie and goes back to the page it came from.
+//! Remembers the choice in the `lang` cookie and goes back to the URL it came from.
 
 use super::refusal::refuse;
 use app::language::{language_cookie, Locale, Refusal, SwitchParams};

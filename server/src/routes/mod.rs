@@ -1,5 +1,5 @@
-//! The URL map. Pages, server functions, the live feed, health checks and static files,
-//! nothing else.
+//! The URL map. Documents, server functions, the feed's event streams, health checks and
+//! static files, nothing else.
 
 mod compression;
 mod document;
@@ -99,12 +99,14 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
                 .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
                 .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
-                // Pages set their own policy; anything else (answers, errors) runs nothing.
+                // Documents set their own policy; anything else (answers, errors) runs
+                // nothing.
                 .layer(header_if_missing(
                     header::CONTENT_SECURITY_POLICY,
                     "default-src 'none'; frame-ancestors 'none'",
                 ))
-                // Pages, events and files say how long they keep; answers and errors never do.
+                // Documents, events and files say how long they keep; answers and errors
+                // never do.
                 .layer(header_if_missing(header::CACHE_CONTROL, "no-store"))
                 // A body that stalls, or is far larger than any form, is cut off.
                 .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
@@ -112,9 +114,10 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         )
 }
 
-/// Logs a failed response. A 503 is a refusal the server chose (every stream slot taken,
-/// the writer busy): it is logged where it is decided, counted rather than once per
-/// request, so that a flood of them can neither fill the disk nor bury a real error.
+/// Logs a failed response. A 503 is a refusal the server chose (every event stream's
+/// slot taken, the writer busy): it is logged where it is decided, counted rather than
+/// once per request, so that a flood of them can neither fill the disk nor bury a real
+/// error.
 fn log_failure(failure: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
     if !matches!(
         failure,

@@ -57,15 +57,15 @@ pub async fn handle(State(state): State<AppState>, request: Request<Body>) -> Re
     .into_response();
     let response = with_error_status(response).await;
     match posted {
-        Some((form, from)) => back_to_the_page(response, &form, from.as_deref()).await,
+        Some((form, from)) => back_to_the_window(response, &form, from.as_deref()).await,
         None => response,
     }
 }
 
 /// A form a browser posted without JavaScript (it navigates, so it accepts HTML), and the
-/// query of the `/notes` page it was posted from. The server function is then asked for
-/// JSON like any client, and the answer becomes a redirect here, where the page's URL
-/// shape is known, instead of server_fn's plain return to the `Referer`.
+/// query of the `/notes` document it was posted from. The server function is then asked
+/// for JSON like any client, and the answer becomes a redirect here, where the shape of a
+/// `/notes` URL is known, instead of server_fn's plain return to the `Referer`.
 fn posted_form(parts: &mut Parts, body: &[u8]) -> Option<(PostedForm, Option<String>)> {
     let navigates = parts
         .headers
@@ -92,7 +92,7 @@ fn posted_form(parts: &mut Parts, body: &[u8]) -> Option<(PostedForm, Option<Str
 /// `303 See Other` back to the window the form was posted from, with the row in view and
 /// what the answer left to show (see `NotesRequest::after_post`). The answer's cookies
 /// and headers are kept; its body is read for the outcome.
-async fn back_to_the_page(response: Response, form: &PostedForm, from: Option<&str>) -> Response {
+async fn back_to_the_window(response: Response, form: &PostedForm, from: Option<&str>) -> Response {
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -140,7 +140,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnectionService {
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
         // Counted from the request head until the response body is dropped, so that a
-        // streaming response (the event stream) keeps its connection busy.
+        // response sent in parts (an event stream) keeps its connection busy.
         let in_flight = self.connection.start_request();
         let mut request = request.map(Body::new);
         let extensions = request.extensions_mut();

@@ -1,4 +1,4 @@
-//! `/notes` as the server streams it.
+//! The `/notes` document as the server sends it: in parts, as it is rendered.
 
 use crate::support;
 
@@ -46,12 +46,12 @@ async fn the_skeleton_is_in_the_first_bytes_and_the_rows_follow_in_the_same_resp
 }
 
 #[tokio::test]
-async fn rows_are_newest_first_with_stream_dom_ids() {
+async fn rows_are_newest_first_with_keyed_stream_dom_ids() {
     let app = spawn_app().await;
     for name in ["first", "second", "third"] {
         app.create(name).await;
     }
-    let html = app.page("/notes").await;
+    let html = app.get_text("/notes").await;
     assert_eq!(rows_in(&html), vec!["3", "2", "1"]);
     assert!(html.contains(r#"aria-label="Lists""#));
 }
@@ -60,7 +60,7 @@ async fn rows_are_newest_first_with_stream_dom_ids() {
 async fn names_are_rendered_as_text_never_markup() {
     let app = spawn_app().await;
     app.create("<b>bold</b><script>alert(1)</script>").await;
-    let html = app.page("/notes").await;
+    let html = app.get_text("/notes").await;
     assert!(!html.contains("<b>bold</b>"));
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
@@ -69,7 +69,7 @@ async fn names_are_rendered_as_text_never_markup() {
 #[tokio::test]
 async fn an_empty_database_shows_the_empty_state_not_an_error() {
     let app = spawn_app().await;
-    let html = app.page("/notes").await;
+    let html = app.get_text("/notes").await;
     assert!(html.contains("No lists yet"));
     assert!(!html.contains("Error fetching data"));
 }
@@ -82,7 +82,7 @@ async fn a_failed_load_renders_the_error_with_retry() {
     })
     .await;
     app.create("hidden").await;
-    let html = app.page("/notes").await;
+    let html = app.get_text("/notes").await;
     assert!(html.contains(r#"role="alert""#));
     assert!(html.contains("Error fetching data"));
     assert!(html.contains("Retry"));
@@ -100,24 +100,28 @@ async fn the_root_leads_to_notes_and_unknown_paths_are_404() {
 }
 
 #[tokio::test]
-async fn the_cached_page_follows_every_change() {
+async fn the_cached_document_follows_every_change() {
     let app = spawn_app().await;
     app.create("one").await;
-    let first = app.page("/notes").await;
-    assert_eq!(app.page("/notes").await, first, "served again unchanged");
+    let first = app.get_text("/notes").await;
+    assert_eq!(
+        app.get_text("/notes").await,
+        first,
+        "served again unchanged"
+    );
     app.create("two").await;
-    assert_eq!(rows_in(&app.page("/notes").await), vec!["2", "1"]);
+    assert_eq!(rows_in(&app.get_text("/notes").await), vec!["2", "1"]);
     app.call("rename", &[("id", "1"), ("name", "uno")]).await;
-    assert!(app.page("/notes").await.contains("uno"));
+    assert!(app.get_text("/notes").await.contains("uno"));
     app.call("delete", &[("id", "2")]).await;
-    assert_eq!(rows_in(&app.page("/notes").await), vec!["1"]);
+    assert_eq!(rows_in(&app.get_text("/notes").await), vec!["1"]);
 }
 
 #[tokio::test]
-async fn writes_by_another_process_reach_the_page_through_the_log() {
+async fn writes_by_another_process_reach_the_document_through_the_log() {
     let app = spawn_app().await;
     app.create("one").await;
-    assert_eq!(rows_in(&app.page("/notes").await), vec!["1"]);
+    assert_eq!(rows_in(&app.get_text("/notes").await), vec!["1"]);
     // `app.store` has its own pool and cache, as a second server instance would.
     let name = app::lists::ListName::parse("from elsewhere").unwrap();
     app.store
@@ -126,7 +130,7 @@ async fn writes_by_another_process_reach_the_page_through_the_log() {
         .unwrap();
     let mut seen = false;
     for _ in 0..40 {
-        if rows_in(&app.page("/notes").await) == vec!["2", "1"] {
+        if rows_in(&app.get_text("/notes").await) == vec!["2", "1"] {
             seen = true;
             break;
         }
@@ -143,13 +147,13 @@ async fn a_failed_load_is_never_served_from_the_cache() {
         .execute(app.db())
         .await
         .unwrap();
-    let broken = app.page("/notes").await;
+    let broken = app.get_text("/notes").await;
     assert!(broken.contains("Error fetching data"));
     sqlx::query("ALTER TABLE lists_away RENAME TO lists")
         .execute(app.db())
         .await
         .unwrap();
-    let healed = app.page("/notes").await;
+    let healed = app.get_text("/notes").await;
     assert_eq!(rows_in(&healed), vec!["1"]);
 }
 
@@ -157,7 +161,7 @@ async fn a_failed_load_is_never_served_from_the_cache() {
 async fn rows_that_are_ready_are_rendered_in_place_without_a_skeleton() {
     let app = spawn_app().await;
     app.create("At once").await;
-    let html = app.page("/notes").await;
+    let html = app.get_text("/notes").await;
     assert_eq!(rows_in(&html), vec!["1"]);
     // In place: not in a <template> swapped in by a script, so it shows without JavaScript.
     let row = html.find(r#"<li id="lists-1""#).unwrap();
@@ -167,14 +171,14 @@ async fn rows_that_are_ready_are_rendered_in_place_without_a_skeleton() {
     );
 }
 
-/// Without JavaScript a row streamed out of order (in a `<template>` a script swaps in)
-/// never shows, and these pages are where a browser without it navigates.
+/// Without JavaScript a late row sent out of order (in a `<template>` a script swaps in)
+/// never shows, and these documents are where a browser without it navigates.
 fn shown_without_javascript(html: &str) -> bool {
     !html.contains("<template") && !html.contains(r#"aria-busy="true""#)
 }
 
 #[tokio::test]
-async fn pages_with_a_query_show_their_rows_in_place_however_slow_the_load() {
+async fn documents_with_a_query_show_their_rows_in_place_however_slow_the_load() {
     let app = spawn_app_with(Options {
         latency: Duration::from_millis(300),
         ..Options::default()
@@ -188,53 +192,53 @@ async fn pages_with_a_query_show_their_rows_in_place_however_slow_the_load() {
         ("/notes?after=1", vec!["3", "2"]),
         ("/notes?q=list+t", vec!["3", "2"]),
     ] {
-        let html = app.page(path).await;
+        let html = app.get_text(path).await;
         assert_eq!(rows_in(&html), rows, "{path}");
         assert!(shown_without_javascript(&html), "{path}: {html}");
     }
-    // The plain page still streams: skeleton first.
-    let first = app.page("/notes").await;
+    // The plain document is still sent in parts: skeleton first.
+    let first = app.get_text("/notes").await;
     assert!(!shown_without_javascript(&first));
 }
 
 #[tokio::test]
-async fn a_failed_load_of_a_page_with_a_query_shows_its_error_in_place() {
+async fn a_failed_load_of_a_document_with_a_query_shows_its_error_in_place() {
     let app = spawn_app_with(Options {
         failure_rate: 1.0,
         latency: Duration::from_millis(100),
         ..Options::default()
     })
     .await;
-    let html = app.page("/notes?before=3").await;
+    let html = app.get_text("/notes?before=3").await;
     assert!(html.contains("Error fetching data"));
     assert!(shown_without_javascript(&html), "{html}");
 }
 
 #[tokio::test]
-async fn pages_of_fifty_follow_their_cursor_and_link_to_their_neighbours() {
+async fn pages_of_fifty_follow_their_bounds_and_link_to_their_neighbours() {
     let app = spawn_app().await;
     let store = &app.store;
     let names: Vec<_> = (1..=120)
         .map(|n| app::lists::ListName::parse(&format!("list {n}")).unwrap())
         .collect();
     store.insert_many(&names).await.unwrap();
-    let first = app.page("/notes").await;
+    let first = app.get_text("/notes").await;
     assert_eq!(rows_in(&first).len(), 50);
     assert_eq!(rows_in(&first)[0], "120");
     assert!(first.contains(r#"href="/notes?before=71""#));
     assert!(!first.contains("Newer lists"));
 
-    let older = app.page("/notes?before=71").await;
+    let older = app.get_text("/notes?before=71").await;
     assert_eq!(rows_in(&older).first(), Some(&"70"));
     assert_eq!(rows_in(&older).last(), Some(&"21"));
     assert!(older.contains(r#"href="/notes?after=70""#));
     assert!(older.contains(r#"href="/notes?before=21""#));
 
-    let last = app.page("/notes?before=21").await;
+    let last = app.get_text("/notes?before=21").await;
     assert_eq!(rows_in(&last).len(), 20);
     assert!(last.contains("No more lists"));
 
-    let newer = app.page("/notes?after=20").await;
+    let newer = app.get_text("/notes?after=20").await;
     assert_eq!(rows_in(&newer).first(), Some(&"70"));
     assert_eq!(rows_in(&newer).last(), Some(&"21"));
 }
@@ -245,16 +249,16 @@ async fn a_search_is_rendered_by_the_server_and_keeps_the_term() {
     for name in ["Green tea", "Coffee", "Iced TEA"] {
         app.create(name).await;
     }
-    let html = app.page("/notes?q=tea").await;
+    let html = app.get_text("/notes?q=tea").await;
     assert_eq!(rows_in(&html), vec!["3", "1"]);
     assert!(html.contains(r#"value="tea""#));
-    let none = app.page("/notes?q=zzz").await;
+    let none = app.get_text("/notes?q=zzz").await;
     assert!(rows_in(&none).is_empty());
     assert!(none.contains("No lists match"));
 }
 
 #[tokio::test]
-async fn a_malformed_page_address_is_a_400_with_a_reason() {
+async fn a_malformed_notes_address_is_a_400_with_a_reason() {
     let app = spawn_app().await;
     for query in ["before=abc", "before=1&after=2", "q=a%09b"] {
         let response = app
@@ -269,7 +273,7 @@ async fn a_malformed_page_address_is_a_400_with_a_reason() {
 }
 
 #[tokio::test]
-async fn the_page_is_compressed_as_the_client_accepts_and_still_streams() {
+async fn the_document_is_compressed_as_the_client_accepts_and_still_sent_in_parts() {
     let app = spawn_app_with(Options {
         latency: Duration::from_millis(400),
         ..Options::default()
@@ -308,16 +312,16 @@ async fn the_page_is_compressed_as_the_client_accepts_and_still_streams() {
         rest.extend_from_slice(&chunk.unwrap());
     }
     decoder.write_all(&rest).unwrap();
-    let page = String::from_utf8(decoder.finish().unwrap()).unwrap();
-    assert!(page.contains("Compressed"));
-    assert!(page.ends_with("</html>") || page.contains("</body>"));
+    let document = String::from_utf8(decoder.finish().unwrap()).unwrap();
+    assert!(document.contains("Compressed"));
+    assert!(document.ends_with("</html>") || document.contains("</body>"));
 }
 
 #[tokio::test]
-async fn the_cached_page_is_served_compressed_too() {
+async fn the_cached_document_is_served_compressed_too() {
     let app = spawn_app().await;
     app.create("Cached").await;
-    let plain = app.page("/notes").await;
+    let plain = app.get_text("/notes").await;
     let response = app
         .client
         .get(app.url("/notes"))
@@ -333,7 +337,7 @@ async fn the_cached_page_is_served_compressed_too() {
         .read_to_string(&mut unpacked)
         .unwrap();
     assert_eq!(unpacked, plain);
-    // A few kilobytes of HTML: brotli takes it to about a third.
+    // A few kilobytes of HTML: brotli takes it well below half.
     assert!(
         packed.len() < plain.len() / 2,
         "{} of {}",

@@ -202,11 +202,11 @@ async fn allowed_names_match_whatever_port_a_proxy_sends() {
         "lists.example.com:8080",
         "lists.example.com:443",
     ] {
-        let response = app.page_response_with("/notes", &[("host", host)]).await;
+        let response = app.get_with("/notes", &[("host", host)]).await;
         assert_eq!(response.status(), 200, "{host}");
     }
     let other = app
-        .page_response_with("/notes", &[("host", "other.example.com")])
+        .get_with("/notes", &[("host", "other.example.com")])
         .await;
     assert_eq!(other.status(), 403);
 }
@@ -214,10 +214,10 @@ async fn allowed_names_match_whatever_port_a_proxy_sends() {
 #[tokio::test]
 async fn health_and_readiness_say_whether_the_instance_can_serve() {
     let app = spawn_app().await;
-    let live = app.page_response("/healthz").await;
+    let live = app.get("/healthz").await;
     assert_eq!(live.status(), 200);
     assert_eq!(live.text().await.unwrap(), "ok\n");
-    assert_eq!(app.page_response("/readyz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
     // A database without this build's last migration (replaced, or an older schema).
     sqlx::query(
         "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
@@ -225,13 +225,9 @@ async fn health_and_readiness_say_whether_the_instance_can_serve() {
     .execute(app.db())
     .await
     .unwrap();
-    let unready = app.page_response("/readyz").await;
+    let unready = app.get("/readyz").await;
     assert_eq!(unready.status(), 503);
-    assert_eq!(
-        app.page_response("/healthz").await.status(),
-        200,
-        "still alive"
-    );
+    assert_eq!(app.get("/healthz").await.status(), 200, "still alive");
 }
 
 #[tokio::test]
@@ -303,7 +299,7 @@ async fn every_response_allows_exactly_its_own_scripts_and_no_two_share_a_nonce(
                 nonces.push(nonce);
             }
             None => {
-                // The cached page: the same bytes for everyone, its scripts by hash.
+                // The cached document: the same bytes for everyone, its scripts by hash.
                 for (_, text) in &scripts {
                     let hash = base64::engine::general_purpose::STANDARD
                         .encode(Sha256::digest(text.as_bytes()));
@@ -403,9 +399,9 @@ async fn while_another_process_holds_the_write_lock_reads_go_on_and_writes_get_5
         .await
         .unwrap();
 
-    let page = app.page("/notes?q=before").await;
+    let document = app.get_text("/notes?q=before").await;
     assert!(
-        page.contains("before"),
+        document.contains("before"),
         "the page is read while the lock is held"
     );
     let loaded = app.call("load", &[]).await;
@@ -547,7 +543,7 @@ async fn event_streams_past_the_cap_are_told_to_come_back() {
     assert_eq!(third.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(third.headers()[header::RETRY_AFTER], "5");
     drop(first);
-    // The closed stream's place is given back.
+    // The closed event stream's place is given back.
     let mut reopened = None;
     for _ in 0..50 {
         let response = open(&app).await.unwrap();
@@ -602,8 +598,8 @@ async fn a_create_sent_twice_with_its_key_makes_one_list() {
 #[tokio::test]
 async fn the_form_without_javascript_creates_once_when_posted_twice() {
     let app = spawn_app().await;
-    let page = app.client.get(app.url("/notes")).send().await.unwrap();
-    let cookie = page.headers()[header::SET_COOKIE]
+    let document = app.client.get(app.url("/notes")).send().await.unwrap();
+    let cookie = document.headers()[header::SET_COOKIE]
         .to_str()
         .unwrap()
         .to_owned();
@@ -626,7 +622,7 @@ async fn the_form_without_javascript_creates_once_when_posted_twice() {
         assert_eq!(response.status(), 303);
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
-    // Another page view gets another key.
+    // Another document gets another key.
     let next = app.client.get(app.url("/notes")).send().await.unwrap();
     assert_ne!(next.headers()[header::SET_COOKIE].to_str().unwrap(), cookie);
 }

@@ -176,8 +176,8 @@ async fn shutdown_ends_open_streams_promptly(backend) {
     let mut feed = Feed::open(&app, "?after=0", None).await;
     app.shutdown.cancel();
     // The last frame tells the browser when to come back (to another instance): a
-    // moment, different for each page.
-    // The first `retry:` opens the stream; the second is the closing hint.
+    // moment, different for each screen.
+    // The first `retry:` opens the event stream; the second is the closing hint.
     while feed.buffer.matches("retry:").count() < 2 {
         let chunk = tokio::time::timeout(Duration::from_secs(2), feed.body.next())
             .await
@@ -203,7 +203,7 @@ async fn shutdown_ends_open_streams_promptly(backend) {
         .unwrap();
 }
 
-async fn the_page_asks_for_events_in_its_compact_encoding(backend) {
+async fn the_screen_asks_for_events_in_its_compact_encoding(backend) {
     use app::lists::{ChangeKind, ListEvent};
     let app = spawn_app_on(backend).await;
     app.create("compact").await;
@@ -483,12 +483,12 @@ async fn on_postgres_every_reader_everywhere_gets_one_complete_order() {
     );
 }
 
-/// The sequencer announces what it numbered, and every instance's streams are sent that
-/// without reading the log; they get every change all the same when an announcement is
-/// too long to say what it numbered, or is never heard because the listening connection
-/// was cut: positions gapless, each once, one order on both instances. Each part waits
-/// less than the tailer's poll (5 s), so only the announcement, or noticing that it was
-/// missed, can have delivered it.
+/// The sequencer announces what it numbered, and every instance's event streams are
+/// sent that without reading the log; they get every change all the same when an
+/// announcement is too long to say what it numbered, or is never heard because the
+/// listening connection was cut: positions gapless, each once, one order on both
+/// instances. Each part waits less than the tailer's poll (5 s), so only the
+/// announcement, or noticing that it was missed, can have delivered it.
 #[tokio::test]
 #[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
 async fn on_postgres_every_change_arrives_however_it_was_announced() {

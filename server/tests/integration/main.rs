@@ -1,6 +1,6 @@
 //! The server's integration tests: the real application on real databases. One test
 //! binary rather than one per file, because each links the whole server: eight of them
-//! cost eight links and several hundred megabytes of disk for nothing.
+//! cost eight links and eight large binaries on disk for nothing.
 //!
 //! Run one group with `cargo test -p server --test integration store::`.
 
@@ -10,10 +10,10 @@
 mod support;
 
 mod cli;
+mod documents;
 mod hardening;
 mod language;
 mod live_feed;
-mod pages;
 mod second_collection;
 mod server_functions;
 mod static_assets;

@@ -454,7 +454,7 @@ async fn a_second_collection_is_batched_logged_and_streamed_by_the_shared_parts(
         ]
     );
 
-    // The log from the start, then a change made while the stream is open.
+    // The log from the start, then a change made while the event stream is open.
     let reader = tokio::spawn({
         let url = format!("{url}?after=0");
         async move { changes(&url, 3).await }

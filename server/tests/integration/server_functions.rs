@@ -248,7 +248,7 @@ async fn every_change_is_logged_in_order_with_the_rows_new_state() {
 }
 
 #[tokio::test]
-async fn a_plain_form_post_redirects_back_to_the_page() {
+async fn a_plain_form_post_redirects_back_to_the_window() {
     let app = spawn_app().await;
     let response = app
         .post_like_a_form("create", &[("name", "From a form")])
@@ -260,12 +260,12 @@ async fn a_plain_form_post_redirects_back_to_the_page() {
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
 }
 
-/// Where a form posted without JavaScript leads, and the page there.
+/// Where a form posted without JavaScript leads, and the document there.
 async fn follow(app: &support::TestApp, response: reqwest::Response) -> (String, String) {
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let page = app.page(location.split('#').next().unwrap()).await;
-    (location, page)
+    let document = app.get_text(location.split('#').next().unwrap()).await;
+    (location, document)
 }
 
 #[tokio::test]
@@ -276,18 +276,18 @@ async fn without_javascript_rename_delete_and_undo_come_back_to_the_same_window(
     }
     // The second page of the window: lists 10 to 1.
     let window = "/notes?before=11";
-    let page = app.page(window).await;
-    assert!(page.contains(r#"<input type="hidden" name="before" value="11""#));
-    assert!(page.contains(r#"form="rename-list" name="rename" value="7""#));
-    assert!(page.contains(r#"form="delete-list" name="id" value="7""#));
-    assert!(page.contains(r#"action="/api/lists/delete""#));
+    let document = app.get_text(window).await;
+    assert!(document.contains(r#"<input type="hidden" name="before" value="11""#));
+    assert!(document.contains(r#"form="rename-list" name="rename" value="7""#));
+    assert!(document.contains(r#"form="delete-list" name="id" value="7""#));
+    assert!(document.contains(r#"action="/api/lists/delete""#));
 
     // Rename: the window with the row's name in a text box, then the save.
-    let renaming = app.page("/notes?before=11&rename=7").await;
+    let renaming = app.get_text("/notes?before=11&rename=7").await;
     assert!(renaming.contains(r#"name="name""#) && renaming.contains(r#"value="List 7""#));
     assert!(renaming.contains(r#"action="/api/lists/rename""#));
     assert!(renaming.contains(r#"aria-label="New name""#));
-    let (location, page) = follow(
+    let (location, document) = follow(
         &app,
         app.post_like_a_form_from(
             "/notes?before=11&rename=7",
@@ -299,29 +299,31 @@ async fn without_javascript_rename_delete_and_undo_come_back_to_the_same_window(
     )
     .await;
     assert_eq!(location, "/notes?before=11#lists-7");
-    assert!(page.contains("Renamed seven") && page.contains(r#"id="lists-6""#));
+    assert!(document.contains("Renamed seven") && document.contains(r#"id="lists-6""#));
 
     // Delete: gone from the same window, which offers Undo.
-    let (location, page) = follow(
+    let (location, document) = follow(
         &app,
         app.post_like_a_form_from(window, "delete", &[("id", "7")], &[])
             .await,
     )
     .await;
     assert_eq!(location, "/notes?before=11&deleted=7");
-    assert!(!page.contains(r#"id="lists-7""#));
-    assert!(page.contains("List deleted") && page.contains(r#"action="/api/lists/restore""#));
-    assert!(page.contains(r#"form="restore-list" name="id" value="7""#));
+    assert!(!document.contains(r#"id="lists-7""#));
+    assert!(
+        document.contains("List deleted") && document.contains(r#"action="/api/lists/restore""#)
+    );
+    assert!(document.contains(r#"form="restore-list" name="id" value="7""#));
 
     // Undo: back in its place.
-    let (location, page) = follow(
+    let (location, document) = follow(
         &app,
         app.post_like_a_form_from(&location, "restore", &[("id", "7")], &[])
             .await,
     )
     .await;
     assert_eq!(location, "/notes?before=11#lists-7");
-    assert!(page.contains(r#"id="lists-7""#) && !page.contains("List deleted"));
+    assert!(document.contains(r#"id="lists-7""#) && !document.contains("List deleted"));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM lists WHERE is_deleted = 0")
             .await,
@@ -336,7 +338,7 @@ async fn a_refused_rename_without_javascript_keeps_the_text_and_says_why() {
         app.create(&format!("List {n}")).await;
     }
     let typed = "y".repeat(81);
-    let (location, page) = follow(
+    let (location, document) = follow(
         &app,
         app.post_like_a_form_from(
             "/notes?q=list&rename=2",
@@ -356,11 +358,11 @@ async fn a_refused_rename_without_javascript_keeps_the_text_and_says_why() {
         "autofocus needs no fragment: {location}"
     );
     assert!(
-        page.contains(&format!(r#"value="{typed}""#)),
+        document.contains(&format!(r#"value="{typed}""#)),
         "the text is kept"
     );
-    assert!(page.contains("A list name can be at most 80 characters; this one has 81."));
-    assert!(page.contains(r#"aria-invalid="true""#));
+    assert!(document.contains("A list name can be at most 80 characters; this one has 81."));
+    assert!(document.contains(r#"aria-invalid="true""#));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM lists WHERE name = 'List 2'")
             .await,
@@ -369,7 +371,7 @@ async fn a_refused_rename_without_javascript_keeps_the_text_and_says_why() {
     );
     // A rename of a list that is gone says so, on the same window.
     app.call("delete", &[("id", "2")]).await;
-    let (_, page) = follow(
+    let (_, document) = follow(
         &app,
         app.post_like_a_form_from(
             "/notes?rename=2",
@@ -380,22 +382,22 @@ async fn a_refused_rename_without_javascript_keeps_the_text_and_says_why() {
         .await,
     )
     .await;
-    assert!(page.contains("List 2 was not found; it may have been removed."));
+    assert!(document.contains("List 2 was not found; it may have been removed."));
 }
 
 #[tokio::test]
-async fn a_refused_form_post_redirects_with_the_error_and_the_page_shows_it() {
+async fn a_refused_form_post_redirects_with_the_error_and_the_document_shows_it() {
     let app = spawn_app().await;
     let response = app.post_like_a_form("create", &[("name", " ")]).await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("__err="), "{location}");
-    let page = app.page(&location).await;
+    let document = app.get_text(&location).await;
     assert!(
-        page.contains("Give the list a name."),
+        document.contains("Give the list a name."),
         "the page shows the reason"
     );
-    assert!(page.contains(r#"aria-invalid="true""#));
+    assert!(document.contains(r#"aria-invalid="true""#));
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 0);
 }
 
@@ -449,8 +451,8 @@ async fn a_key_sent_again_with_another_change_is_422_and_says_why() {
     assert_eq!(rename.status(), 422);
     assert_eq!(app.count("SELECT COUNT(*) FROM lists").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM list_events").await, 1);
-    let page = app.page("/notes").await;
-    assert!(page.contains("Milk") && !page.contains("Eggs"));
+    let document = app.get_text("/notes").await;
+    assert!(document.contains("Milk") && !document.contains("Eggs"));
 }
 
 #[tokio::test]

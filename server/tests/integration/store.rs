@@ -277,7 +277,7 @@ async fn deleted_lists_between_pages_are_skipped_without_shortening_a_page(backe
     assert_eq!(*ids(&page).last().unwrap(), 39);
 }
 
-async fn a_cursor_that_no_longer_exists_still_pages(backend) {
+async fn a_start_that_no_longer_exists_still_pages(backend) {
     let (store, _dir) = with_lists(backend, 120).await;
     store.apply(&ListChange::Delete(ListId::new(70)), None).await.unwrap();
     let older = store.page(&before(70)).await.unwrap();
@@ -653,7 +653,7 @@ async fn an_unknown_kind_in_the_log_is_skipped(backend) {
 }
 }
 
-/// Every instance's live feed wakes on `NOTIFY list_events` (polling the log is only the
+/// Every instance's feed wakes on `NOTIFY list_events` (polling the log is only the
 /// fallback): a write, once numbered, is announced on that channel.
 #[tokio::test]
 #[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
@@ -790,9 +790,10 @@ async fn on_postgres_a_write_given_up_during_its_begin_leaves_no_transaction_ope
             drop(create);
             // Whatever the write left running finishes on its own: its task reads the
             // BEGIN's answer, drops the transaction, and the pool sends the ROLLBACK as
-            // it takes the connection back. Until then the connection is briefly idle in
-            // a transaction (5 ms was not always enough with the whole suite running), so
-            // the check is that it stops being so; the bug this test is for never does.
+            // it takes the connection back. Until then the connection is briefly idle
+            // in a transaction (a fixed short wait was not always enough with the whole
+            // suite running), so the check is that it stops being so; the bug this test
+            // is for never does.
             let given = tokio::time::Instant::now() + Duration::from_secs(2);
             loop {
                 store.events_after(Position::new(0), 1).await.unwrap();

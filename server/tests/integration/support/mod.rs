@@ -250,16 +250,12 @@ impl TestApp {
     }
 
     /// A GET as it was answered (redirects are not followed).
-    pub async fn page_response(&self, path: &str) -> reqwest::Response {
-        self.page_response_with(path, &[]).await
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.get_with(path, &[]).await
     }
 
     /// A GET with extra request headers, as it was answered.
-    pub async fn page_response_with(
-        &self,
-        path: &str,
-        headers: &[(&str, &str)],
-    ) -> reqwest::Response {
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.get(self.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -268,8 +264,8 @@ impl TestApp {
     }
 
     /// The body of a GET, as text.
-    pub async fn page(&self, path: &str) -> String {
-        let response = self.page_response(path).await;
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.get(path).await;
         response.text().await.expect("text body")
     }
 
@@ -294,7 +290,8 @@ impl TestApp {
             .await
     }
 
-    /// The same, from the page at `from` (a path with its query, the form's `Referer`).
+    /// The same, from the document at `from` (a path with its query, the form's
+    /// `Referer`).
     pub async fn post_like_a_form_from(
         &self,
         from: &str,
