@@ -2,8 +2,8 @@
 # What exactly-once costs the server: creates per second without a change key,
 # with a fresh key each (the key is written in the create's transaction), and the same
 # key replayed (answered from its record, nothing written); then the time and requests to
-# drain 1,000 keyed changes in batches of 50, as the page's outbox sends them; then the
-# same from a real page (end2end/bench/offline-drain.bench.ts: 1,000 creates queued
+# drain 1,000 keyed changes in batches of 50, as the screen's outbox sends them; then the
+# same from a real screen (end2end/bench/offline-drain.bench.ts: 1,000 creates queued
 # offline in Chromium, then the connection back). On SQLite and on a throwaway
 # PostgreSQL cluster (fsync on), release binary over loopback.
 # Usage: scripts/bench-change-keys.sh [seconds per wrk run, default 10]

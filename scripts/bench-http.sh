@@ -45,7 +45,7 @@ wrk -t1 -c16 -d2s http://127.0.0.1:3191/notes >/dev/null
 say "measuring ${DURATION}s each"
 app=$(rps http://127.0.0.1:3190/notes)
 # `before` past the newest list shows the same rows through a render every time: only the
-# plain /notes is kept in the page cache.
+# plain /notes is kept in the document cache.
 render=$(rps "http://127.0.0.1:3190/notes?before=1000000000")
 ref=$(rps http://127.0.0.1:3191/notes)
 bytes=$(stat -c %s "$work/www/notes.html")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The server's memory under load with a million lists, release binary over
 # loopback: RUNS times (default 3), a fresh server on the same database, its RSS idle,
-# then `wrk -t2 -c32` for 10 s on a mix of rendered pages and searches
+# then `wrk -t2 -c32` for 10 s on a mix of rendered documents and searches
 # (scripts/million.lua), then its RSS and peak. Target: at most 64 MiB every time.
 # Usage: scripts/bench-memory.sh [runs]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # No panic under load: the release binary under `wrk` for 20 s on a mix of
-# rendered pages, while a second `wrk` hangs up on its requests after 5 ms (clients that
-# drop mid-answer), first with the rows ready at once, then with every load 60 ms slow
-# (the skeleton streamed first, the rows later in the same response). Fails if the
+# rendered documents, while a second `wrk` hangs up on its requests after 5 ms (clients
+# that drop mid-answer), first with the rows ready at once, then with every load 60 ms
+# slow (the skeleton sent first, the late rows later in the same response). Fails if the
 # server logged a panic. Loopback only; about 45 s.
 # Usage: scripts/bench-panics.sh [seconds per run, default 20]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

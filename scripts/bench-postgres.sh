@@ -2,7 +2,7 @@
 # PostgreSQL and scale-out figures, on the release binary over loopback, with
 # a throwaway cluster (fsync on): writes and /notes per second with one instance and with
 # two behind nginx, next to SQLite; then the feed's fan-out and memory on PostgreSQL, and
-# the latency from a change in instance A to a page on instance B.
+# the latency from a change in instance A to an event stream on instance B.
 # Usage: scripts/bench-postgres.sh [seconds per wrk run, default 10]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"

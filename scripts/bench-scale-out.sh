@@ -7,10 +7,10 @@
 # A throwaway cluster with fsync on, the release binary, loopback only.
 # Usage: scripts/bench-scale-out.sh [seconds per run, default 10] [rounds, default 1]
 # COUNTS="1 2" runs only those instance counts (default "1 2 3"; 1 must be among them).
-# LOAD=pages serves rendered pages instead (`scripts/pages.lua`: searches and both
-# cursors, each a read of the database, and the cached first page; nothing written,
-# nothing shared between the instances): the control for what a second instance costs on the same cores whatever
-# the log does. Its figures are requests, where the default load's are creates.
+# LOAD=pages serves rendered documents instead (`scripts/pages.lua`: searches and both
+# bounds, each a read of the database, and the cached document of the first page;
+# nothing written, nothing shared between the instances): the control for what a second
+# instance costs on the same cores whatever the log does. Its figures are requests, where the default load's are creates.
 # With more than one round, each round runs the instance counts in a rotated order (so
 # no count always runs first or last on a warming machine), and the medians per count
 # and their ratios to one instance are printed at the end: this machine's runs spread

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Windowed lists with a million lists, on the release binary over loopback:
-#  1. /notes with 1,000 and with 1,000,000 lists: bytes and time per page;
-#  2. server RSS after 300 requests mixing first pages, older pages and searches (1M);
+#  1. /notes with 1,000 and with 1,000,000 lists: bytes and time per document;
+#  2. server RSS after 300 documents mixing first pages, older pages and searches (1M);
 #  3. search time with 1M lists for a term that matches nothing and one that matches many,
 #     and /notes while 8 clients flood the server with two-letter searches (which once
 #     scanned; scripts/bench-search.sh times every term of one or two letters);
@@ -35,7 +35,7 @@ timed() { # timed N URL
     sort -n | awk '{ t[NR] = $1 } END { printf "%.1f", 1000 * t[int((NR + 1) / 2)] }'
 }
 
-# Median and slowest of N requests for random older pages (1M lists), in ms, as "a | b".
+# Median and slowest of N documents of random older pages (1M lists), in ms, as "a | b".
 pages() { # pages N
   for _ in $(seq "$1"); do
     curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:3200/notes?after=$((RANDOM * 30))"
@@ -49,7 +49,7 @@ DATABASE_URL="sqlite://$work/big.db" "$BIN" seed --count 1000000
 printf 'seed --count 1000000: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc -l)"
 
 # `before` past the newest id shows the newest page, but through a render every time (only
-# the plain /notes is kept in the page cache).
+# the plain /notes is kept in the document cache).
 printf '\n| lists | /notes bytes | median time of 20 renders |\n|---|---|---|\n'
 for size in small big; do
   serve "$work/$size.db" 3200
@@ -82,7 +82,8 @@ for term in zzzqx lorem dolor ipsum "sit am" e zq; do
   printf '| %s (%s on the first page) | %s ms |\n' "$term" "$found" "$ms"
 done
 
-# A flood of two-letter searches (which once scanned) must not stall anyone else's pages.
+# A flood of two-letter searches (which once scanned) must not stall anyone else's
+# documents.
 say "/notes while 8 clients keep searching for a pair of letters that matches nothing"
 idle_pages="$(pages 40)"
 wrk -t2 -c8 -d20s --timeout 30s "http://127.0.0.1:3200/notes?q=zq" >"$work/flood" 2>&1 &
@@ -116,7 +117,8 @@ http {
 }
 CONF
 # nginx's workers run as another user (`nobody` when started by root): they must be able to
-# read the page, or every answer is a short 403, and the comparison would measure that.
+# read the document, or every answer is a short 403, and the comparison would measure
+# that.
 chmod a+rx "$work" "$work/www"
 chmod a+r "$work/www/search.html"
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &

@@ -1,5 +1,5 @@
 -- wrk: POST a create with a name of its own each time (the benches' write load).
--- CREATE_KEYS=fresh sends a new change key with each create (what the page's outbox
+-- CREATE_KEYS=fresh sends a new change key with each create (what the screen's outbox
 -- does); CREATE_KEYS=same sends one key again and again (a replay: answered from the
 -- key's record, nothing written).
 local threads = 0

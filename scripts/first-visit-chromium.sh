@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# What Chromium downloads of the front end on /notes before the page hydrates, and after
-# until the network is idle, from the browser's own resource timings (the bytes as
-# served: brotli): a page whose rows the server rendered in place, and one whose rows
-# came late (every load 200 ms late, so the skeleton goes first). The release build, 500 lists,
-# loopback only; about half a minute. `scripts/wasm-size.sh` computes the same from the
-# files; this is what the page really requests.
+# What Chromium downloads of the front end on /notes before the screen hydrates, and
+# after until the network is idle, from the browser's own resource timings (the bytes as
+# served: brotli): a document whose rows the server rendered in place, and one whose rows
+# came late (every load 200 ms late, so the skeleton goes first). The release build, 500
+# lists, loopback only; about half a minute. `scripts/wasm-size.sh` computes the same
+# from the files; this is what the screen really requests.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_apt chromium
 release_with_lists 500

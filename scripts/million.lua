@@ -1,5 +1,5 @@
--- wrk: a mix of rendered pages against a million lists, one at random each time: the
--- newest page, a page before or after a random list, and a search (long, short, or
+-- wrk: a mix of rendered documents against a million lists, one at random each time:
+-- the newest page, a page before or after a random list, and a search (long, short, or
 -- matching nothing) below a random list.
 local terms = { "e", "zq", "lorem", "ab", "x", "sit%20am", "qui", "zzzqx" }
 request = function()

@@ -2,7 +2,7 @@
 # Two stateless instances on one PostgreSQL database, behind nginx: a throwaway cluster
 # in a temporary folder, instances on 127.0.0.1:8081 and :8082, and nginx on
 # http://127.0.0.1:8080/notes spreading requests over both (event streams unbuffered).
-# Stop either instance (its PID is printed) and open pages carry on through the other.
+# Stop either instance (its PID is printed) and open screens carry on through the other.
 # Ctrl-C stops everything and deletes the cluster.
 # Usage: scripts/scale-out.sh [lists to seed, default 1000]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

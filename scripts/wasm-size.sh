@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # What a first visit downloads of the front end (wasm + js + the split loader, as the
-# browser fetches them), after brotli -q 11, and what the lazily loaded wasm files add on
-# first use. The first visit is a page whose rows the server rendered in place (what it
-# does whenever they are ready in time); a page whose rows came late also fetches the
-# `lists_late` files before it hydrates, printed last. Fails when the first visit is
-# over the budget: `scripts/test.sh` runs it.
+# browser fetches them), after brotli -q 11, and what the lazily loaded wasm files add
+# on first use. The first visit is a document whose rows the server rendered in place
+# (what it does whenever they are ready in time); a document whose rows came late also
+# fetches the `lists_late` files before it hydrates, printed last. Fails when the first
+# visit is over the budget: `scripts/test.sh` runs it.
 # Usage: scripts/wasm-size.sh [budget in bytes, default 116800 = 114.1 KiB, see BENCHMARKS.md]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BUDGET="${1:-116800}"
