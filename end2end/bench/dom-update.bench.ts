@@ -1,5 +1,5 @@
-// Time from the server's answer reaching the page to the DOM showing it, with 1 row and
-// with 200 rows on the page (the most the window holds). A keyed stream should make both
+// Time from the server's answer reaching the tab to the DOM showing it, with 1 row and
+// with 200 rows on the screen (the most the window holds). A keyed stream should make both
 // about equal.
 //   npx playwright test --config bench.config.ts bench/dom-update.bench.ts
 import { test, waitForLive, type AppServer } from '../tests/app-server';
@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 
 const ROUNDS = 40;
 
-// Timestamps, in page time, of answers arriving: fetch responses and SSE messages.
+// Timestamps, in the tab's time, of answers arriving: fetch responses and SSE messages.
 const instrument = () => {
   const w = window as any;
   w.__answers = [];

@@ -1,11 +1,11 @@
-// Live-sync latency: from a change being committed to another user's page showing it.
+// Live-sync latency: from a change being committed to another user's screen showing it.
 //
 //   cd end2end && npx playwright test --config bench.config.ts bench/live-latency.bench.ts
 //
-// Two browser contexts (two users) on one real server. Page A makes each change with
-// `fetch` to the list API; page B observes its Lists `<ul>` with a MutationObserver. Both
-// pages timestamp with `performance.timeOrigin + performance.now()`, which is wall-clock
-// time at high resolution and so comparable between the two pages of one machine (the
+// Two browser contexts (two users) on one real server. Tab A makes each change with
+// `fetch` to the list API; tab B observes its Lists `<ul>` with a MutationObserver. Both
+// tabs timestamp with `performance.timeOrigin + performance.now()`, which is wall-clock
+// time at high resolution and so comparable between the two tabs of one machine (the
 // offset between the two clocks is measured through Node and reported as a check;
 // Chromium coarsens these clocks to 0.1 ms).
 //
@@ -26,7 +26,7 @@ const SEED = 50;
 type Kind = 'create' | 'rename' | 'delete';
 type Sample = { kind: Kind; fromResponse: number; fromRequest: number };
 
-/** Page time, comparable between pages of one machine. */
+/** A tab's time, comparable between tabs of one machine. */
 const NOW = 'performance.timeOrigin + performance.now()';
 
 /** Records, in B, when each row appears, changes its name or goes. */
@@ -79,8 +79,8 @@ async function change(page: Page, endpoint: string, form: Record<string, string 
 }
 
 /**
- * A page's clock minus Node's (both are `timeOrigin + now()`), from the read with the
- * shortest round trip: the page read its clock somewhere inside that round trip.
+ * A tab's clock minus Node's (both are `timeOrigin + now()`), from the read with the
+ * shortest round trip: the tab read its clock somewhere inside that round trip.
  */
 async function offsetFromNode(page: Page) {
   let best = { rtt: Infinity, offset: 0 };
@@ -94,7 +94,7 @@ async function offsetFromNode(page: Page) {
 }
 
 /**
- * B's clock minus A's, to check that the two pages' clocks agree. Both are the system
+ * B's clock minus A's, to check that the two tabs' clocks agree. Both are the system
  * clock, so this should be zero within its uncertainty; the samples are not corrected.
  */
 async function clockOffset(a: Page, b: Page) {
@@ -125,7 +125,7 @@ function summary(values: number[]) {
 
 test('live sync latency: change committed in A -> shown in B', async ({ browser, startServer }, testInfo) => {
   const server = await startServer({ seed: SEED });
-  // BENCH_TWO_INSTANCES: page B is served by a second instance on the same database
+  // BENCH_TWO_INSTANCES: tab B is served by a second instance on the same database
   // (PostgreSQL: scripts/bench-postgres.sh), so each change crosses between instances.
   const other = process.env.BENCH_TWO_INSTANCES ? await startServer({ databaseUrl: server.databaseUrl }) : server;
   const open = async (on: typeof server) => {
@@ -141,7 +141,7 @@ test('live sync latency: change committed in A -> shown in B', async ({ browser,
 
   const clocks = await clockOffset(a, b);
   const samples: Sample[] = [];
-  // Cycles of create -> rename -> delete keep the page at its seeded size.
+  // Cycles of create -> rename -> delete keep the screen at its seeded size.
   let current: { id: number; name: string } | undefined;
   for (let i = 0; i < WARM_UP + CHANGES; i++) {
     const step = i % 3;
@@ -151,8 +151,9 @@ test('live sync latency: change committed in A -> shown in B', async ({ browser,
     if (step === 0) {
       kind = 'create';
       const name = `Bench ${i}`;
-      // A fresh create key per create, as the page sends (without one the server would use
-      // the page's cookie key and answer every create after the first with the first row).
+      // A fresh create key per create, as the screen sends (without one the server would
+      // use the document's cookie key and answer every create after the first with the
+      // first row).
       const key = randomUUID().replace(/-/g, '');
       const { json, ...t } = await change(a, 'create', { name, key });
       current = json.list;
@@ -198,7 +199,7 @@ test('live sync latency: change committed in A -> shown in B', async ({ browser,
   );
   console.log(JSON.stringify(report, null, 2));
   await testInfo.attach('live-latency.json', { body: JSON.stringify({ report, samples }, null, 2), contentType: 'application/json' });
-  // Keep the pages honest: B ends up with exactly what the database holds.
+  // Keep the screens honest: B ends up with exactly what the database holds.
   const shownRows = await listsOf(b).locator(':scope > li').count();
   const dbRows = Number(server.sql('SELECT COUNT(*) FROM lists WHERE NOT is_deleted'));
   if (shownRows !== dbRows) throw new Error(`B shows ${shownRows} rows, the database has ${dbRows}`);

@@ -1,5 +1,5 @@
-// Offline changes: 1,000 creates made in the page while the connection is
-// gone, then the connection comes back. How long queueing takes in the page, and how
+// Offline changes: 1,000 creates made on the screen while the connection is
+// gone, then the connection comes back. How long queueing takes on the screen, and how
 // long and how many requests the outbox needs to drain them (batches of 50).
 //   npx playwright test --config bench.config.ts bench/offline-drain.bench.ts
 // With ASYNC_STREAMER_DATABASE=postgres and POSTGRES_URL, on PostgreSQL (see
@@ -38,7 +38,7 @@ test(`draining ${CHANGES} changes queued offline`, async ({ browser, startServer
   await expect(status).toHaveText(`Offline · ${CHANGES.toLocaleString('en')} changes waiting`, { timeout: 60_000 });
   const queued = Date.now() - queueing;
 
-  // Times in the page: from the `online` event to the status saying nothing waits.
+  // Times in the tab: from the `online` event to the status saying nothing waits.
   await page.evaluate(() => {
     const w = window as any;
     window.addEventListener('online', () => (w.__online = performance.now()), { once: true });

@@ -1,6 +1,6 @@
 // Scrolling through 10,000 lists in Chromium: the most <li> ever in the DOM, the JS heap
 // at the end, and the time from the bottom edge coming into view to the next page's rows
-// being on screen.
+// being in view.
 //   npx playwright test --config bench.config.ts bench/scroll.bench.ts
 import { test, expect, waitForLive } from '../tests/app-server';
 

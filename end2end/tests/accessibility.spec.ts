@@ -1,4 +1,4 @@
-// axe-core, in the real page, on every state of /notes: WCAG 2.2 A and AA and axe's best
+// axe-core, in a real browser, on every state of /notes: WCAG 2.2 A and AA and axe's best
 // practices, in light and dark, in English, German and Arabic. A violation fails the
 // build, with what axe found and where.
 import AxeBuilder from '@axe-core/playwright';
@@ -42,7 +42,7 @@ async function everywhere(
   }
 }
 
-// One test per state: each runs axe six times (three languages, two schemes), on pages
+// One test per state: each runs axe six times (three languages, two schemes), on screens
 // of 50 to 150 rows, which takes most of a minute on two busy cores.
 test.describe('rows and what a row can become have nothing for axe to flag', () => {
   test.describe.configure({ timeout: 120_000 });

@@ -212,12 +212,12 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Waits until the wasm has hydrated the page: buttons and forms now run in the page. */
+/** Waits until the wasm has hydrated the screen: buttons and forms now run in the tab. */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('main[data-hydrated="true"]')).toBeAttached();
 }
 
-/** Waits until the page is hydrated and its live feed is connected. */
+/** Waits until the screen is hydrated and its feed is connected. */
 export async function waitForLive(page: Page): Promise<void> {
   await waitForHydration(page);
   await expect(page.locator('.live-indicator[data-state="live"]')).toBeAttached();
@@ -236,8 +236,8 @@ export function rowIds(page: Page): Promise<number[]> {
 }
 
 /**
- * Records the path of every request the page makes from now on that `keep` accepts.
- * Playwright may report a request after the page (and even the server) has acted on its
+ * Records the path of every request the tab makes from now on that `keep` accepts.
+ * Playwright may report a request after the tab (and even the server) has acted on its
  * response, so assert on the result with `expect.poll`, not once.
  */
 export function recordRequestPaths(page: Page, keep: (path: string) => boolean): string[] {
@@ -249,8 +249,8 @@ export function recordRequestPaths(page: Page, keep: (path: string) => boolean):
   return paths;
 }
 
-/** Runs in the page: on every frame, until it happens, looks for `selector` laid out on
- * screen while nothing matches `absent`, and notes it in `window.__shown`. */
+/** Runs in the tab: on every frame, until it happens, looks for `selector` laid out in
+ * the viewport while nothing matches `absent`, and notes it in `window.__shown`. */
 function lookEveryFrame([selector, absent]: [string, string | null]) {
   const w = window as any;
   w.__shown = false;
@@ -264,8 +264,8 @@ function lookEveryFrame([selector, absent]: [string, string | null]) {
 }
 
 /**
- * Watches, frame by frame, for `selector` to be on screen while `absent` is not (a
- * skeleton before its rows, say), from the next page the tab opens or from now on. A
+ * Watches, frame by frame, for `selector` to be in the viewport while `absent` is not (a
+ * skeleton before its rows, say), from the next document the tab opens or from now on. A
  * state shown for a second can slip between the polls of `expect` on a busy machine;
  * a look on every frame cannot miss it. Call the result to assert it was seen.
  */

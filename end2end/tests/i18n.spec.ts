@@ -1,4 +1,4 @@
-// The page in English, German and Arabic: chosen per request (cookie, else
+// The screen in English, German and Arabic: chosen per request (cookie, else
 // Accept-Language, else English), in the first bytes, and switchable with or without
 // JavaScript.
 import type { Browser, Page } from '@playwright/test';
@@ -269,7 +269,7 @@ test('with JavaScript the switch changes the words in place, keeping the rows an
   expect(await page.evaluate(() => (document.querySelector('ul.lists > li') as any).__kept)).toBe(true);
   expect(requests.filter((path) => path === '/notes' || path.startsWith('/api/'))).toEqual([]);
 
-  // The live feed is still connected: another client's list arrives.
+  // The feed is still connected: another client's list arrives.
   await server.createList('von woanders');
   await expect(page.getByRole('list', { name: 'Listen', exact: true })).toContainText('von woanders');
 
@@ -327,7 +327,7 @@ test('long names are whole and wrap at 320 px in every language, with no sideway
     for (const name of [unbroken, spaced]) {
       const shown = page.locator('.list-name', { hasText: name });
       await expect(shown, locale).toHaveText(name);
-      // Whole: nothing of it is clipped, and it lies inside the window.
+      // Whole: nothing of it is clipped, and it lies inside the viewport.
       expect(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth), locale).toBe(true);
       const box = (await shown.boundingBox())!;
       expect(box.x, locale).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,5 @@
 // Create, rename, delete and undo each touch exactly one row of the DOM, with exactly
-// one HTTP request (to the batch endpoint the page's outbox sends through), and never
+// one HTTP request (to the batch endpoint the screen's outbox sends through), and never
 // reload the list: online, and offline until the changes land. A created list shows at
 // once in a row marked "Waiting to save" (it has no id before the server makes it),
 // which becomes the list's own row, in the same `<li>`.
@@ -42,7 +42,7 @@ async function rowChanges(page: Page, changedIds: string[] = []) {
   }, changedIds);
 }
 
-/** Records the list API calls a page makes. */
+/** Records the list API calls a tab makes. */
 function apiCalls(page: Page): string[] {
   return recordRequestPaths(page, (path) => path.startsWith('/api/lists/'));
 }
@@ -232,7 +232,7 @@ test('after a reload the page shows what the user saw', async ({ page, startServ
 
 test('before the wasm has loaded, the form posts to the server and shows a refused name\'s reason', async ({ page, startServer }) => {
   const server = await startServer({ seed: 1 });
-  // The page never hydrates: its wasm and js bundle are never delivered.
+  // The screen never hydrates: its wasm and js bundle are never delivered.
   await page.route('**/pkg/*.{wasm,js}', (route) => route.abort());
   await page.goto(server.notesUrl);
   await expect(page.locator('#lists-1')).toBeVisible();
@@ -254,7 +254,7 @@ test('offline, each change touches one row, and landing later touches none @both
   const relay = await NetworkCut.start(server.url);
   await page.goto(`${relay.url}/notes`);
   await waitForLive(page);
-  // The outbox's code comes when the page is first idle; then it can keep changes offline.
+  // The outbox's code comes when the tab is first idle; then it can keep changes offline.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await watchRows(page);
   await context.setOffline(true);

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 // With `scripts/build.sh` (`--split --lib-features lazy-requests`), the code that sends
 // requests, keeps the outbox, merges loaded pages and reads search terms is split out of
 // the first visit's wasm (app/src/notes/transport.rs): the outbox's part is fetched once
-// the page is idle, so that a change made after the connection is gone can still be
+// the tab is idle, so that a change made after the connection is gone can still be
 // kept; the loading part on the first scroll or search. A plain build has no split files, so
 // there is nothing to test.
 test.skip(!SPLIT_BUILD, 'built without --split');
@@ -44,7 +44,7 @@ test('if the code for changes cannot be fetched, changes fail clearly and change
   startServer,
 }) => {
   const server = await startServer({ seed: 2 });
-  // The connection is gone before the page is idle: its split code never arrives.
+  // The connection is gone before the tab is idle: its split code never arrives.
   await page.route(SPLIT_WASM, (route) => route.abort('internetdisconnected'));
   await page.goto(server.notesUrl);
   await waitForLive(page);
@@ -129,10 +129,10 @@ test('a page that arrives with the rename editor or Undo open fetches their code
 }) => {
   const server = await startServer({ seed: 120 });
   const name = server.sql('SELECT name FROM lists WHERE id = 50');
-  // Where Rename leads without JavaScript (or when pressed before the page hydrated).
+  // Where Rename leads without JavaScript (or when pressed before the screen hydrated).
   await page.goto(`${server.notesUrl}?before=71&rename=50`);
   await waitForLive(page);
-  // Set on this document: still there after the change means no page was loaded.
+  // Set on this document: still there after the change means no document was loaded.
   const stayed = () => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   const box = page.locator('#lists-50').getByRole('textbox', { name: 'New name' });
@@ -169,7 +169,7 @@ test('if that code cannot be fetched, the page stays as the server rendered it a
   await expect(page).toHaveURL(/\/notes\?before=71#lists-50$/);
   await expect(page.locator('#lists-50 .list-name')).toHaveText('Renamed by the form');
   expect(server.sql('SELECT name FROM lists WHERE id = 50')).toBe('Renamed by the form');
-  // The page it came back to has nothing open, so it hydrates as usual.
+  // The document it came back to has nothing open, so the screen hydrates as usual.
   await waitForLive(page);
 });
 
@@ -213,7 +213,7 @@ test('the words of a notice follow a switch of language, whether its code came l
 // own (app/src/notes/later/late_lists.rs).
 const LATE_WASM = /\/pkg\/split_lists_late\.[\w-]+\.wasm$/;
 
-/** From the next page on: each wasm file the page fetched, and whether the page had
+/** From the next document on: each wasm file the tab fetched, and whether the screen had
  * hydrated when the fetch began (from the browser's own resource timings). */
 async function wasmAgainstHydration(page: Page) {
   await page.addInitScript(() => {
@@ -275,8 +275,8 @@ test('if the late lists’ code cannot be fetched, the page stays as the server 
   await page.route(LATE_WASM, (route) => route.abort('internetdisconnected'));
   await page.goto(server.notesUrl);
   await expect(listsOf(page).locator(':scope > li')).toHaveCount(2);
-  // Not hydrated: the form posts as it does without JavaScript, and the page comes back
-  // with the new list.
+  // Not hydrated: the form posts as it does without JavaScript, and the document comes
+  // back with the new list.
   await page.getByLabel('List name').fill('Posted without the code');
   await page.getByRole('button', { name: 'Add list' }).click();
   await expect(listsOf(page).locator(':scope > li').first()).toHaveText(/Posted without the code/);

@@ -1,14 +1,14 @@
-// Live sync between two users: what one page changes shows up on the other one row at a
+// Live sync between two users: what one screen changes shows up on the other one row at a
 // time, from the change feed alone (no reload), exactly once, and after being offline,
-// after a server restart, and after the server pruned the log the page was waiting on.
+// after a server restart, and after the server pruned the log the screen was waiting on.
 //
-// Each user is a separate browser context on the same server. On the page that receives
+// Each user is a separate browser context on the same server. On the screen that receives
 // changes the tests watch three things:
 //  - a MutationObserver on `<ul aria-label="Lists">` (direct children only) records every
 //    `<li>` added or removed, so "one row changed" means exactly one add or remove;
 //  - the `<li>` nodes present before a change are remembered, so rows the change did not
 //    touch must still be the very same DOM nodes afterwards;
-//  - every request the page makes: receiving a change must not reload the lists
+//  - every request the tab makes: receiving a change must not reload the lists
 //    (`/api/lists/load`); the only request allowed is the EventSource itself.
 import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -21,11 +21,11 @@ const CHANGES_PATH = '/api/lists/changes';
 
 type Row = { id: string; name: string };
 
-/** One user: a browser context of its own with one page on /notes. */
+/** One user: a browser context of its own with one tab on /notes. */
 type User = {
   context: BrowserContext;
   page: Page;
-  /** Every request the page made, in order. */
+  /** Every request the tab made, in order. */
   requests: Request[];
 };
 
@@ -47,7 +47,7 @@ function loadRequests(user: User): Request[] {
   return user.requests.filter((request) => pathOf(request) === LOAD_PATH);
 }
 
-/** Asserts that since `from` the page made no request but (re)opening its EventSource. */
+/** Asserts that since `from` the tab made no request but (re)opening its EventSource. */
 function expectOnlyEventSource(user: User, from: number) {
   const others = user.requests
     .slice(from)
@@ -127,7 +127,7 @@ async function rowsOf(page: Page): Promise<Row[]> {
     );
 }
 
-/** The active lists in the database, newest first, as the page shows them. */
+/** The active lists in the database, newest first, as the screen shows them. */
 function rowsInDb(server: AppServer): Row[] {
   const json = server.sql(
     ON_POSTGRES
@@ -177,7 +177,7 @@ async function deleteIn(page: Page, name: string) {
 }
 
 /**
- * Resolves once the database holds `rows` and the user's page has nothing left waiting
+ * Resolves once the database holds `rows` and the user's screen has nothing left waiting
  * to be sent (its outbox sends changes in batches, so requests do not map to changes).
  */
 async function drained(user: User, server: AppServer, rows: Row[]) {
@@ -312,7 +312,7 @@ test.describe('live sync between two users', () => {
   }) => {
     // The relay is a proxy on another port of 127.0.0.1: the server must answer to it.
     const server = await startServer({ seed: 4, allowedHosts: '127.0.0.1' });
-    // Chromium's offline mode fails new requests but leaves an open EventSource stream
+    // Chromium's offline mode fails new requests but leaves an open event stream
     // alone; a real network loss would break it. B goes through a relay that breaks it.
     const relay = await NetworkCut.start(server.url);
     const a = await openNotes(browser, server.url);
@@ -369,7 +369,7 @@ test.describe('live sync between two users', () => {
     expect(await replacedNodes(b.page)).toEqual([]);
     expectOnlyEventSource(b, afterLoad);
     expect(loadRequests(b)).toEqual([]);
-    // The stream that caught up resumed right after the last event B had applied.
+    // The event stream that caught up resumed right after the last event B had applied.
     const resumed = b.requests.filter((request) => request.resourceType() === 'eventsource').at(-1)!;
     expect((await resumed.allHeaders())['last-event-id']).toBe(String(lastSeen));
     await closeAll(a, b);
@@ -456,7 +456,7 @@ test.describe('live sync between two users', () => {
     await drained(a, server, expected);
 
     // What the server's hourly prune does once these entries are older than the
-    // retention window (see ListStore::prune_events): move the horizon past them, drop them.
+    // retention period (see ListStore::prune_events): move the horizon past them, drop them.
     server.sql(
       'UPDATE change_log_horizon SET pruned_through = MAX(pruned_through, ' +
         '(SELECT COALESCE(MAX(seq), 0) FROM list_events)) WHERE id = 1; ' +
@@ -502,7 +502,7 @@ test.describe('live sync between two users', () => {
     startServer,
   }) => {
     // The prune task runs once at startup and then hourly; a restart with a 1 s retention
-    // window makes the real ListStore::prune_events drop what B missed.
+    // period makes the real ListStore::prune_events drop what B missed.
     const server = await startServer({ seed: 3, retentionSecs: 1, allowedHosts: '127.0.0.1' });
     const relay = await NetworkCut.start(server.url);
     const a = await openNotes(browser, server.url);
@@ -520,7 +520,7 @@ test.describe('live sync between two users', () => {
     await drained(a, server, [{ id: missed, name: 'Missed by B' }, ...seeded.slice(1)]);
     const latest = latestSeq(server);
 
-    await a.page.waitForTimeout(1500); // older than the retention window
+    await a.page.waitForTimeout(1500); // older than the retention period
     await server.restart();
     await expect.poll(() => server.sql('SELECT pruned_through FROM change_log_horizon')).toBe(String(latest));
     expect(server.sql('SELECT COUNT(*) FROM list_events')).toBe('0');
@@ -588,7 +588,8 @@ test.describe('live sync between two users', () => {
     expect(await replacedNodes(b.page)).toEqual([]);
     expect(await mutations(b.page)).toEqual({ added: [`LI#lists-${created.id}`], removed: [] });
     expect(loadRequests(b)).toEqual([]);
-    // The stream started at the rendered snapshot's position, so nothing in between was lost.
+    // The event stream started at the position the rendered page was read at, so nothing
+    // in between was lost.
     const stream = b.requests.find((request) => request.resourceType() === 'eventsource')!;
     expect(new URL(stream.url()).searchParams.get('after')).toBe(String(renderedAt));
     await closeAll(b);
@@ -606,7 +607,7 @@ test.describe('live sync between two users', () => {
 
     // Another server process (the seed command) commits 3000 lists in one transaction:
     // this server's tailer finds them by polling and broadcasts them at once, far more
-    // than its 1024-event ring holds for a stream. Then 200 concurrent API creates.
+    // than its 1024-event ring holds for an event stream. Then 200 concurrent API creates.
     execFileSync(BINARY, ['seed', '--count', '3000'], {
       env: { ...process.env, DATABASE_URL: `sqlite://${server.dbPath}`, RUST_LOG: 'warn' },
       stdio: 'pipe',
@@ -615,9 +616,9 @@ test.describe('live sync between two users', () => {
     const inDb = rowsInDb(server);
     expect(inDb).toHaveLength(3203);
 
-    // The page keeps a window of the 200 newest rows (the top is in view, so new lists go
-    // on top and the oldest drop off the bottom): each list is added once, and at the end
-    // the window is exactly the 200 newest.
+    // The screen keeps a window of the 200 newest rows (the top is in view, so new
+    // lists go on top and the oldest drop off the bottom): each list is added once, and
+    // at the end the window is exactly the 200 newest.
     const expected = inDb.slice(0, 200);
     await expect.poll(async () => (await rowsOf(b.page))[0]?.id, { timeout: 30_000 }).toBe(expected[0].id);
     await b.page.waitForTimeout(500);

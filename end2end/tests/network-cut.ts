@@ -2,10 +2,10 @@
 // connections that are already open.
 //
 // `context.setOffline(true)` makes Chromium fail *new* requests, but it leaves an open
-// EventSource stream untouched: a page "offline" that way still receives live events. A
-// real network loss kills that stream too. Pointing the page at this relay and calling
-// `cut()` together with `setOffline(true)` reproduces that: the open stream breaks and
-// every reconnect attempt fails until the test goes back online.
+// event stream untouched: a tab "offline" that way still receives live events. A real
+// network loss kills that event stream too. Pointing the tab at this relay and calling
+// `cut()` together with `setOffline(true)` reproduces that: the open event stream
+// breaks and every reconnect attempt fails until the test goes back online.
 import net from 'node:net';
 
 export class NetworkCut {

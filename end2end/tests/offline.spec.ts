@@ -11,8 +11,8 @@ const CHANGES_PATH = '/api/lists/changes';
 type Tab = { context: BrowserContext; page: Page };
 
 /**
- * Opens /notes and waits until the page's outbox has started: its code (split out of the
- * first visit's wasm) arrives when the page is idle, and registers the service worker.
+ * Opens /notes and waits until the screen's outbox has started: its code (split out of the
+ * first visit's wasm) arrives when the tab is idle, and registers the service worker.
  */
 async function openNotes(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/notes`);
@@ -125,7 +125,7 @@ test('an answer lost after the server applied a create is sent again and makes n
   await page.route(`**${CHANGES_PATH}`, async (route) => {
     sent += 1;
     if (sent === 1) {
-      // The server applies it; the answer never reaches the page.
+      // The server applies it; the answer never reaches the screen.
       await route.fetch();
       await route.abort('connectionreset');
     } else {
@@ -147,7 +147,7 @@ test('with the server down, a change survives a reload and lands once when the s
 }) => {
   const server = await startServer({ seed: 2 });
   await openNotes(page, server.url);
-  // The service worker keeps the page it was registered from.
+  // The service worker keeps the document it was registered from.
   await expect
     .poll(() => page.evaluate(async () => !!(await caches.match('/notes', { ignoreVary: true }))))
     .toBe(true);
@@ -156,7 +156,7 @@ test('with the server down, a change survives a reload and lands once when the s
   await create(page, 'Made while the server was down');
   await expect(status(page)).toHaveText('Offline · 1 change waiting');
 
-  // The page comes back from the service worker, with the change still waiting.
+  // The document comes back from the service worker, with the change still waiting.
   await page.reload();
   await waitForHydration(page);
   const top = listsOf(page).locator(':scope > li').first();

@@ -1,6 +1,6 @@
 // Two server instances on one PostgreSQL database, behind nginx: every change made
-// through one reaches pages on the other, and when the instance a page is connected to
-// dies, the page carries on through the other with nothing lost or doubled.
+// through one reaches screens on the other, and when the instance a screen is connected
+// to dies, the screen carries on through the other with nothing lost or doubled.
 // Runs with ASYNC_STREAMER_DATABASE=postgres (scripts/test.sh does).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ test('two instances behind nginx: changes cross over, and a page outlives its st
     await second.goto(b.notesUrl);
     await waitForLive(second);
 
-    // Through A (the proxy's primary) to a page on B, and back.
+    // Through A (the proxy's primary) to a screen on B, and back.
     await first.getByLabel('List name').fill('made through a');
     await first.getByLabel('List name').press('Enter');
     await expect(second.locator('#lists-4 .list-name')).toHaveText('made through a');
@@ -91,7 +91,7 @@ test('two instances behind nginx: changes cross over, and a page outlives its st
     expect([ready.status, await ready.text()]).toEqual([200, 'ready\n']);
 
     // A is stopped (SIGTERM, as an orchestrator does): it stops accepting, tells its
-    // event streams when to come back, and ends them. The first page's feed reconnects
+    // event streams when to come back, and ends them. The first screen's feed reconnects
     // through nginx, now to B, and resumes after the last event it had.
     await a.stop();
     for (const name of ['while a was down 1', 'while a was down 2']) {
@@ -109,7 +109,7 @@ test('two instances behind nginx: changes cross over, and a page outlives its st
     expect(await rowIds(first)).toEqual(expected);
     expect(await rowIds(second)).toEqual(expected);
 
-    // And the first page can still change things, through B.
+    // And the first screen can still change things, through B.
     await first.getByLabel('List name').fill('after the failover');
     await first.getByLabel('List name').press('Enter');
     await expect(second.getByText('after the failover')).toBeVisible();

@@ -1,7 +1,7 @@
 // The four states of /notes: skeleton, error with Retry, empty, rows.
 import { test, expect, waitForHydration, listsOf, watchShown } from './app-server';
 
-// Visible busy lists only: the page also holds a hidden skeleton for search resets.
+// Visible busy lists only: the screen also holds a hidden skeleton for search resets.
 const BUSY = '[aria-busy="true"]';
 const ROWS = 'ul[aria-label="Lists"]';
 const skeleton = (page: import('@playwright/test').Page) => page.locator(`${BUSY}:visible`);
@@ -73,7 +73,7 @@ test('a failed load shows an alert; Retry loads again in place, skeleton first @
 
 test('Retry shows the rows once the load succeeds, without a reload', async ({ page, startServer }) => {
   const server = await startServer({ seed: 3, failureRate: 0.5 });
-  // Get a page that failed first (each load fails with probability 1/2).
+  // Get a screen whose load failed first (each load fails with probability 1/2).
   for (let attempt = 0; attempt < 40; attempt++) {
     await page.goto(server.notesUrl);
     await expect(page.getByRole('alert').or(listsOf(page))).toBeVisible();

@@ -124,7 +124,7 @@ test('the address bar follows the scrolled window: a reload and Back open the sa
 
   await page.reload();
   await waitForLive(page);
-  // The page scrolls to the row once hydrated, and keeps it in place as the newer page
+  // The screen scrolls to the row once hydrated, and keeps it in place as the newer page
   // above it lands (a frame later): poll, as for Back below.
   await expect.poll(() => topRowInView(page)).toBe(top);
   expect((await rowIds(page)).includes(top!)).toBe(true);
