@@ -11,12 +11,11 @@ use super::error::StoreError;
 use super::postgres::Hearing;
 use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredEvent, StoredKind, StoredList};
 use crate::collection::log::{LogBounds, LogRead};
-use crate::collection::ChangeKey;
+use crate::collection::{ChangeKey, Position};
 use crate::lists::change::{ChangeKind, ChangedList, ListChange, ListEvent};
 use crate::lists::list::{List, ListId};
 use crate::lists::name::ListName;
 use crate::lists::page::{ListsPage, ListsQuery, PageStart, PAGE_SIZE};
-use crate::lists::Position;
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
