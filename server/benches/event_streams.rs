@@ -7,7 +7,7 @@
 //! refused at the cap (log bytes, `/notes`).
 //!
 //! Run `scripts/build.sh` first, then `cargo bench -p server --bench event_streams`
-//! (`EVENT_STREAMS=1000,10000` picks the sizes). Bounded in time.
+//! (`EVENT_STREAMS=1000,10000` picks the sizes). Bounded: about three minutes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench stops at the first failure: that is its report.
 

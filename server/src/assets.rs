@@ -129,7 +129,7 @@ impl ServiceWorker {
         let script = include_str!("service_worker.js")
             .replace("__VERSION__", &version)
             .replace("__FILES__", &files)
-            .replace("__NOTES_PATH__", app::lists::NOTES_PATH);
+            .replace("__PAGE__", app::lists::NOTES_PATH);
         Self(Bytes::from(script))
     }
 

@@ -10,10 +10,11 @@
 const VERSION = '__VERSION__';
 const FILES = __FILES__;
 const CACHE = `async-streamer-${VERSION}`;
-const NOTES = '__NOTES_PATH__';
+// The path of the notes document (`PAGE`: the name the server's tests read it by).
+const PAGE = '__PAGE__';
 // The document is kept under one name: the last window this browser saw, whatever its
 // query.
-const LAST_DOCUMENT = new Request(NOTES);
+const LAST_DOCUMENT = new Request(PAGE);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -23,7 +24,7 @@ self.addEventListener('install', (event) => {
       // The document that registered this worker was loaded before it: keep it now, so
       // that a reload without a server already finds it.
       const tabs = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const notes = tabs.map((tab) => new URL(tab.url)).find((url) => url.pathname === NOTES);
+      const notes = tabs.map((tab) => new URL(tab.url)).find((url) => url.pathname === PAGE);
       if (notes) await keepDocument(cache, await fetch(notes, { credentials: 'same-origin' }));
       await self.skipWaiting();
     })(),
@@ -46,7 +47,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname === NOTES && request.mode === 'navigate') {
+  if (url.pathname === PAGE && request.mode === 'navigate') {
     event.respondWith(notesDocument(event));
   } else if (FILES.includes(url.pathname)) {
     event.respondWith(file(request));

@@ -1,5 +1,5 @@
 //! Reliability benchmark, against the real release binary on loopback (SQLite), bounded
-//! in time (each scenario has a hard limit, 5.5 minutes in all):
+//! in time (about a minute and a half; each scenario has a hard limit, 5.5 minutes in all):
 //! 1. 200 concurrent writers for 20 s with 20 event streams open: acknowledged writes,
 //!    errors, lost writes, write latency, and gaps or duplicates in every event stream;
 //! 2. `kill -9` three times under write load, restarting on the same port and database:

@@ -422,7 +422,7 @@ async fn changes(url: &str, count: usize) -> Vec<(i64, serde_json::Value)> {
 }
 
 #[tokio::test]
-async fn a_second_collection_is_batched_logged_and_streamed_by_the_shared_parts() {
+async fn a_second_collection_is_batched_logged_and_fed_by_the_shared_parts() {
     let dir = tempfile::tempdir().unwrap();
     let store = TaskStore::open(dir.path()).await;
     let shutdown = CancellationToken::new();
