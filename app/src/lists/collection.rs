@@ -231,13 +231,7 @@ pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn list(id: i64, name: &str) -> List {
-        List {
-            id: ListId::new(id),
-            name: ListName::parse(name).unwrap(),
-        }
-    }
+    use crate::lists::list::list;
 
     #[test]
     fn pages_that_follow_the_window_are_older_and_those_that_precede_it_newer() {

@@ -78,3 +78,12 @@ pub struct List {
     pub id: ListId,
     pub name: ListName,
 }
+
+/// A list for the crate's tests: its id, and a name that must be valid.
+#[cfg(test)]
+pub(crate) fn list(id: i64, name: &str) -> List {
+    List {
+        id: ListId::new(id),
+        name: ListName::parse(name).expect("a valid name"),
+    }
+}

@@ -106,14 +106,7 @@ impl From<SearchTerm> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::list::ListId;
-
-    fn list(id: i64, name: &str) -> List {
-        List {
-            id: ListId::new(id),
-            name: ListName::parse(name).unwrap(),
-        }
-    }
+    use crate::lists::list::list;
 
     #[test]
     fn blank_text_is_no_search() {
