@@ -3,7 +3,7 @@
 //! first, narrowed by a substring, and drafted at the start.
 
 use super::change_key::ChangeKey;
-use super::position::Position;
+use super::position::{LogEvent, Position};
 use super::{Ahead, BatchSent, Collection, Effect, PageFrom, PageInfo, TakeBack};
 use crate::stream::Edge;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,12 @@ pub(crate) struct LetterEvent {
     pub position: Position,
     pub kind: LetterKind,
     pub letter: Letter,
+}
+
+impl LogEvent for LetterEvent {
+    fn position(&self) -> Position {
+        self.position
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,10 +197,6 @@ impl Collection for Letters {
 
     fn answered(answer: &(Position, Letter)) -> (Position, Letter) {
         answer.clone()
-    }
-
-    fn event_position(event: &LetterEvent) -> Position {
-        event.position
     }
 
     fn event_kind(event: &LetterEvent) -> LetterKind {

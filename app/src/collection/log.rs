@@ -1,7 +1,7 @@
 //! The change log as the server's feed reads it, whatever the collection: the one
 //! interface between a collection's store and the feed that fans its events out.
 
-use super::position::Position;
+use super::position::{LogEvent, Position};
 use serde::Serialize;
 use std::{fmt::Display, future::Future, sync::Arc, time::Duration};
 use tokio::sync::Notify;
@@ -41,10 +41,8 @@ impl<E> LogRead<E> {
 /// order every reader shares.
 pub trait ChangeLog: Clone + Send + Sync + 'static {
     /// One entry, as every event stream writes it.
-    type Event: Serialize + Send + Sync + 'static;
+    type Event: LogEvent + Serialize + Send + Sync + 'static;
     type Error: Display + Send + 'static;
-
-    fn position(event: &Self::Event) -> Position;
 
     fn bounds(&self) -> impl Future<Output = Result<LogBounds, Self::Error>> + Send;
 

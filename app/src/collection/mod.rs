@@ -19,7 +19,7 @@ mod position;
 
 pub use batch::apply_batch;
 pub use change_key::{ChangeKey, ChangeKeyError};
-pub use position::Position;
+pub use position::{LogEvent, Position};
 
 use crate::stream::Edge;
 use serde::{de::DeserializeOwned, Serialize};
@@ -124,7 +124,15 @@ pub trait Collection: Sized + 'static {
     /// The server's answer to one change: the row as it now is, and its position.
     type Answer: Clone + PartialEq + Debug + 'static;
     /// One entry of the change log, as the feed carries it.
-    type Event: Clone + PartialEq + Debug + Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Event: LogEvent
+        + Clone
+        + PartialEq
+        + Debug
+        + Serialize
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static;
     /// Why something failed, as the screen says it.
     type Error: Clone + PartialEq + Debug + Send + Sync + 'static;
 
@@ -174,7 +182,6 @@ pub trait Collection: Sized + 'static {
     // Answers, events and errors.
 
     fn answered(answer: &Self::Answer) -> (Position, Self::Row);
-    fn event_position(event: &Self::Event) -> Position;
     fn event_kind(event: &Self::Event) -> Self::Kind;
     fn event_row(event: &Self::Event) -> &Self::Row;
     /// Whether `event` may be the landing of a waiting create drawn as `draft` (the feed

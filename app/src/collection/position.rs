@@ -28,3 +28,9 @@ impl fmt::Display for Position {
         self.0.fmt(f)
     }
 }
+
+/// An entry of a change log: whatever its collection, it sits at one position. What the
+/// feed's both ends (the server's fan-out, a screen's subscription) need of an event.
+pub trait LogEvent {
+    fn position(&self) -> Position;
+}

@@ -1,5 +1,6 @@
 //! The feed's client: a screen's subscription to the server's change log, over
-//! Server-Sent Events, written once for any [`Collection`].
+//! Server-Sent Events, written once for any change log's events (a collection's, the
+//! status page's figures).
 //!
 //! The browser's `EventSource` reconnects by itself and sends `Last-Event-ID`, so the
 //! server resumes right after the last event this screen applied. Each event goes to
@@ -7,7 +8,8 @@
 //! `reset` (the screen was away longer than the server keeps its log) loads the rows
 //! again ([`FeedHost::reload`]).
 
-use crate::collection::{Collection, Position};
+use crate::collection::{LogEvent, Position};
+use serde::de::DeserializeOwned;
 use std::future::Future;
 
 /// Whether the feed is connected.
@@ -19,7 +21,7 @@ pub enum FeedStatus {
 }
 
 /// What the feed needs of the screen it serves.
-pub trait FeedHost<C: Collection>: Clone + 'static {
+pub trait FeedHost<E: LogEvent + DeserializeOwned + 'static>: Clone + 'static {
     /// The feed's address, resuming after `after`.
     fn events_url(&self, after: Position) -> String;
     /// The connection's state changed.
@@ -27,7 +29,7 @@ pub trait FeedHost<C: Collection>: Clone + 'static {
     /// Back in touch with the server: whatever waits can go now.
     fn connected(&self);
     /// An event, in log order.
-    fn received(&self, event: C::Event);
+    fn received(&self, event: E);
     /// The server no longer has the events this screen missed: the screen loads its
     /// rows again and says the position to follow on from (`None`: it could not).
     fn reload(&self) -> impl Future<Output = Option<Position>> + 'static;
@@ -36,9 +38,9 @@ pub trait FeedHost<C: Collection>: Clone + 'static {
 /// Follows the feed after `since` for as long as the current reactive owner lives:
 /// opened by an effect (so only in the browser, after hydration), closed with
 /// everything it set up when the owner is cleaned up.
-pub fn follow<C: Collection>(host: impl FeedHost<C>, since: Position) {
+pub fn follow<E: LogEvent + DeserializeOwned + 'static>(host: impl FeedHost<E>, since: Position) {
     #[cfg(feature = "hydrate")]
-    browser::follow::<C, _>(host, since);
+    browser::follow::<E, _>(host, since);
     #[cfg(not(feature = "hydrate"))]
     let _ = (host, since);
 }
@@ -46,10 +48,11 @@ pub fn follow<C: Collection>(host: impl FeedHost<C>, since: Position) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{FeedHost, FeedStatus};
-    use crate::collection::{Collection, Position};
+    use crate::collection::{LogEvent, Position};
     use crate::wire::from_document_text;
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
+    use serde::de::DeserializeOwned;
     use std::{cell::RefCell, marker::PhantomData, rc::Rc, time::Duration};
     use wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::{EventSource, MessageEvent};
@@ -57,9 +60,12 @@ mod browser {
     /// How long to wait before opening a new connection when the browser gave up on one.
     const RETRY: Duration = Duration::from_secs(1);
 
-    pub fn follow<C: Collection, H: FeedHost<C>>(host: H, since: Position) {
+    pub fn follow<E: LogEvent + DeserializeOwned + 'static, H: FeedHost<E>>(
+        host: H,
+        since: Position,
+    ) {
         Effect::new(move |_| {
-            let feed = Feed::<C, H>::new(host.clone());
+            let feed = Feed::<E, H>::new(host.clone());
             feed.connect(since);
             let feed = SendWrapper::new(feed);
             on_cleanup(move || feed.close());
@@ -67,18 +73,18 @@ mod browser {
     }
 
     /// One screen's feed: the open connection, if any, and a pending retry.
-    struct Feed<C: Collection, H: FeedHost<C>> {
+    struct Feed<E, H> {
         host: H,
         state: Rc<RefCell<FeedState>>,
-        collection: PhantomData<C>,
+        event: PhantomData<E>,
     }
 
-    impl<C: Collection, H: FeedHost<C>> Clone for Feed<C, H> {
+    impl<E, H: Clone> Clone for Feed<E, H> {
         fn clone(&self) -> Self {
             Self {
                 host: self.host.clone(),
                 state: Rc::clone(&self.state),
-                collection: PhantomData,
+                event: PhantomData,
             }
         }
     }
@@ -104,12 +110,12 @@ mod browser {
         }
     }
 
-    impl<C: Collection, H: FeedHost<C>> Feed<C, H> {
+    impl<E: LogEvent + DeserializeOwned + 'static, H: FeedHost<E>> Feed<E, H> {
         fn new(host: H) -> Self {
             Self {
                 host,
                 state: Rc::default(),
-                collection: PhantomData,
+                event: PhantomData,
             }
         }
 
@@ -155,11 +161,11 @@ mod browser {
                 let Some(data) = message.data().as_string() else {
                     return;
                 };
-                match from_document_text::<C::Event>(&data) {
+                match from_document_text::<E>(&data) {
                     Ok(event) => {
                         {
                             let mut state = feed.state.borrow_mut();
-                            state.last_seen = state.last_seen.max(C::event_position(&event));
+                            state.last_seen = state.last_seen.max(event.position());
                         }
                         feed.host.received(event);
                     }

@@ -3,7 +3,7 @@
 use super::error::ListError;
 use super::list::{List, ListId};
 use super::name::ListName;
-use crate::collection::{ChangeKey, Position};
+use crate::collection::{ChangeKey, LogEvent, Position};
 use serde::{Deserialize, Serialize};
 
 /// The four things that can happen to a list.
@@ -80,6 +80,12 @@ pub struct ListEvent {
     pub position: Position,
     pub kind: ChangeKind,
     pub list: List,
+}
+
+impl LogEvent for ListEvent {
+    fn position(&self) -> Position {
+        self.position
+    }
 }
 
 /// The answer to a create, rename, delete or restore: the row as it now is, and the

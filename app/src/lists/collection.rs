@@ -174,10 +174,6 @@ impl Collection for Lists {
         (answer.position, answer.list.clone())
     }
 
-    fn event_position(event: &ListEvent) -> Position {
-        event.position
-    }
-
     fn event_kind(event: &ListEvent) -> ChangeKind {
         event.kind
     }

@@ -9,7 +9,7 @@ use crate::collection::{Collection, PageInfo, Position};
 use crate::feed::{self, FeedHost, FeedStatus};
 use crate::language::I18n;
 use crate::lists::{
-    ListChange, ListError, ListId, ListName, Lists, ListsPage, ListsQuery, SearchTerm,
+    ListChange, ListError, ListEvent, ListId, ListName, Lists, ListsPage, ListsQuery, SearchTerm,
     SearchTermError, EVENTS_PATH, EVENT_ENCODING,
 };
 use crate::outbox::{Job, Outbox, OutboxHost, Work};
@@ -192,7 +192,7 @@ impl Notes {
                 self.window.try_set(None);
             });
         });
-        feed::follow::<Lists>(self, window.since());
+        feed::follow::<ListEvent>(self, window.since());
         address_bar::follow_scrolling(window.view());
         window.view()
     }
@@ -358,7 +358,7 @@ impl OutboxHost<Lists> for Notes {
 }
 
 /// The feed reaches the screen through this.
-impl FeedHost<Lists> for Notes {
+impl FeedHost<ListEvent> for Notes {
     fn events_url(&self, after: Position) -> String {
         format!("{EVENTS_PATH}?after={after}&encoding={EVENT_ENCODING}")
     }
@@ -371,7 +371,7 @@ impl FeedHost<Lists> for Notes {
         self.outbox.send(*self);
     }
 
-    fn received(&self, event: <Lists as Collection>::Event) {
+    fn received(&self, event: ListEvent) {
         if let Some(window) = self.window.get_untracked() {
             window.receive(event);
         }

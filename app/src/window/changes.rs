@@ -3,7 +3,7 @@
 //! change is applied: it must be newer than what the window holds for that row.
 
 use super::{Shown, ShownKey, Window};
-use crate::collection::{ChangeKey, Collection, Effect, Position, TakeBack};
+use crate::collection::{ChangeKey, Collection, Effect, LogEvent, Position, TakeBack};
 use crate::stream::{At, Edge};
 use leptos::prelude::*;
 
@@ -164,7 +164,7 @@ impl<C: Collection> Window<C> {
     /// same row in flight or a page on its way.
     pub fn receive(&self, event: C::Event) {
         let event = self.fresh(|fresh| {
-            fresh.fed(C::event_position(&event));
+            fresh.fed(event.position());
             fresh.hold(event)
         });
         if let Some(event) = event {
@@ -180,7 +180,7 @@ impl<C: Collection> Window<C> {
         }
         let effect = C::effect(C::event_kind(&event));
         let row = C::event_row(&event).clone();
-        self.apply(C::event_position(&event), effect, row, false);
+        self.apply(event.position(), effect, row, false);
     }
 
     /// A new row that a draft of this screen stands for (its answer has not come yet, or
@@ -207,7 +207,7 @@ impl<C: Collection> Window<C> {
         let Some(draft) = landed else {
             return false;
         };
-        if self.fresh(|fresh| fresh.advance(key, C::event_position(event))) {
+        if self.fresh(|fresh| fresh.advance(key, event.position())) {
             self.rows
                 .settle(&ShownKey::Draft(draft), Shown::Saved(row.clone()));
         }

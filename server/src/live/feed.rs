@@ -3,7 +3,7 @@
 use super::streams::{OpenStreams, StreamGuard};
 use crate::serve::ConnectionCloser;
 use app::collection::log::{ChangeLog, LogRead};
-use app::collection::Position;
+use app::collection::{LogEvent, Position};
 use axum::body::Bytes;
 use serde::Deserialize;
 use std::{
@@ -300,7 +300,7 @@ async fn tail<L: ChangeLog>(feed: ChangeFeed<L>, mut last: Position) {
 /// Broadcasts what was read of the log, and returns how far it reached.
 fn send_read<L: ChangeLog>(feed: &ChangeFeed<L>, read: &LogRead<L::Event>) -> Position {
     for event in &read.events {
-        let position = L::position(event);
+        let position = event.position();
         feed.send(Item::Event(Arc::new(FeedEvent::new(position, event))));
     }
     // Unreadable entries were skipped (and logged once): move past them. Entries

@@ -20,7 +20,7 @@ use super::{
 use crate::routes::refusal::refuse;
 use crate::serve::ConnectionCloser;
 use app::collection::log::ChangeLog;
-use app::collection::Position;
+use app::collection::{LogEvent, Position};
 use app::language::Refusal;
 use axum::{
     body::{Body, Bytes},
@@ -234,7 +234,7 @@ impl<L: ChangeLog> Subscription<L> {
             .events
             .iter()
             .map(|event| {
-                let position = L::position(event);
+                let position = event.position();
                 (position, FeedEvent::encode(position, event, self.encoding))
             })
             .collect();

@@ -5,8 +5,8 @@
 
 use app::collection::log::{ChangeLog, LogBounds, LogRead};
 use app::collection::{
-    apply_batch, Ahead, BatchSent, ChangeKey, Collection, Effect, PageFrom, PageInfo, Position,
-    TakeBack,
+    apply_batch, Ahead, BatchSent, ChangeKey, Collection, Effect, LogEvent, PageFrom, PageInfo,
+    Position, TakeBack,
 };
 use app::stream::Edge;
 use axum::{routing::get, Router};
@@ -39,6 +39,12 @@ struct TaskEvent {
     position: Position,
     kind: TaskKind,
     task: Task,
+}
+
+impl LogEvent for TaskEvent {
+    fn position(&self) -> Position {
+        self.position
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,10 +190,6 @@ impl Collection for Tasks {
         answer.clone()
     }
 
-    fn event_position(event: &TaskEvent) -> Position {
-        event.position
-    }
-
     fn event_kind(event: &TaskEvent) -> TaskKind {
         event.kind
     }
@@ -285,10 +287,6 @@ impl TaskStore {
 impl ChangeLog for TaskStore {
     type Event = TaskEvent;
     type Error = sqlx::Error;
-
-    fn position(event: &TaskEvent) -> Position {
-        event.position
-    }
 
     async fn bounds(&self) -> Result<LogBounds, sqlx::Error> {
         let latest: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM task_events")

@@ -13,10 +13,6 @@ impl ChangeLog for ListStore {
     type Event = ListEvent;
     type Error = StoreError;
 
-    fn position(event: &ListEvent) -> Position {
-        event.position
-    }
-
     async fn bounds(&self) -> Result<LogBounds, StoreError> {
         self.log_bounds().await
     }
