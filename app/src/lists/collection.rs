@@ -215,6 +215,7 @@ pub async fn apply_changes(changes: String) -> Result<BatchAnswers, ListError> {
         )));
     }
     let store = &ListsContext::current()?.store;
+    store.observer().batch(changes.len());
     let apply = |key: ChangeKey, change: ListChange| async move {
         store
             .apply(&change, Some(&key))

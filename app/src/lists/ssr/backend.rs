@@ -11,12 +11,17 @@
 //! commit together.
 
 use super::error::StoreError;
+use super::observer::{Observer, PoolRole};
 use super::rows::{Applied, KeyRecord, PageAsk, PageRows, Search, Side, StoredEvent, StoredList};
 use crate::lists::change::ChangeKind;
 use crate::lists::list::ListId;
 use crate::lists::name::ListName;
 use crate::lists::search::fold;
-use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Transaction, Type};
+use sqlx::{
+    pool::PoolConnection, Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool,
+    Transaction, Type,
+};
+use std::time::Instant;
 
 /// A database's words in the page statement: the placeholders for its bound (a list id)
 /// and its row limit, and "nothing lies beyond" as its second column.
@@ -118,6 +123,17 @@ where
     /// Connections for reads (SQLite's read-only pool; PostgreSQL's one pool).
     fn readers(&self) -> &Pool<Self::Db>;
 
+    /// Who hears what the store does.
+    fn observer(&self) -> &Observer;
+
+    /// A connection for a read, its wait told to the observer.
+    async fn read_connection(&self) -> Result<PoolConnection<Self::Db>, sqlx::Error> {
+        let asked = Instant::now();
+        let connection = self.readers().acquire().await;
+        self.observer().connection(PoolRole::Read, asked.elapsed());
+        connection
+    }
+
     /// How many rows a statement changed (each driver's result says so its own way).
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
 
@@ -215,7 +231,8 @@ where
         if let Some(text) = &text {
             statement = statement.bind(text.as_str());
         }
-        Self::read_page(statement.fetch_all(self.readers()).await?)
+        let mut connection = self.read_connection().await?;
+        Self::read_page(statement.fetch_all(&mut *connection).await?)
     }
 
     /// Forgets log entries and change keys older than `retention_secs`, in one
@@ -260,10 +277,11 @@ where
 
     /// Events after position `after`, oldest first, at most `limit`.
     async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let mut connection = self.read_connection().await?;
         Ok(sqlx::query_as(Self::EVENTS_AFTER)
             .bind(after)
             .bind(limit)
-            .fetch_all(self.readers())
+            .fetch_all(&mut *connection)
             .await?)
     }
 

@@ -4,6 +4,7 @@
 
 use super::backend::Backend;
 use super::error::{NotReady, OpenError, StoreError};
+use super::observer::{Observer, PoolState};
 use super::rows::{Applied, PageAsk, PageRows, StoredEvent, StoredList};
 use super::{
     postgres::{self, PostgresDb},
@@ -25,13 +26,15 @@ pub enum Database {
 }
 
 /// How to open a database.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DatabaseSettings {
     /// How long a write waits for its turn before the caller is told the server is busy.
     pub write_wait: Duration,
     /// Connections per instance on PostgreSQL (SQLite's are fixed: eight readers, one
     /// writer).
     pub postgres_connections: u32,
+    /// Who hears what the store does (the server's metrics); nobody by default.
+    pub observer: Observer,
 }
 
 impl Default for DatabaseSettings {
@@ -39,6 +42,7 @@ impl Default for DatabaseSettings {
         Self {
             write_wait: Duration::from_secs(5),
             postgres_connections: 16,
+            observer: Observer::default(),
         }
     }
 }
@@ -54,7 +58,7 @@ impl Database {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url).map_err(bad_url)?;
             Ok(Self::Sqlite(
-                SqliteDb::open(options, settings.write_wait).await?,
+                SqliteDb::open(options, settings.write_wait, settings.observer).await?,
             ))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(bad_url)?;
@@ -64,6 +68,7 @@ impl Database {
                     options,
                     settings.write_wait,
                     settings.postgres_connections,
+                    settings.observer,
                 )
                 .await?,
             ))
@@ -100,6 +105,22 @@ impl Database {
         match self {
             Self::Sqlite(_) => Duration::from_millis(500),
             Self::Postgres(_) => Duration::from_secs(5),
+        }
+    }
+
+    /// Who hears what the store does.
+    pub fn observer(&self) -> &Observer {
+        match self {
+            Self::Sqlite(db) => db.observer(),
+            Self::Postgres(db) => db.observer(),
+        }
+    }
+
+    /// Each pool of connections as it is now.
+    pub fn pools(&self) -> Vec<PoolState> {
+        match self {
+            Self::Sqlite(db) => db.pools(),
+            Self::Postgres(db) => db.pools(),
         }
     }
 

@@ -8,6 +8,7 @@
 
 use super::backend::{Backend, Begun, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
+use super::observer::{Observer, PoolRole, PoolState};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredList};
 use crate::lists::change::ChangeKind;
 use crate::lists::name::ListName;
@@ -42,6 +43,7 @@ pub struct SqliteDb {
     writer: SqlitePool,
     /// How long a write waits for its turn before the caller is told the server is busy.
     write_wait: Duration,
+    observer: Observer,
 }
 
 impl SqliteDb {
@@ -52,6 +54,7 @@ impl SqliteDb {
     pub(super) async fn open(
         options: SqliteConnectOptions,
         write_wait: Duration,
+        observer: Observer,
     ) -> Result<Self, OpenError> {
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
@@ -92,6 +95,7 @@ impl SqliteDb {
             reader,
             writer,
             write_wait,
+            observer,
         })
     }
 
@@ -105,12 +109,22 @@ impl SqliteDb {
     /// (`BEGIN IMMEDIATE`), so that it can never fail half-way for want of the lock.
     /// Waits at most `write_wait` for the writer; past that, [`StoreError::Busy`].
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        match tokio::time::timeout(self.write_wait, self.writer.begin_with("BEGIN IMMEDIATE")).await
-        {
+        let asked = std::time::Instant::now();
+        let begun =
+            tokio::time::timeout(self.write_wait, self.writer.begin_with("BEGIN IMMEDIATE")).await;
+        self.observer.connection(PoolRole::Write, asked.elapsed());
+        match begun {
             Err(_) => Err(StoreError::Busy),
             Ok(Err(error)) if is_busy(&error) => Err(StoreError::Busy),
             Ok(result) => Ok(result?),
         }
+    }
+
+    pub(super) fn pools(&self) -> Vec<PoolState> {
+        vec![
+            PoolState::of("reader", &self.reader),
+            PoolState::of("writer", &self.writer),
+        ]
     }
 
     pub async fn close(&self) {
@@ -206,6 +220,10 @@ impl Backend for SqliteDb {
 
     fn readers(&self) -> &SqlitePool {
         &self.reader
+    }
+
+    fn observer(&self) -> &Observer {
+        &self.observer
     }
 
     fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {

@@ -8,6 +8,7 @@
 
 use super::database::Database;
 use super::error::StoreError;
+use super::observer::{ChangeOutcome, Observer};
 use super::postgres::Hearing;
 use super::rows::{Applied, KeyRecord, PageAsk, Search, Side, StoredEvent, StoredKind, StoredList};
 use crate::collection::log::{LogBounds, LogRead};
@@ -19,7 +20,7 @@ use crate::lists::page::{ListsPage, ListsQuery, PageStart, PAGE_SIZE};
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::sync::Notify;
 
@@ -181,6 +182,35 @@ impl ListStore {
         change: &ListChange,
         key: Option<&ChangeKey>,
     ) -> Result<ChangedList, StoreError> {
+        let started = Instant::now();
+        let (outcome, answer) = match self.write(change, key).await {
+            Ok((outcome, changed)) => (outcome, Ok(changed)),
+            Err(error) => {
+                let outcome = match &error {
+                    StoreError::NotFound(_) | StoreError::KeyReused => ChangeOutcome::Refused,
+                    StoreError::Busy => ChangeOutcome::Busy,
+                    StoreError::Database(_) => ChangeOutcome::Failed,
+                };
+                (outcome, Err(error))
+            }
+        };
+        self.db
+            .observer()
+            .change(change.kind(), outcome, started.elapsed());
+        answer
+    }
+
+    /// Who hears what the store does.
+    pub fn observer(&self) -> &Observer {
+        self.db.observer()
+    }
+
+    /// [`apply`](Self::apply), saying how it went.
+    async fn write(
+        &self,
+        change: &ListChange,
+        key: Option<&ChangeKey>,
+    ) -> Result<(ChangeOutcome, ChangedList), StoreError> {
         let key_text = key.map(ChangeKey::as_str);
         // A row another tool left unreadable cannot be shown, so to the caller it is gone.
         let readable = |row: &StoredList| ListName::parse(&row.name).is_ok();
@@ -201,10 +231,15 @@ impl ListStore {
                     self.after_commit(seq);
                 }
                 let list = self.readable(row).ok_or_else(missing)?;
-                Ok(ChangedList {
+                let outcome = match wrote {
+                    true => ChangeOutcome::Applied,
+                    false => ChangeOutcome::Unchanged,
+                };
+                let changed = ChangedList {
                     list,
                     position: seq,
-                })
+                };
+                Ok((outcome, changed))
             }
             Applied::Before(record) if record.made(change) => {
                 let id = record.list_id;
@@ -214,10 +249,11 @@ impl ListStore {
                         name: record.name,
                     })
                     .ok_or(StoreError::NotFound(ListId::new(id)))?;
-                Ok(ChangedList {
+                let changed = ChangedList {
                     list,
                     position: Position::new(record.seq),
-                })
+                };
+                Ok((ChangeOutcome::Replayed, changed))
             }
             Applied::Before(_) => Err(StoreError::KeyReused),
             Applied::Missing => Err(missing()),

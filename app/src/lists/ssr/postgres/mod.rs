@@ -33,6 +33,7 @@ pub use leadership::Role;
 
 use super::backend::{Backend, Done, IdRange, PageWords, Tx, Written};
 use super::error::{OpenError, StoreError};
+use super::observer::{Observer, PoolRole, PoolState};
 use super::rows::{Applied, KeyRecord, PageRows, Search, StoredKind, StoredList};
 use crate::lists::change::ChangeKind;
 use crate::lists::name::ListName;
@@ -60,6 +61,7 @@ pub struct PostgresDb {
     pool: PgPool,
     /// How long a write waits for its turn before the caller is told the server is busy.
     write_wait: Duration,
+    observer: Observer,
     /// This process's writes waiting for their positions (see [`Numbering`]).
     numbering: Arc<OnceLock<Numbering>>,
     /// Whether this instance leads the numbering, and its writes waiting to hear their
@@ -80,6 +82,7 @@ impl PostgresDb {
         options: PgConnectOptions,
         write_wait: Duration,
         connections: u32,
+        observer: Observer,
     ) -> Result<Self, OpenError> {
         if !Postgres::database_exists(url)
             .await
@@ -104,6 +107,7 @@ impl PostgresDb {
         Ok(Self {
             pool,
             write_wait,
+            observer,
             numbering: Arc::default(),
             leadership: Arc::default(),
         })
@@ -117,6 +121,10 @@ impl PostgresDb {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    pub(in crate::lists::ssr) fn pools(&self) -> Vec<PoolState> {
+        vec![PoolState::of("shared", &self.pool)]
     }
 
     /// How this instance takes part in numbering the log (see `postgres/leadership.rs`).
@@ -145,8 +153,11 @@ impl PostgresDb {
     /// this down.)
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         let pool = self.pool.clone();
+        let asked = std::time::Instant::now();
         let begun = tokio::spawn(async move { pool.begin().await });
-        match tokio::time::timeout(self.write_wait, begun).await {
+        let begun = tokio::time::timeout(self.write_wait, begun).await;
+        self.observer.connection(PoolRole::Write, asked.elapsed());
+        match begun {
             Err(_) | Ok(Ok(Err(sqlx::Error::PoolTimedOut))) => Err(StoreError::Busy),
             // The task panicked, or the runtime is shutting down.
             Ok(Err(_)) => Err(sqlx::Error::WorkerCrashed.into()),
@@ -157,7 +168,10 @@ impl PostgresDb {
     /// A connection for a write that is one statement, waiting at most `write_wait` for
     /// it ([`StoreError::Busy`]). Its locks wait at most as long (`lock_timeout`).
     async fn write_connection(&self) -> Result<PoolConnection<Postgres>, StoreError> {
-        match tokio::time::timeout(self.write_wait, self.pool.acquire()).await {
+        let asked = std::time::Instant::now();
+        let acquired = tokio::time::timeout(self.write_wait, self.pool.acquire()).await;
+        self.observer.connection(PoolRole::Write, asked.elapsed());
+        match acquired {
             Err(_) | Ok(Err(sqlx::Error::PoolTimedOut)) => Err(StoreError::Busy),
             Ok(connection) => Ok(connection?),
         }
@@ -325,6 +339,10 @@ impl Backend for PostgresDb {
 
     fn readers(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn observer(&self) -> &Observer {
+        &self.observer
     }
 
     fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {

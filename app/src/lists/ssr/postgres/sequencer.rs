@@ -90,13 +90,16 @@ impl PostgresDb {
         events: &[i64],
         queue: bool,
     ) -> Result<Vec<Position>, StoreError> {
-        sqlx::query_as("SELECT event_id, event_seq FROM run_sequencer($1, $2, $3)")
+        let started = Instant::now();
+        let ran = sqlx::query_as("SELECT event_id, event_seq FROM run_sequencer($1, $2, $3)")
             .bind(events)
             .bind(format!("{}ms", self.write_wait.as_millis()))
             .bind(queue)
             .fetch_all(&self.pool)
             .await
-            .map_err(lock_wait)
+            .map_err(lock_wait);
+        self.observer.sequencer_run(started.elapsed());
+        ran
     }
 
     /// Numbers events that were committed without a position more than a second ago:
@@ -122,7 +125,16 @@ impl PostgresDb {
     /// else numbered in this instance's next batch (see [`Numbering`]), or, should that
     /// fail, by running the sequencer here.
     pub(super) async fn position_of(&self, event: i64) -> Result<i64, StoreError> {
-        match self.leadership.learn(event, Instant::now()) {
+        let committed = Instant::now();
+        let position = self.learn_position(event, committed).await;
+        if position.is_ok() {
+            self.observer.numbered(committed.elapsed());
+        }
+        position
+    }
+
+    async fn learn_position(&self, event: i64, committed: Instant) -> Result<i64, StoreError> {
+        match self.leadership.learn(event, committed) {
             Learn::Heard(seq) => return Ok(seq),
             Learn::Wait(told) => match tokio::time::timeout(FOLLOW_WAIT, told).await {
                 Ok(Ok(seq)) => return Ok(seq),
