@@ -2,10 +2,13 @@
 //! start-up. Every one has a default, so the binary runs from the repository root with
 //! no environment at all.
 
-use app::lists::ssr::{DatabaseSettings, Simulation, SimulationError};
+use app::lists::ssr::{DatabaseSettings, Observer, Simulation, SimulationError};
 use clap::Parser;
 use leptos::config::LeptosOptions;
-use std::time::Duration;
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
 
 /// Where the SQLite file lives when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/async_streamer.db";
@@ -93,6 +96,26 @@ pub struct SettingsArgs {
         default_value_t = 10
     )]
     pub body_read_timeout_secs: u64,
+    /// Where to serve Prometheus metrics (`GET /metrics`), e.g. 127.0.0.1:9100: an
+    /// address of its own, never the app's, so that they are not public by accident.
+    /// Off unless set.
+    #[arg(long, global = true, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Addresses of proxies whose `X-Request-Id` is kept as the request's id
+    /// (comma-separated IP addresses); from anyone else the server makes its own.
+    #[arg(long, global = true, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// How log lines are written: `text` for people, `json` for log collectors.
+    #[arg(long, global = true, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// The settings, checked and typed.
@@ -113,6 +136,9 @@ pub struct Settings {
     pub event_stream_stall: Duration,
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
+    /// `None`: no metrics served.
+    pub metrics_addr: Option<SocketAddr>,
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Settings {
@@ -121,6 +147,7 @@ impl Settings {
         DatabaseSettings {
             write_wait: self.write_wait,
             postgres_connections: self.database_connections,
+            observer: Observer::default(),
         }
     }
 }
@@ -155,6 +182,8 @@ impl SettingsArgs {
             event_stream_stall: Duration::from_secs(self.event_stream_stall_secs.max(1)),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
             body_read_timeout: Duration::from_secs(self.body_read_timeout_secs.max(1)),
+            metrics_addr: self.metrics_addr,
+            trusted_proxies: self.trusted_proxies,
         })
     }
 }

@@ -6,9 +6,10 @@ use crate::{
     capacity::{Capacity, Machine},
     config::Settings,
     live::{ChangeFeed, FeedLimits},
+    operator::{metrics_listener::MetricsListener, Metrics},
     routes::{self, AppState},
 };
-use app::lists::ssr::{Database, OpenError};
+use app::lists::ssr::{Database, DatabaseSettings, OpenError};
 use app::lists::ssr::{ListStore, ListsContext, StoreError};
 use axum::Router;
 use std::{net::SocketAddr, time::Duration};
@@ -24,6 +25,11 @@ pub enum StartupError {
     Database(#[from] OpenError),
     #[error("could not read the change log: {0}")]
     ChangeLog(#[from] StoreError),
+    #[error("could not serve metrics on {addr}: {source}")]
+    MetricsBind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -40,6 +46,7 @@ pub struct Application {
     database: Database,
     limits: ConnectionLimits,
     max_event_streams: usize,
+    metrics_listener: Option<MetricsListener>,
     shutdown: CancellationToken,
 }
 
@@ -54,7 +61,13 @@ impl Application {
         // (`generate_route_list` would do it) nobody else sets it to tokio. Setting it
         // twice (tests build several apps per process) is harmless, hence the `let _`.
         let _ = any_spawner::Executor::init_tokio();
-        let db = Database::open(&settings.database_url, settings.database()).await?;
+        let metrics = Metrics::new();
+        let database = DatabaseSettings {
+            observer: metrics.store_observer(),
+            ..settings.database()
+        };
+        let db = Database::open(&settings.database_url, database).await?;
+        metrics.watch_database(&db);
         let store = ListStore::new(db.clone());
         let shutdown = CancellationToken::new();
         // Connections stay well below the open-file limit, so that a flood of them can
@@ -74,6 +87,15 @@ impl Application {
             shutdown.clone(),
         )
         .await?;
+        metrics.watch_feed("lists", feed.stats());
+        let metrics_listener = match settings.metrics_addr {
+            Some(addr) => Some(
+                MetricsListener::bind(addr, metrics.clone())
+                    .await
+                    .map_err(|source| StartupError::MetricsBind { addr, source })?,
+            ),
+            None => None,
+        };
         let (document_assets, hashed) = assets::resolve(&settings.leptos);
         let addr = settings.leptos.site_addr;
         let listener = serve::bind(addr, LISTEN_BACKLOG)
@@ -91,6 +113,10 @@ impl Application {
             feed,
             assets: document_assets,
             document_cache: routes::DocumentCache::default(),
+            metrics,
+            trusted_proxies: crate::operator::requests::TrustedProxies::new(
+                &settings.trusted_proxies,
+            ),
         };
         let limits = ConnectionLimits {
             max_connections: capacity.max_connections,
@@ -103,8 +129,16 @@ impl Application {
             database: db,
             limits,
             max_event_streams: capacity.max_event_streams,
+            metrics_listener,
             shutdown,
         })
+    }
+
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
     }
 
     /// The address actually bound (useful with port 0).
@@ -130,6 +164,12 @@ impl Application {
             max_event_streams = self.max_event_streams,
             "listening on http://{addr}/notes"
         );
+        if let Some(metrics) = self.metrics_listener {
+            if let Ok(metrics_addr) = metrics.local_addr() {
+                tracing::info!("metrics on http://{metrics_addr}/metrics");
+            }
+            metrics.spawn(self.shutdown.clone());
+        }
         serve::serve(self.listener, self.router, self.limits, self.shutdown).await;
         self.database.close().await;
         tracing::info!("stopped");

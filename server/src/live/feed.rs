@@ -5,6 +5,7 @@ use crate::serve::ConnectionCloser;
 use app::collection::log::{ChangeLog, LogRead};
 use app::collection::{LogEvent, Position};
 use axum::body::Bytes;
+use prometheus_client::metrics::{counter::Counter, gauge::Gauge, histogram::Histogram};
 use serde::Deserialize;
 use std::{
     sync::{
@@ -115,6 +116,35 @@ pub struct FeedLimits {
     pub stall: Duration,
 }
 
+/// What a feed counts, for the server's metrics (`operator::metrics` registers them).
+/// Each is a shared handle: the metrics read what the feed writes.
+#[derive(Clone, Debug)]
+pub struct FeedStats {
+    /// Event streams open now.
+    pub open: Gauge,
+    /// Event streams refused for want of a place.
+    pub refused: Counter,
+    /// Events broadcast.
+    pub events: Counter,
+    /// How long handing one event to every open event stream took (the broadcast's
+    /// send, which wakes every event stream waiting for it), in seconds.
+    pub fan_out: Histogram,
+}
+
+impl Default for FeedStats {
+    fn default() -> Self {
+        Self {
+            open: Gauge::default(),
+            refused: Counter::default(),
+            events: Counter::default(),
+            // 1 µs to about 1 s.
+            fan_out: Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+                1e-6, 4.0, 11,
+            )),
+        }
+    }
+}
+
 /// The process's fan-out point for one change log. Cheap to clone.
 #[derive(Debug)]
 pub struct ChangeFeed<L: ChangeLog> {
@@ -143,8 +173,7 @@ struct Shared {
     /// One permit per open event stream.
     permits: Arc<Semaphore>,
     max_streams: usize,
-    /// Event streams refused since the last report.
-    refused: AtomicU64,
+    stats: FeedStats,
     streams: OpenStreams,
 }
 
@@ -167,7 +196,7 @@ impl<L: ChangeLog> ChangeFeed<L> {
                 position: AtomicI64::new(latest.get()),
                 permits: Arc::new(Semaphore::new(limits.max_streams)),
                 max_streams: limits.max_streams,
-                refused: AtomicU64::new(0),
+                stats: FeedStats::default(),
                 streams: OpenStreams::default(),
             }),
             shutdown: shutdown.clone(),
@@ -184,6 +213,11 @@ impl<L: ChangeLog> ChangeFeed<L> {
         ));
         tokio::spawn(prune(log, limits.retention, shutdown));
         Ok(feed)
+    }
+
+    /// What this feed counts.
+    pub fn stats(&self) -> &FeedStats {
+        &self.shared.stats
     }
 
     /// The change log this feed tails.
@@ -214,9 +248,10 @@ impl<L: ChangeLog> ChangeFeed<L> {
             Ok(permit) => Some(OpenStream {
                 _permit: permit,
                 guard: self.shared.streams.register(closer, self.ticks()),
+                _open: Counted::new(self.shared.stats.open.clone()),
             }),
             Err(_) => {
-                self.shared.refused.fetch_add(1, Ordering::Relaxed);
+                self.shared.stats.refused.inc();
                 None
             }
         }
@@ -227,21 +262,46 @@ impl<L: ChangeLog> ChangeFeed<L> {
     }
 
     fn send(&self, item: Item) {
+        let event = matches!(item, Item::Event(_));
         if let Item::Event(event) = &item {
             self.shared
                 .position
                 .fetch_max(event.position.get(), Ordering::AcqRel);
         }
         let tick = self.shared.ticks.fetch_add(1, Ordering::AcqRel) + 1;
+        let started = std::time::Instant::now();
         // No receivers is fine: nobody is watching right now.
         let _ = self.shared.live.send(Broadcast { tick, item });
+        if event {
+            let stats = &self.shared.stats;
+            stats.fan_out.observe(started.elapsed().as_secs_f64());
+            stats.events.inc();
+        }
     }
 }
 
-/// One open event stream's place: its permit, and its entry in the stall watch.
+/// One open event stream's place: its permit, its entry in the stall watch, and its
+/// count among the open ones.
 pub struct OpenStream {
     _permit: OwnedSemaphorePermit,
     pub guard: StreamGuard,
+    _open: Counted,
+}
+
+/// One among the open event streams for as long as it lives.
+struct Counted(Gauge);
+
+impl Counted {
+    fn new(open: Gauge) -> Self {
+        open.inc();
+        Self(open)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 async fn tail<L: ChangeLog>(feed: ChangeFeed<L>, mut last: Position) {
@@ -326,12 +386,15 @@ async fn keep_alive<L: ChangeLog>(feed: ChangeFeed<L>) {
 async fn report_refusals<L: ChangeLog>(feed: ChangeFeed<L>) {
     let mut every = tokio::time::interval(REFUSALS_REPORTED_EVERY);
     every.tick().await;
+    let mut reported = 0;
     loop {
         tokio::select! {
             () = feed.shutdown.cancelled() => return,
             _ = every.tick() => {}
         }
-        let refused = feed.shared.refused.swap(0, Ordering::Relaxed);
+        let refused_so_far = feed.shared.stats.refused.get();
+        let refused = refused_so_far - reported;
+        reported = refused_so_far;
         if refused > 0 {
             tracing::warn!(
                 "refused {refused} event streams in the last {} s: cap {}",

@@ -14,5 +14,5 @@ mod resume;
 mod sse;
 mod streams;
 
-pub use feed::{ChangeFeed, EventEncoding, FeedEvent, FeedLimits};
+pub use feed::{ChangeFeed, EventEncoding, FeedEvent, FeedLimits, FeedStats};
 pub use sse::events;

@@ -10,6 +10,7 @@
 
 use super::compression::{self, Encoding};
 use super::document::{self, Keepable, Scripts};
+use crate::operator::{CacheResult, Metrics};
 use app::language::{choice, Locale};
 use app::lists::ssr::ListStore;
 use axum::{
@@ -110,13 +111,19 @@ pub async fn serve(
 ) -> Response {
     let encoding = Encoding::preferred(request.headers());
     let generation = kept.store.generation();
-    let mut response = match document::cacheable(&request, kept.simulated)
+    let cacheable = document::cacheable(&request, kept.simulated);
+    let held = cacheable
         .then(|| {
             kept.cache
                 .get(generation, choice::choose(request.headers()))
         })
-        .flatten()
-    {
+        .flatten();
+    kept.metrics.document_cache(match (cacheable, &held) {
+        (false, _) => CacheResult::Bypass,
+        (true, None) => CacheResult::Miss,
+        (true, Some(_)) => CacheResult::Hit,
+    });
+    let mut response = match held {
         Some(document) => document.response(encoding),
         None => {
             let rendered = next.run(request).await;
@@ -138,6 +145,7 @@ pub struct KeptDocuments {
     pub store: ListStore,
     /// The simulation's knobs make every load different: nothing is kept.
     pub simulated: bool,
+    pub metrics: Metrics,
 }
 
 impl KeptDocuments {

@@ -13,15 +13,18 @@ mod server_fns;
 pub use document_cache::DocumentCache;
 pub use guard::AllowedHosts;
 
+use crate::operator::{
+    requests::{self, RequestIds, TrustedProxies},
+    Metrics,
+};
 use crate::{assets, live};
 use app::{
     lists::ssr::{ListStore, ListsContext},
     DocumentAssets,
 };
 use axum::{
-    body::Body,
     extract::FromRef,
-    http::{header, HeaderName, HeaderValue, Request, StatusCode},
+    http::{header, HeaderName, HeaderValue},
     middleware,
     response::Redirect,
     routing::{get, post},
@@ -31,8 +34,10 @@ use leptos::config::LeptosOptions;
 use std::{path::Path, sync::Arc, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
-    classify::ServerErrorsFailureClass, limit::RequestBodyLimitLayer,
-    set_header::SetResponseHeaderLayer, timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    timeout::RequestBodyTimeoutLayer,
 };
 
 /// Everything a handler may need; cloned per request (all fields are handles).
@@ -44,6 +49,8 @@ pub struct AppState {
     pub assets: DocumentAssets,
     pub document_cache: DocumentCache,
     pub hosts: AllowedHosts,
+    pub metrics: Metrics,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for live::ChangeFeed<ListStore> {
@@ -66,7 +73,10 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_owned();
     let pkg_dir = state.leptos.site_pkg_dir.to_string();
     Router::new()
-        .route("/", get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }))
+        .route(
+            "/",
+            get(|| async { Redirect::permanent(app::lists::NOTES_PATH) }),
+        )
         .route(
             app::lists::NOTES_PATH,
             get(document::notes).layer(middleware::from_fn_with_state(
@@ -74,6 +84,7 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
                     cache: state.document_cache.clone(),
                     store: state.lists.store.clone(),
                     simulated: state.lists.simulation.is_active(),
+                    metrics: state.metrics.clone(),
                 }),
                 document_cache::serve,
             )),
@@ -84,18 +95,25 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .route(app::lists::EVENTS_PATH, get(live::events::<ListStore>))
         .route("/api/{*server_fn}", post(server_fns::handle))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
-        .layer(middleware::from_fn_with_state(state.hosts.clone(), guard::check))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            state.hosts.clone(),
+            guard::check,
+        ))
+        .with_state(state.clone())
         .layer(
             ServiceBuilder::new()
-                // One span per request, so that whatever a request logs says which one.
-                .layer(
-                    TraceLayer::new_for_http()
-                        .make_span_with(|request: &Request<Body>| {
-                            tracing::info_span!("request", method = %request.method(), path = request.uri().path())
-                        })
-                        .on_failure(log_failure),
-                )
+                // Every request gets an id (a trusted proxy's, or one made here), sent
+                // back with its response; then its span, its log line and its figures.
+                .layer(middleware::from_fn_with_state(
+                    state.trusted_proxies.clone(),
+                    requests::forget_untrusted_ids,
+                ))
+                .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn_with_state(
+                    requests::Observed::new(state.metrics.http().clone()),
+                    requests::observe,
+                ))
                 .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
                 .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))
@@ -112,19 +130,6 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
                 .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY)),
         )
-}
-
-/// Logs a failed response. A 503 is a refusal the server chose (every event stream's
-/// slot taken, the writer busy): it is logged where it is decided, counted rather than
-/// once per request, so that a flood of them can neither fill the disk nor bury a real
-/// error.
-fn log_failure(failure: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
-    if !matches!(
-        failure,
-        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE)
-    ) {
-        tracing::error!(%failure, ?latency, "response failed");
-    }
 }
 
 fn header_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
