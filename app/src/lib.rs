@@ -7,6 +7,8 @@
 //! - [`lists`]: the first collection: the domain (names, ids, pages, events), the server
 //!   functions and, on the server, the store that owns every query on `lists`;
 //! - [`notes`]: the `/notes` screen built from them;
+//! - [`status`]: the `/status` screen, the server's figures live, built from the same
+//!   stream and feed; [`screens`] says which of the two a document is;
 //! - [`language`]: which language a screen speaks, and its words ([`i18n`], generated
 //!   from `locales/*.json` by `build.rs`);
 //! - [`wire`]: how data crosses between server and browser.
@@ -27,8 +29,10 @@ pub mod language;
 pub mod lists;
 pub mod notes;
 pub mod outbox;
+pub mod screens;
 #[cfg(feature = "ssr")]
 mod shell;
+pub mod status;
 pub mod stream;
 pub mod window;
 pub mod wire;
@@ -39,16 +43,21 @@ pub use shell::{shell, DocumentAssets};
 use leptos::prelude::*;
 
 /// Hydrates the server-rendered document (the wasm entry point calls this): at once, or
-/// once the code of what the server drew has come (see `notes::before_hydrating`).
+/// once the code of what the server drew has come (see `notes::before_hydrating` and
+/// `status::before_hydrating`).
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
-    notes::before_hydrating(|| leptos::mount::hydrate_body(App));
+    status::before_hydrating(|| notes::before_hydrating(|| leptos::mount::hydrate_body(App)));
 }
 
-/// The application: a single screen, so no client-side router (which keeps the wasm
-/// small).
+/// The application: one screen per document (see [`screens`]), so no client-side
+/// router (which keeps the wasm small).
 #[component]
 pub fn App() -> impl IntoView {
+    use leptos::either::Either;
     let i18n = language::provide_i18n();
-    view! { <notes::NotesScreen i18n /> }
+    match screens::Screen::current() {
+        screens::Screen::Notes => Either::Left(view! { <notes::NotesScreen i18n /> }),
+        screens::Screen::Status => Either::Right(status::status_screen(i18n)),
+    }
 }

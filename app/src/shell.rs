@@ -2,6 +2,7 @@
 
 use crate::i18n::td_string;
 use crate::language::{direction, Locale};
+use crate::screens::Screen;
 use crate::App;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -16,9 +17,24 @@ pub struct DocumentAssets {
     pub wasm: String,
 }
 
-/// The full document for `/notes` in `language`: head with assets, body with the app.
+/// The full document for `screen` in `language`: head with assets, body with the app.
 /// `<html lang>` also tells the browser's copy of the app which language to hydrate in.
-pub fn shell(options: LeptosOptions, assets: DocumentAssets, language: Locale) -> impl IntoView {
+pub fn shell(
+    options: LeptosOptions,
+    assets: DocumentAssets,
+    language: Locale,
+    screen: Screen,
+) -> impl IntoView {
+    let (title, description) = match screen {
+        Screen::Notes => (
+            td_string!(language, page_title),
+            td_string!(language, page_description),
+        ),
+        Screen::Status => (
+            td_string!(language, status_title),
+            td_string!(language, status_description),
+        ),
+    };
     // Load the module, instantiate the wasm, then hydrate the server-rendered body.
     let boot = format!(
         "import('{script}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()))",
@@ -32,8 +48,8 @@ pub fn shell(options: LeptosOptions, assets: DocumentAssets, language: Locale) -
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <title>{td_string!(language, page_title)}</title>
-                <meta name="description" content=td_string!(language, page_description) />
+                <title>{title}</title>
+                <meta name="description" content=description />
                 <link rel="icon" href="/favicon.svg" r#type="image/svg+xml" />
                 <link rel="stylesheet" href=assets.stylesheet />
                 <link rel="modulepreload" href=assets.script.clone() />

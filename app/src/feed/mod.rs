@@ -12,6 +12,9 @@ use crate::collection::{LogEvent, Position};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 
+/// The `encoding` a screen asks its feed for: postcard in base64 (see [`crate::wire`]).
+pub const EVENT_ENCODING: &str = "postcard";
+
 /// Whether the feed is connected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FeedStatus {

@@ -67,6 +67,8 @@ pub enum Refusal {
     TooManyStreams,
     /// Nothing at this path.
     NotFound,
+    /// The status page, asked for by someone other than an operator.
+    OperatorsOnly,
 }
 
 impl Refusal {
@@ -80,6 +82,7 @@ impl Refusal {
             Refusal::NoSuchEndpoint => td_string!(language, refused_no_endpoint),
             Refusal::TooManyStreams => td_string!(language, refused_too_many_streams),
             Refusal::NotFound => td_string!(language, refused_not_found),
+            Refusal::OperatorsOnly => td_string!(language, refused_operators_only),
         }
     }
 }

@@ -1,7 +1,6 @@
 use super::context::I18n;
 use super::{SwitchParams, LANGUAGE_PATH};
 use crate::i18n::{td_string, Locale};
-use crate::lists::ListsQuery;
 use crate::word;
 use leptos::{ev::MouseEvent, prelude::*};
 use leptos_i18n::Locale as _;
@@ -9,16 +8,22 @@ use leptos_i18n::Locale as _;
 /// The languages, each by its own name ("English", "Deutsch", "العربية"). Without
 /// JavaScript each is a link that sets the cookie and comes back to the same URL; once
 /// hydrated, a click switches the words in place, keeping the rows and the live feed.
+/// `back` is the screen's URL as it is now (its path and query); `title` the document's
+/// title in each language.
 #[component]
-pub fn LanguageSwitch(i18n: I18n, query: Signal<ListsQuery>) -> impl IntoView {
-    follow_the_language(i18n);
+pub fn LanguageSwitch(
+    i18n: I18n,
+    back: Signal<String>,
+    title: fn(Locale) -> &'static str,
+) -> impl IntoView {
+    follow_the_language(i18n, title);
     let links = Locale::get_all()
         .iter()
         .map(|&locale| {
             let href = move || {
                 let params = SwitchParams {
                     to: locale.as_str().to_owned(),
-                    back: Some(query.with(ListsQuery::href)),
+                    back: Some(back.get()),
                 };
                 format!("{LANGUAGE_PATH}?{}", params.query())
             };
@@ -51,7 +56,7 @@ pub fn LanguageSwitch(i18n: I18n, query: Signal<ListsQuery>) -> impl IntoView {
 
 /// Keeps `<html lang dir>` and the title in step with the language once it changes on
 /// the screen (the server wrote them in the document for the first one).
-fn follow_the_language(i18n: I18n) {
+fn follow_the_language(i18n: I18n, title: fn(Locale) -> &'static str) {
     Effect::new(move |previous: Option<Locale>| {
         let locale = i18n.get_locale();
         if previous.is_some_and(|previous| previous != locale) {
@@ -60,7 +65,7 @@ fn follow_the_language(i18n: I18n) {
                 let _ = root.set_attribute("lang", locale.as_str());
                 let _ = root.set_attribute("dir", super::direction(locale));
             }
-            document.set_title(td_string!(i18n.get_locale(), page_title));
+            document.set_title(title(locale));
         }
         locale
     });

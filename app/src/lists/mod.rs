@@ -20,7 +20,7 @@ pub use error::ListError;
 pub use list::{List, ListId};
 pub use name::{ListName, ListNameError};
 pub use page::{ListsPage, ListsQuery, ListsQueryParams, PageStart, PAGE_SIZE};
-pub use paths::{EVENTS_PATH, EVENT_ENCODING, NOTES_PATH};
+pub use paths::{EVENTS_PATH, NOTES_PATH};
 pub use search::{fold, SearchTerm, SearchTermError};
 
 // The shapes every collection shares, which the lists' API names.

@@ -4,5 +4,3 @@
 pub const NOTES_PATH: &str = "/notes";
 /// Where the server sends list changes (Server-Sent Events), as JSON by default.
 pub const EVENTS_PATH: &str = "/api/lists/events";
-/// The `encoding` a screen asks the feed for: postcard in base64 (see [`crate::wire`]).
-pub const EVENT_ENCODING: &str = "postcard";

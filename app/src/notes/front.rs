@@ -6,11 +6,11 @@
 use super::address_bar;
 use super::notes_request::Renaming;
 use crate::collection::{Collection, PageInfo, Position};
-use crate::feed::{self, FeedHost, FeedStatus};
+use crate::feed::{self, FeedHost, FeedStatus, EVENT_ENCODING};
 use crate::language::I18n;
 use crate::lists::{
     ListChange, ListError, ListEvent, ListId, ListName, Lists, ListsPage, ListsQuery, SearchTerm,
-    SearchTermError, EVENTS_PATH, EVENT_ENCODING,
+    SearchTermError, EVENTS_PATH,
 };
 use crate::outbox::{Job, Outbox, OutboxHost, Work};
 use crate::stream::{Edge, KeyedStream, Snapshot};

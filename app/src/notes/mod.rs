@@ -29,6 +29,7 @@ pub use later::SERVICE_WORKER_PATH;
 pub use notes_request::PostedForm;
 pub use notes_request::{AfterForm, NotesRequest, PreloadedPage, Renaming};
 
+use crate::i18n::td_string;
 use crate::language::{I18n, LanguageSwitch};
 use crate::lists::{Lists, ListsPage};
 use crate::stream::{KeyedStream, Snapshot};
@@ -88,7 +89,11 @@ pub fn NotesScreen(i18n: I18n) -> impl IntoView {
                 <header class="card-header">
                     <h1 id="lists-heading">{word!(i18n, lists_heading)}</h1>
                     <LiveIndicator notes deferred=Later />
-                    <LanguageSwitch i18n query=Signal::derive(move || notes.query()) />
+                    <LanguageSwitch
+                        i18n
+                        back=Signal::derive(move || notes.query().href())
+                        title=|locale| td_string!(locale, page_title)
+                    />
                 </header>
                 <CreateListForm notes form_error=create_error />
                 <SearchBox notes />

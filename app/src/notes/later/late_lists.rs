@@ -110,6 +110,6 @@ mod code {
     /// (`NotesScreen` marks them so).
     pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
         let fetch = async { fetch_late_lists().await.is_ok() };
-        super::super::hydrate_once_code_is_here("[data-late]", fetch, hydrate);
+        crate::screens::hydrate_once_code_is_here("[data-late]", fetch, hydrate);
     }
 }

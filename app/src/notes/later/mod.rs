@@ -43,29 +43,3 @@ pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
     late_lists::before_hydrating(move || views::before_hydrating(hydrate));
 }
-
-/// Runs `hydrate` at once if nothing in the document the server drew matches
-/// `selector`; else once `fetch` (which fetches the split code that draws it) says the
-/// code came. If it cannot come, the document is left as the server drew it, which works
-/// without JavaScript: hydrating without that code would not match what the server drew.
-#[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
-fn hydrate_once_code_is_here<F>(selector: &'static str, fetch: F, hydrate: impl FnOnce() + 'static)
-where
-    F: std::future::Future<Output = bool> + 'static,
-{
-    use leptos::prelude::document;
-    let needed = document().query_selector(selector).ok().flatten().is_some();
-    if !needed {
-        hydrate();
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        if fetch.await {
-            hydrate();
-        } else {
-            leptos::logging::warn!(
-                "the code for {selector} could not be fetched; the page works without JavaScript"
-            );
-        }
-    });
-}

@@ -366,6 +366,6 @@ mod code {
     /// Hydrates the document, after fetching the code of the views the server drew
     /// open, if any.
     pub fn before_hydrating(hydrate: impl FnOnce() + 'static) {
-        super::super::hydrate_once_code_is_here(SERVER_RENDERED, fetch(), hydrate);
+        crate::screens::hydrate_once_code_is_here(SERVER_RENDERED, fetch(), hydrate);
     }
 }
