@@ -20,6 +20,22 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
+# Prometheus' checker, promtool, ships with the server in Debian's `prometheus` package.
+# Only the tool is used: the package's service is kept from starting (policy-rc.d) while
+# it installs, so that no Prometheus server is left running on the machine.
+ensure_promtool() {
+  command -v promtool >/dev/null && return 0
+  local sudo="" policy=/usr/sbin/policy-rc.d placed=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+    placed=1
+  fi
+  ensure_apt prometheus
+  if [ -n "$placed" ]; then $sudo rm -f "$policy"; fi
+}
+
 ensure_apt() {
   local missing=()
   for package in "$@"; do

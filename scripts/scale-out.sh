@@ -24,6 +24,8 @@ trap cleanup EXIT INT TERM
 
 export DATABASE_URL="${POSTGRES_URL%/*}/lists" LEPTOS_SITE_ROOT="$ROOT/target/site"
 export ALLOWED_HOSTS="127.0.0.1,localhost" RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
+# nginx names each request (X-Request-Id): the instances keep its id in their logs.
+export TRUSTED_PROXIES="127.0.0.1"
 "$BIN" seed --count "$SEED"
 for port in 8081 8082; do
   LEPTOS_SITE_ADDR="127.0.0.1:$port" "$BIN" serve 2>"$work/instance-$port.log" &

@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 ensure_build_tools
 ensure_apt chromium nginx
+ensure_promtool
 cd "$ROOT"
 # Every crate is compiled once here: incremental caches would only take disk (gigabytes).
 export CARGO_INCREMENTAL=0

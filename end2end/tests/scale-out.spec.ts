@@ -89,6 +89,10 @@ test('two instances behind nginx: changes cross over, and a page outlives its st
     // The proxy's health check passes through to an instance.
     const ready = await fetch(`${proxy.url}/readyz`);
     expect([ready.status, await ready.text()]).toEqual([200, 'ready\n']);
+    // The status screen is for the servers' own machine: through the proxy (which says
+    // whom it forwards for) it is refused, though nginx itself connects from loopback.
+    expect((await fetch(`${proxy.url}/status`)).status).toBe(403);
+    expect((await fetch(`${b.url}/status`)).status).toBe(200);
 
     // A is stopped (SIGTERM, as an orchestrator does): it stops accepting, tells its
     // event streams when to come back, and ends them. The first screen's feed reconnects

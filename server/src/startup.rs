@@ -6,7 +6,11 @@ use crate::{
     capacity::{Capacity, Machine},
     config::Settings,
     live::{ChangeFeed, FeedLimits},
-    operator::{metrics_listener::MetricsListener, Metrics},
+    operator::{
+        metrics_listener::MetricsListener,
+        status::{sampler, StatusLog},
+        Metrics,
+    },
     routes::{self, AppState},
 };
 use app::lists::ssr::{Database, DatabaseSettings, OpenError};
@@ -15,6 +19,9 @@ use axum::Router;
 use std::{net::SocketAddr, time::Duration};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+/// Status screens open at once at most: they are for operators.
+const STATUS_STREAMS: usize = 32;
 
 /// How long open requests get to finish once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -88,6 +95,20 @@ impl Application {
         )
         .await?;
         metrics.watch_feed("lists", feed.stats());
+        let status_log = StatusLog::default();
+        // An in-memory log cannot fail to say where it ends.
+        let Ok(status) = ChangeFeed::start(
+            status_log.clone(),
+            FeedLimits {
+                retention: Duration::from_secs(app::status::SECONDS_SHOWN as u64),
+                max_streams: STATUS_STREAMS,
+                stall: settings.event_stream_stall,
+            },
+            shutdown.clone(),
+        )
+        .await;
+        metrics.watch_feed("status", status.stats());
+        sampler::start(metrics.clone(), status_log, shutdown.clone());
         let metrics_listener = match settings.metrics_addr {
             Some(addr) => Some(
                 MetricsListener::bind(addr, metrics.clone())
@@ -114,6 +135,7 @@ impl Application {
             assets: document_assets,
             document_cache: routes::DocumentCache::default(),
             metrics,
+            status,
             trusted_proxies: crate::operator::requests::TrustedProxies::new(
                 &settings.trusted_proxies,
             ),

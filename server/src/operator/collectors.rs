@@ -1,14 +1,18 @@
 //! Figures read only when scraped: the process (from `/proc/self`), the database's pools,
 //! and on PostgreSQL this instance's part in numbering the log.
 
+use crate::live::FeedStats;
 use app::lists::ssr::{Database, NumberingRole, PostgresDb};
 use prometheus_client::{
     collector::Collector,
     encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric},
-    metrics::{counter::ConstCounter, gauge::ConstGauge, MetricType},
+    metrics::{counter::ConstCounter, gauge::ConstGauge, MetricType, TypedMetric},
     registry::Unit,
 };
-use std::fmt;
+use std::{
+    fmt,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 /// Writes one gauge.
 fn gauge(
@@ -195,5 +199,69 @@ impl Collector for RoleCollector {
             "This instance's part in numbering the change log: 1 for its role (alone, leads, follows).",
             &roles,
         )
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedLabels {
+    feed: &'static str,
+}
+
+/// Every feed's figures, one series per feed of each (`feed="lists"`, `feed="status"`):
+/// one collector, so that each figure is described once however many feeds there are.
+#[derive(Clone, Debug, Default)]
+pub struct FeedCollector(Arc<Mutex<Vec<(&'static str, FeedStats)>>>);
+
+impl FeedCollector {
+    pub fn add(&self, name: &'static str, stats: FeedStats) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((name, stats));
+    }
+}
+
+impl Collector for FeedCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> fmt::Result {
+        let feeds = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // The name, help, unit and type of each figure, and how to find it in a feed.
+        type Pick = for<'a> fn(&'a FeedStats) -> &'a dyn EncodeMetric;
+        let figures: [(&str, &str, Option<Unit>, MetricType, Pick); 4] = [
+            (
+                "event_streams_open",
+                "Event streams open now (one per live screen).",
+                None,
+                MetricType::Gauge,
+                |stats| &stats.open,
+            ),
+            (
+                "event_streams_refused",
+                "Event streams refused because every place was taken (503).",
+                None,
+                MetricType::Counter,
+                |stats| &stats.refused,
+            ),
+            (
+                "feed_events",
+                "Change-log events broadcast to the open event streams.",
+                None,
+                MetricType::Counter,
+                |stats| &stats.events,
+            ),
+            (
+                "feed_fan_out",
+                "Time to hand one event to every open event stream.",
+                Some(Unit::Seconds),
+                prometheus_client::metrics::histogram::Histogram::TYPE,
+                |stats| &stats.fan_out,
+            ),
+        ];
+        for (name, help, unit, kind, pick) in figures {
+            let mut metric = encoder.encode_descriptor(name, help, unit.as_ref(), kind)?;
+            for (feed, stats) in feeds.iter() {
+                pick(stats).encode(metric.encode_family(&FeedLabels { feed })?)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -11,7 +11,7 @@
 //! short lock. Read at a scrape: the pools, the process and PostgreSQL's role are looked
 //! up then (`collectors`), costing nothing between scrapes.
 
-use super::collectors::{PoolCollector, ProcessCollector, RoleCollector};
+use super::collectors::{FeedCollector, PoolCollector, ProcessCollector, RoleCollector};
 use crate::live::FeedStats;
 use app::lists::ssr::{ChangeOutcome, Database, Observer, PoolRole, StoreObserver};
 use app::lists::ChangeKind;
@@ -203,6 +203,7 @@ pub struct Metrics {
     http: HttpMetrics,
     store: Observer,
     document_cache: Family<CacheLabels, Counter>,
+    feeds: FeedCollector,
 }
 
 impl Metrics {
@@ -287,11 +288,14 @@ impl Metrics {
             document_cache.clone(),
         );
         registry.register_collector(Box::new(ProcessCollector));
+        let feeds = FeedCollector::default();
+        registry.register_collector(Box::new(feeds.clone()));
         Self {
             registry: Arc::new(Mutex::new(registry)),
             http,
             store: Observer::new(store),
             document_cache,
+            feeds,
         }
     }
 
@@ -325,29 +329,7 @@ impl Metrics {
 
     /// Adds one feed's figures, labelled `feed="name"`.
     pub fn watch_feed(&self, name: &'static str, stats: &FeedStats) {
-        let mut registry = self.lock();
-        let feed = registry.sub_registry_with_label(("feed".into(), name.into()));
-        feed.register(
-            "event_streams_open",
-            "Event streams open now (one per live screen)",
-            stats.open.clone(),
-        );
-        feed.register(
-            "event_streams_refused",
-            "Event streams refused because every place was taken (503)",
-            stats.refused.clone(),
-        );
-        feed.register(
-            "feed_events",
-            "Change-log events broadcast to the open event streams",
-            stats.events.clone(),
-        );
-        feed.register_with_unit(
-            "feed_fan_out",
-            "Time to hand one event to every open event stream",
-            Unit::Seconds,
-            stats.fan_out.clone(),
-        );
+        self.feeds.add(name, stats.clone());
     }
 
     /// Every figure, in Prometheus' text format.

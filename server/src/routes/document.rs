@@ -10,6 +10,7 @@ use app::{
         ChangeKey, CreateList, ListError, CREATE_KEY_COOKIE,
     },
     notes::{NotesRequest, PreloadedPage},
+    screens::Screen,
 };
 use axum::{
     body::Body,
@@ -66,7 +67,7 @@ pub async fn notes(State(state): State<AppState>, request: Request<Body>) -> Res
             }
         }
     };
-    let document = move || app::shell(leptos.clone(), assets.clone(), language);
+    let document = move || app::shell(leptos.clone(), assets.clone(), language, Screen::Notes);
     let mut response = if plan.in_order {
         leptos_axum::render_app_to_stream_in_order_with_context(context, document)(request).await
     } else {
@@ -185,7 +186,7 @@ pub fn with_document_headers(mut response: Response, scripts: Scripts<'_>) -> Re
 /// What a document may run and reach: its own files, its inline scripts by nonce (Leptos
 /// marks the ones it sends as it renders) or by hash, WebAssembly, requests to its own
 /// origin, nothing framed.
-fn content_security_policy(scripts: Scripts<'_>) -> String {
+pub(super) fn content_security_policy(scripts: Scripts<'_>) -> String {
     // Under `cargo leptos watch`, the reload script talks to the watcher's websocket.
     let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
         " ws:"

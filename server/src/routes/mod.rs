@@ -9,12 +9,14 @@ mod health;
 mod language;
 pub mod refusal;
 mod server_fns;
+mod status;
 
 pub use document_cache::DocumentCache;
 pub use guard::AllowedHosts;
 
 use crate::operator::{
     requests::{self, RequestIds, TrustedProxies},
+    status::StatusLog,
     Metrics,
 };
 use crate::{assets, live};
@@ -51,6 +53,14 @@ pub struct AppState {
     pub hosts: AllowedHosts,
     pub metrics: Metrics,
     pub trusted_proxies: TrustedProxies,
+    /// The status screen's feed.
+    pub status: live::ChangeFeed<StatusLog>,
+}
+
+impl FromRef<AppState> for live::ChangeFeed<StatusLog> {
+    fn from_ref(state: &AppState) -> Self {
+        state.status.clone()
+    }
 }
 
 impl FromRef<AppState> for live::ChangeFeed<ListStore> {
@@ -94,6 +104,15 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .route(app::language::LANGUAGE_PATH, get(language::switch))
         .route(app::lists::EVENTS_PATH, get(live::events::<ListStore>))
         .route("/api/{*server_fn}", post(server_fns::handle))
+        .merge(
+            Router::new()
+                .route(app::status::STATUS_PATH, get(status::document))
+                .route(
+                    app::status::STATUS_EVENTS_PATH,
+                    get(live::events::<StatusLog>),
+                )
+                .route_layer(middleware::from_fn(status::operators_only)),
+        )
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
         .layer(middleware::from_fn_with_state(
             state.hosts.clone(),

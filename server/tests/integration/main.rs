@@ -14,6 +14,7 @@ mod documents;
 mod hardening;
 mod language;
 mod live_feed;
+mod operator;
 mod second_collection;
 mod server_functions;
 mod static_assets;

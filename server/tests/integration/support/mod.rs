@@ -99,6 +99,8 @@ fn fastrand_u64() -> u64 {
 
 pub struct TestApp {
     pub address: SocketAddr,
+    /// Where `/metrics` is served, if the settings asked for it.
+    pub metrics: Option<SocketAddr>,
     pub client: reqwest::Client,
     pub store: ListStore,
     /// The server's own connections (not the store above's).
@@ -173,6 +175,7 @@ async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
         .await
         .expect("application builds");
     let address = application.local_addr().expect("bound");
+    let metrics = application.metrics_addr();
     let shutdown = application.shutdown_token();
     let served = application.database().clone();
     let server = tokio::spawn(async move {
@@ -183,6 +186,7 @@ async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
     let store = ListStore::new(database.open().await);
     TestApp {
         address,
+        metrics,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -1,0 +1,66 @@
+// The status screen in a real browser: its charts move every second with the server's
+// figures, one row per chart (each keeps its node), in every language, and axe finds
+// nothing on it.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, waitForLive, SPLIT_BUILD, recordRequestPaths } from './app-server';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+
+test('a chart moves when a list is created, and every chart keeps its node', async ({ page, server }) => {
+  await page.goto(`${server.url}/status`);
+  await waitForLive(page);
+  const changes = page.locator('li[data-figure="changes"]');
+  await expect(changes.locator('h2')).toHaveText('Changes');
+  // Nothing written yet: the highest rate of changes the chart shows is nought.
+  await expect(changes.locator('dd').nth(1)).toHaveText('0/s');
+  await page.locator('li.chart').evaluateAll((charts) =>
+    charts.forEach((chart, index) => ((chart as HTMLElement).dataset.mark = String(index))),
+  );
+  const lineBefore = await changes.locator('path').getAttribute('d');
+
+  await server.createList('Counted on the status screen');
+
+  await expect(changes.locator('dd').nth(1)).toHaveText(/^[1-9]/);
+  await expect.poll(() => changes.locator('path').getAttribute('d')).not.toBe(lineBefore);
+  const marks = await page
+    .locator('li.chart')
+    .evaluateAll((charts) => charts.map((chart) => (chart as HTMLElement).dataset.mark));
+  expect(marks, 'each chart was changed in place, none drawn anew').toEqual(
+    marks.map((_, index) => String(index)),
+  );
+});
+
+test('the status screen fetches its own code, and /notes never does', async ({ page, server }) => {
+  test.skip(!SPLIT_BUILD, 'needs the split build (scripts/build.sh)');
+  const fetched = recordRequestPaths(page, (path) => path.endsWith('.wasm'));
+  await page.goto(server.notesUrl);
+  await waitForLive(page);
+  expect(fetched.some((path) => path.includes('status_screen'))).toBe(false);
+  await page.goto(`${server.url}/status`);
+  await waitForLive(page);
+  expect(fetched.some((path) => path.includes('status_screen'))).toBe(true);
+});
+
+test('the status screen speaks each language and has nothing for axe to flag', async ({ browser, server }) => {
+  test.setTimeout(90_000);
+  const names: Record<string, string> = { en: 'Live pages', 'de-DE': 'Live-Seiten', ar: 'الصفحات الحيّة' };
+  for (const [locale, livePages] of Object.entries(names)) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ locale, colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/status`);
+      await waitForLive(page);
+      await expect(page.locator('li[data-figure="live-pages"] h2')).toHaveText(livePages);
+      const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+      const found = violations.map(
+        (violation) =>
+          `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+            .slice(0, 3)
+            .map((node) => node.target.join(' '))
+            .join(', ')}`,
+      );
+      expect(found, `${locale}, ${colorScheme}`).toEqual([]);
+      await context.close();
+    }
+  }
+});

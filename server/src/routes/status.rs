@@ -1,0 +1,119 @@
+//! `GET /status` and its feed, `GET /api/status/events`: the status screen, for
+//! operators only. Until there are accounts, an operator is someone on the server's own
+//! machine: a request from a loopback address that no proxy forwarded (a proxy on the
+//! same machine says so with `Forwarded`, `X-Forwarded-For` or `X-Real-IP`, as
+//! `scripts/nginx.conf` does).
+
+use super::document::{content_security_policy, Scripts};
+use super::{refusal::refuse, AppState};
+use app::language::{choice, DocumentLanguage, Refusal};
+use app::screens::Screen;
+use app::status::StatusSamples;
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::Response,
+};
+use leptos::{nonce::Nonce, prelude::provide_context};
+use std::net::SocketAddr;
+
+/// Headers a proxy adds to what it forwards.
+const FORWARDED: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
+
+/// Lets through only an operator's requests; anyone else is refused (403).
+pub async fn operators_only(request: Request, next: Next) -> Response {
+    let from_this_machine = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
+    let forwarded = FORWARDED
+        .iter()
+        .any(|name| request.headers().contains_key(*name));
+    if from_this_machine && !forwarded {
+        return next.run(request).await;
+    }
+    refuse(
+        request.headers(),
+        StatusCode::FORBIDDEN,
+        Refusal::OperatorsOnly,
+    )
+}
+
+/// The status screen, drawn from the samples held now.
+pub async fn document(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let language = choice::choose(request.headers());
+    let samples = StatusSamples(state.status.log().samples());
+    let nonce = Nonce::new();
+    let AppState { leptos, assets, .. } = state;
+    let context = {
+        let nonce = nonce.clone();
+        move || {
+            provide_context(Screen::Status);
+            provide_context(samples.clone());
+            provide_context(nonce.clone());
+            provide_context(DocumentLanguage(language));
+        }
+    };
+    let document = move || app::shell(leptos.clone(), assets.clone(), language, Screen::Status);
+    let mut response =
+        leptos_axum::render_app_to_stream_in_order_with_context(context, document)(request).await;
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Scripts::Nonce(&nonce))) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    // It changes every second.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{middleware, routing::get, Router};
+    use tower::ServiceExt;
+
+    async fn answer(peer: Option<&str>, headers: &[(&str, &str)]) -> StatusCode {
+        let router = Router::new()
+            .route("/status", get(|| async { "figures" }))
+            .route_layer(middleware::from_fn(operators_only));
+        let mut request = Request::builder().uri("/status");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        if let Some(peer) = peer {
+            let peer: SocketAddr = peer.parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        router.oneshot(request).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn only_this_machine_unforwarded_is_an_operator() {
+        assert_eq!(answer(Some("127.0.0.1:5000"), &[]).await, StatusCode::OK);
+        assert_eq!(answer(Some("[::1]:5000"), &[]).await, StatusCode::OK);
+        assert_eq!(
+            answer(Some("[::ffff:127.0.0.1]:5000"), &[]).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            answer(Some("203.0.113.9:5000"), &[]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            answer(Some("10.0.0.2:5000"), &[]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(answer(None, &[]).await, StatusCode::FORBIDDEN);
+        assert_eq!(
+            answer(
+                Some("127.0.0.1:5000"),
+                &[("x-forwarded-for", "203.0.113.9")]
+            )
+            .await,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
