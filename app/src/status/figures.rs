@@ -209,12 +209,23 @@ impl Chart {
         if highest <= 0.0 || !highest.is_finite() {
             return 1.0;
         }
-        let power = 10f32.powf(highest.log10().floor());
+        // Whole powers of ten are exact in f32, so each candidate is one correctly
+        // rounded product or quotient: 0.05 comes out as 0.05 on every platform, which
+        // `powf` (rounded differently by each libm) does not promise.
+        let exponent = highest.log10().floor() as i32;
+        let power = 10f32.powi(exponent.abs());
+        let at = |step: f32| {
+            if exponent < 0 {
+                step / power
+            } else {
+                step * power
+            }
+        };
         [1.0, 2.0, 5.0, 10.0]
             .into_iter()
-            .map(|step| step * power)
+            .map(at)
             .find(|top| *top >= highest)
-            .unwrap_or(10.0 * power)
+            .unwrap_or_else(|| at(10.0))
     }
 
     /// The line as an SVG path in a box [`SECONDS_SHOWN`] wide and `height` tall, the
