@@ -134,6 +134,8 @@ impl Application {
             feed,
             assets: document_assets,
             document_cache: routes::DocumentCache::default(),
+        };
+        let operator = routes::OperatorState {
             metrics,
             status,
             trusted_proxies: crate::operator::requests::TrustedProxies::new(
@@ -147,7 +149,7 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: routes::router(state, hashed, settings.body_read_timeout),
+            router: routes::router(state, operator, hashed, settings.body_read_timeout),
             database: db,
             limits,
             max_event_streams: capacity.max_event_streams,

@@ -37,14 +37,14 @@ pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 /// labels stay few), its method and its status.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub route: String,
+    pub route: &'static str,
     pub method: &'static str,
     pub status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct RouteLabels {
-    pub route: String,
+struct RouteLabel {
+    route: &'static str,
 }
 
 /// A request's method as counted: the ones the app answers, and `OTHER` for the rest,
@@ -86,6 +86,9 @@ pub enum CacheResult {
 }
 
 impl CacheResult {
+    /// In the order of their discriminants.
+    const ALL: [Self; 3] = [Self::Hit, Self::Miss, Self::Bypass];
+
     fn label(self) -> &'static str {
         match self {
             Self::Hit => "hit",
@@ -126,22 +129,27 @@ const STORE_SECONDS: Buckets = Buckets {
 #[derive(Clone)]
 pub struct HttpMetrics {
     requests: Family<RequestLabels, Counter>,
-    duration: Family<RouteLabels, Histogram, Buckets>,
+    duration: Family<RouteLabel, Histogram, Buckets>,
+}
+
+impl Default for HttpMetrics {
+    fn default() -> Self {
+        Self {
+            requests: Family::default(),
+            duration: Family::new_with_constructor(REQUEST_SECONDS),
+        }
+    }
 }
 
 impl HttpMetrics {
-    /// One response: counted, and unless it is an event stream (open for as long as
-    /// its page, which a latency would only blur) timed.
-    pub fn answered(&self, labels: &RequestLabels, took: Option<Duration>) {
+    /// One response.
+    pub fn count(&self, labels: &RequestLabels) {
         self.requests.get_or_create(labels).inc();
-        if let Some(took) = took {
-            let route = RouteLabels {
-                route: labels.route.clone(),
-            };
-            self.duration
-                .get_or_create(&route)
-                .observe(took.as_secs_f64());
-        }
+    }
+
+    /// The latencies of `route`'s responses, to be looked up once.
+    pub fn duration_of(&self, route: &'static str) -> Histogram {
+        self.duration.get_or_create(&RouteLabel { route }).clone()
     }
 }
 
@@ -202,7 +210,9 @@ pub struct Metrics {
     registry: Arc<Mutex<Registry>>,
     http: HttpMetrics,
     store: Observer,
-    document_cache: Family<CacheLabels, Counter>,
+    /// The kept document's counters by result, looked up once: a cached `/notes` is the
+    /// server's fastest answer, and one add is all it pays.
+    document_cache: [Counter; 3],
     feeds: FeedCollector,
 }
 
@@ -211,10 +221,7 @@ impl Metrics {
     /// the store's, the kept document's and the process's.
     pub fn new() -> Self {
         let mut registry = Registry::default();
-        let http = HttpMetrics {
-            requests: Family::default(),
-            duration: Family::new_with_constructor(REQUEST_SECONDS),
-        };
+        let http = HttpMetrics::default();
         registry.register(
             "http_requests",
             "HTTP responses by route (the pattern matched), method and status",
@@ -281,12 +288,19 @@ impl Metrics {
             Unit::Seconds,
             store.numbering_lag_seconds.clone(),
         );
-        let document_cache = Family::<CacheLabels, Counter>::default();
+        let document_cache_family = Family::<CacheLabels, Counter>::default();
         registry.register(
             "document_cache_requests",
             "Requests for /notes by what the kept document did: hit, miss (rendered and kept), bypass (a document with a query, never kept)",
-            document_cache.clone(),
+            document_cache_family.clone(),
         );
+        let document_cache = CacheResult::ALL.map(|result| {
+            document_cache_family
+                .get_or_create(&CacheLabels {
+                    result: result.label(),
+                })
+                .clone()
+        });
         registry.register_collector(Box::new(ProcessCollector));
         let feeds = FeedCollector::default();
         registry.register_collector(Box::new(feeds.clone()));
@@ -310,11 +324,7 @@ impl Metrics {
 
     /// One request for `/notes`, by what the kept document did.
     pub fn document_cache(&self, result: CacheResult) {
-        self.document_cache
-            .get_or_create(&CacheLabels {
-                result: result.label(),
-            })
-            .inc();
+        self.document_cache[result as usize].inc();
     }
 
     /// Adds the database's figures, read at each scrape: its pools and, on PostgreSQL,

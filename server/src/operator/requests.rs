@@ -1,23 +1,27 @@
 //! Every request, seen once: its id, its span, its line in the log and its figures.
 //!
-//! The id is `X-Request-Id`: kept when a trusted proxy (`TRUSTED_PROXIES`) sent a sane
+//! The id is `X-Request-Id`: kept when a trusted proxy (`TRUSTED_PROXIES`) sent a plain
 //! one, made here otherwise (this process's random prefix and a count), and sent back
 //! on the response. Everything logged while the request is handled carries its span
 //! (id, method, route, path), so an error names the request it came from. When the
 //! response's body has gone (or the client left), one line says its status and time,
-//! and the HTTP metrics count it.
+//! and the HTTP figures count it.
+//!
+//! One layer does it all, with its own future, rather than `axum::middleware::from_fn`
+//! (which clones the whole service below it, the application's state included, for every
+//! request) and tower-http's request-id layers (which keep the id in the request's
+//! extensions and headers, where nothing here reads it): the cached `/notes` is the
+//! server's fastest answer, and measurably slower with either (BENCHMARKS.md).
 
 use super::metrics::{method_label, HttpMetrics, RequestLabels};
 use axum::{
-    body::{Body, Bytes},
-    extract::{ConnectInfo, MatchedPath, Request, State},
+    extract::{ConnectInfo, Request},
     http::{header, HeaderValue, StatusCode},
-    middleware::Next,
-    response::Response,
 };
 use http_body::{Frame, SizeHint};
+use prometheus_client::metrics::histogram::Histogram;
 use std::{
-    collections::HashSet,
+    future::Future,
     net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
@@ -27,43 +31,18 @@ use std::{
     task::{Context, Poll},
     time::Instant,
 };
-use tower_http::request_id::{MakeRequestId, RequestId};
-use tracing::{Instrument, Span};
+use tower::{Layer, Service};
+use tracing::Span;
 
 /// The header that carries a request's id.
 pub const REQUEST_ID: &str = "x-request-id";
 /// The longest id kept from a proxy: longer ones are replaced, so that nobody fills the
 /// log through it.
 const LONGEST_KEPT_ID: usize = 64;
-
-/// Makes this process's request ids: a random prefix, so that two instances behind one
-/// proxy never make the same id, and a count. Cheaper than a UUID, and as unique here.
-#[derive(Clone, Debug)]
-pub struct RequestIds(Arc<IdsInner>);
-
-#[derive(Debug)]
-struct IdsInner {
-    prefix: String,
-    made: AtomicU64,
-}
-
-impl Default for RequestIds {
-    fn default() -> Self {
-        Self(Arc::new(IdsInner {
-            prefix: format!("{:08x}", fastrand::u32(..)),
-            made: AtomicU64::new(0),
-        }))
-    }
-}
-
-impl MakeRequestId for RequestIds {
-    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
-        let n = self.0.made.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::try_from(format!("{}-{n}", self.0.prefix))
-            .ok()
-            .map(RequestId::new)
-    }
-}
+/// The label of everything no route names: files at the site's root, and nothing (404).
+const OTHER: &str = "other";
+/// How a folder served whole is named among the routes (`/pkg/{*file}`).
+const FOLDER: &str = "/{*file}";
 
 /// The proxies whose request ids are kept. Cheap to clone.
 #[derive(Clone, Debug, Default)]
@@ -79,31 +58,9 @@ impl TrustedProxies {
     }
 }
 
-/// Drops an `X-Request-Id` the server will not keep: any from a peer that is not a
-/// trusted proxy, and one that is not a short token of letters, digits, `-`, `_`, `.`
-/// (it is written into every log line of the request). What is left is kept by
-/// `SetRequestIdLayer`, which makes an id for every request without one.
-pub async fn forget_untrusted_ids(
-    State(trusted): State<TrustedProxies>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip());
-    let keep = trusted.trusts(peer)
-        && request
-            .headers()
-            .get(REQUEST_ID)
-            .is_some_and(|id| sane_id(id.as_bytes()));
-    if !keep {
-        request.headers_mut().remove(REQUEST_ID);
-    }
-    next.run(request).await
-}
-
-fn sane_id(id: &[u8]) -> bool {
+/// Whether an id a proxy sent is one to keep: a short token of letters, digits, `-`, `_`
+/// and `.` (it is written into every log line of its request).
+fn plain_id(id: &[u8]) -> bool {
     !id.is_empty()
         && id.len() <= LONGEST_KEPT_ID
         && id
@@ -111,67 +68,200 @@ fn sane_id(id: &[u8]) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
 }
 
-/// What [`observe`] needs: the figures it writes, and the paths of the server
-/// functions, each a route of its own in them. Cheap to clone.
-#[derive(Clone)]
-pub struct Observed {
+/// One route as the figures name it, with its latency histogram looked up once.
+struct Route {
+    label: &'static str,
+    /// Its files' paths start with this (a folder served whole), or it is the path.
+    folder: Option<&'static str>,
+    duration: Histogram,
+}
+
+/// What every request's observation shares, made once with the router.
+struct Shared {
     metrics: HttpMetrics,
-    server_functions: Arc<HashSet<&'static str>>,
+    /// The server functions' paths, then the router's patterns, then [`OTHER`].
+    routes: Vec<Route>,
+    trusted: TrustedProxies,
+    /// This process's ids: a random prefix, so that two instances behind one proxy never
+    /// make the same id, and a count. Cheaper than a UUID, and as unique here.
+    id_prefix: String,
+    ids_made: AtomicU64,
 }
 
-impl Observed {
-    pub fn new(metrics: HttpMetrics) -> Self {
-        let server_functions = leptos::server_fn::axum::server_fn_paths()
-            .map(|(path, _)| path)
-            .collect();
-        Self {
-            metrics,
-            server_functions: Arc::new(server_functions),
-        }
+impl Shared {
+    /// The route `path` is counted under: the pattern, not the path, so that the labels
+    /// stay few (a folder's files as `/pkg/{*file}`); each server function its own.
+    /// Its place among [`Shared::routes`].
+    fn route(&self, path: &str) -> usize {
+        let found = self.routes.iter().position(|route| match route.folder {
+            Some(folder) => path
+                .strip_prefix(folder)
+                .is_some_and(|file| file.starts_with('/')),
+            None => route.label == path,
+        });
+        // The last route is OTHER.
+        found.unwrap_or(self.routes.len() - 1)
     }
 
-    /// The route a request matched, as counted: the pattern, not the path, so that the
-    /// labels stay few; a server function's path (there are a handful); files under a
-    /// folder as the folder's pattern.
-    fn route(&self, request: &Request) -> String {
-        let path = request.uri().path();
-        if let Some(function) = self.server_functions.get(path) {
-            return (*function).to_owned();
-        }
-        match request.extensions().get::<MatchedPath>() {
-            Some(matched) => {
-                let pattern = matched.as_str();
-                // A nested service's pattern ends in axum's own wildcard name.
-                match pattern.find("/{*__private__axum") {
-                    Some(cut) => format!("{}/{{*file}}", &pattern[..cut]),
-                    None => pattern.to_owned(),
-                }
+    /// The request's id: its proxy's, if trusted and plain, else a new one.
+    fn id(&self, request: &Request) -> HeaderValue {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip());
+        match request.headers().get(REQUEST_ID) {
+            Some(id) if self.trusted.trusts(peer) && plain_id(id.as_bytes()) => id.clone(),
+            _ => {
+                let n = self.ids_made.fetch_add(1, Ordering::Relaxed);
+                HeaderValue::try_from(format!("{}-{n}", self.id_prefix))
+                    .unwrap_or(HeaderValue::from_static("-"))
             }
-            None => "unmatched".to_owned(),
         }
     }
 }
 
-/// Around every request: its span, and when its response is over, its log line and its
-/// figures.
-pub async fn observe(State(observed): State<Observed>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let route = observed.route(&request);
-    let method = method_label(request.method());
-    let id = request
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let span = tracing::info_span!(
-        "request",
-        id,
-        method,
-        route = route.as_str(),
-        path = request.uri().path()
-    );
-    let response = next.run(request).instrument(span.clone()).await;
+/// Around every route: the request's id, its span, and when its response is over, its
+/// log line and its figures.
+#[derive(Clone)]
+pub struct ObserveLayer(Arc<Shared>);
+
+impl ObserveLayer {
+    /// `patterns`: the router's, a folder served whole as `/pkg/{*file}`.
+    pub fn new(metrics: HttpMetrics, patterns: &[String], trusted: TrustedProxies) -> Self {
+        let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path);
+        // Leaked once per route, at start-up: labels live as long as the process.
+        let patterns = patterns
+            .iter()
+            .map(|pattern| &*Box::leak(pattern.clone().into_boxed_str()));
+        let routes = functions
+            .chain(patterns)
+            .chain([OTHER])
+            .map(|label| Route {
+                label,
+                folder: label.strip_suffix(FOLDER),
+                duration: metrics.duration_of(label),
+            })
+            .collect();
+        Self(Arc::new(Shared {
+            metrics,
+            routes,
+            trusted,
+            id_prefix: format!("{:08x}", fastrand::u32(..)),
+            ids_made: AtomicU64::new(0),
+        }))
+    }
+}
+
+impl<S> Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Observe<S> {
+        Observe {
+            inner,
+            shared: Arc::clone(&self.0),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Observe<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S, B, E> Service<Request> for Observe<S>
+where
+    S: Service<Request, Response = http::Response<B>, Error = E>,
+    B: http_body::Body,
+{
+    type Response = http::Response<Watched<B>>;
+    type Error = E;
+    type Future = Observing<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), E>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        let route = self.shared.route(request.uri().path());
+        let method = method_label(request.method());
+        let id = self.shared.id(&request);
+        // Shown with `%`, not as `Debug` text: none of these holds a quote or a control
+        // character (a path is percent-encoded, an id plain), and escaping each character
+        // was a good part of what a line cost.
+        let span = tracing::info_span!(
+            "request",
+            id = %id.to_str().unwrap_or("-"),
+            method = %method,
+            route = %self.shared.routes[route].label,
+            path = %request.uri().path()
+        );
+        let answer = span.in_scope(|| self.inner.call(request));
+        Observing {
+            answer,
+            span,
+            asked: Some(Asked {
+                started,
+                route,
+                method,
+                id,
+                shared: Arc::clone(&self.shared),
+            }),
+        }
+    }
+}
+
+/// What is known of a request before its answer.
+struct Asked {
+    started: Instant,
+    /// Its place among the shared routes.
+    route: usize,
+    method: &'static str,
+    id: HeaderValue,
+    shared: Arc<Shared>,
+}
+
+pin_project_lite::pin_project! {
+    /// A request being answered, in its span; its response's body is watched to its end.
+    pub struct Observing<F> {
+        #[pin]
+        answer: F,
+        span: Span,
+        asked: Option<Asked>,
+    }
+}
+
+impl<F, B, E> Future for Observing<F>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    B: http_body::Body,
+{
+    type Output = Result<http::Response<Watched<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let polled = {
+            let _entered = this.span.enter();
+            this.answer.poll(cx)
+        };
+        let response = match polled {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+            Poll::Ready(Ok(response)) => response,
+        };
+        let span = std::mem::replace(this.span, Span::none());
+        Poll::Ready(Ok(watched(response, this.asked.take(), span)))
+    }
+}
+
+/// The response with its id, its body watched so that its figures and its log line are
+/// written when it has gone.
+fn watched<B: http_body::Body>(
+    mut response: http::Response<B>,
+    asked: Option<Asked>,
+    span: Span,
+) -> http::Response<Watched<B>> {
     let status = response.status();
     if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
         // A 503 is a refusal the server chose (every event stream's place taken, the
@@ -184,33 +274,30 @@ pub async fn observe(State(observed): State<Observed>, request: Request, next: N
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
-    let over = Over {
-        started,
-        labels: RequestLabels {
-            route,
-            method,
+    // Polled again after it was ready (never, by hyper): nothing more to say.
+    let over = asked.map(|asked| {
+        response.headers_mut().insert(REQUEST_ID, asked.id);
+        Over {
+            started: asked.started,
+            route: asked.route,
+            method: asked.method,
             status: status.as_u16(),
-        },
-        event_stream,
-        metrics: observed.metrics,
-        span,
-    };
-    let (parts, body) = response.into_parts();
-    Response::from_parts(
-        parts,
-        Body::new(Watched {
-            body,
-            over: Some(over),
-        }),
-    )
+            event_stream,
+            shared: asked.shared,
+            span,
+        }
+    });
+    response.map(|body| Watched { body, over })
 }
 
 /// What is said of a response once its body has gone.
 struct Over {
     started: Instant,
-    labels: RequestLabels,
+    route: usize,
+    method: &'static str,
+    status: u16,
     event_stream: bool,
-    metrics: HttpMetrics,
+    shared: Arc<Shared>,
     span: Span,
 }
 
@@ -218,9 +305,17 @@ impl Over {
     /// `whole`: the body was sent to its end (otherwise the client left first).
     fn say(self, whole: bool) {
         let took = self.started.elapsed();
-        self.metrics
-            .answered(&self.labels, (!self.event_stream).then_some(took));
-        let status = self.labels.status;
+        let route = &self.shared.routes[self.route];
+        self.shared.metrics.count(&RequestLabels {
+            route: route.label,
+            method: self.method,
+            status: self.status,
+        });
+        // An event stream is open as long as its page: a latency would only blur.
+        if !self.event_stream {
+            route.duration.observe(took.as_secs_f64());
+        }
+        let status = self.status;
         let ms = took.as_secs_f64() * 1e3;
         self.span.in_scope(|| match whole {
             true => tracing::info!(status, ms, "answered"),
@@ -229,28 +324,44 @@ impl Over {
     }
 }
 
-/// A response's body, watched for its end.
-struct Watched {
-    body: Body,
-    over: Option<Over>,
+pin_project_lite::pin_project! {
+    /// A response's body, watched for its end.
+    pub struct Watched<B: http_body::Body> {
+        #[pin]
+        body: B,
+        over: Option<Over>,
+    }
+
+    impl<B: http_body::Body> PinnedDrop for Watched<B> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(over) = this.over.take() {
+                // A body whose end the server knew from its size is never polled to
+                // `None`: it is over when dropped, whole if nothing is left of it.
+                let whole = this.body.as_ref().is_end_stream();
+                over.say(whole);
+            }
+        }
+    }
 }
 
-impl http_body::Body for Watched {
-    type Data = Bytes;
-    type Error = axum::Error;
+impl<B: http_body::Body> http_body::Body for Watched<B> {
+    type Data = B::Data;
+    type Error = B::Error;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let polled = Pin::new(&mut self.body).poll_frame(cx);
+    ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+        let this = self.project();
+        let polled = this.body.poll_frame(cx);
         let ended = match &polled {
             Poll::Ready(None) => Some(true),
             Poll::Ready(Some(Err(_))) => Some(false),
             _ => None,
         };
         if let Some(whole) = ended {
-            if let Some(over) = self.over.take() {
+            if let Some(over) = this.over.take() {
                 over.say(whole);
             }
         }
@@ -266,28 +377,17 @@ impl http_body::Body for Watched {
     }
 }
 
-impl Drop for Watched {
-    fn drop(&mut self) {
-        if let Some(over) = self.over.take() {
-            // A body whose end the server knew from its size is never polled to `None`:
-            // it is over when dropped, whole if nothing is left of it.
-            let whole = http_body::Body::is_end_stream(&self.body);
-            over.say(whole);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_short_plain_ids_are_kept() {
-        assert!(sane_id(b"a1b2-c3_d4.e5"));
-        assert!(!sane_id(b""));
-        assert!(!sane_id(b"with space"));
-        assert!(!sane_id(b"line\nbreak"));
-        assert!(!sane_id(&[b'a'; LONGEST_KEPT_ID + 1]));
+        assert!(plain_id(b"a1b2-c3_d4.e5"));
+        assert!(!plain_id(b""));
+        assert!(!plain_id(b"with space"));
+        assert!(!plain_id(b"line\nbreak"));
+        assert!(!plain_id(&[b'a'; LONGEST_KEPT_ID + 1]));
     }
 
     #[test]
@@ -298,5 +398,20 @@ mod tests {
         assert!(!trusted.trusts(Some([10, 0, 0, 2].into())));
         assert!(!trusted.trusts(None));
         assert!(!TrustedProxies::default().trusts(Some(proxy)));
+    }
+
+    #[test]
+    fn a_path_is_counted_under_its_route() {
+        let layer = ObserveLayer::new(
+            HttpMetrics::default(),
+            &["/notes".to_owned(), "/pkg/{*file}".to_owned()],
+            TrustedProxies::default(),
+        );
+        let label = |path| layer.0.routes[layer.0.route(path)].label;
+        assert_eq!(label("/notes"), "/notes");
+        assert_eq!(label("/pkg/app.wasm"), "/pkg/{*file}");
+        assert_eq!(label("/pkgs"), OTHER);
+        assert_eq!(label("/notes/1"), OTHER);
+        assert_eq!(label("/robots.txt"), OTHER);
     }
 }

@@ -15,7 +15,7 @@ pub use document_cache::DocumentCache;
 pub use guard::AllowedHosts;
 
 use crate::operator::{
-    requests::{self, RequestIds, TrustedProxies},
+    requests::{ObserveLayer, TrustedProxies},
     status::StatusLog,
     Metrics,
 };
@@ -36,9 +36,7 @@ use leptos::config::LeptosOptions;
 use std::{path::Path, sync::Arc, time::Duration};
 use tower::ServiceBuilder;
 use tower_http::{
-    limit::RequestBodyLimitLayer,
-    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
-    set_header::SetResponseHeaderLayer,
+    limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
     timeout::RequestBodyTimeoutLayer,
 };
 
@@ -51,16 +49,15 @@ pub struct AppState {
     pub assets: DocumentAssets,
     pub document_cache: DocumentCache,
     pub hosts: AllowedHosts,
-    pub metrics: Metrics,
-    pub trusted_proxies: TrustedProxies,
-    /// The status screen's feed.
-    pub status: live::ChangeFeed<StatusLog>,
 }
 
-impl FromRef<AppState> for live::ChangeFeed<StatusLog> {
-    fn from_ref(state: &AppState) -> Self {
-        state.status.clone()
-    }
+/// The operator's view: the figures, the status screen's feed, and whose request ids
+/// are kept. Not in [`AppState`], which is cloned for every request, a reference count
+/// per field: each part goes only where it is used.
+pub struct OperatorState {
+    pub metrics: Metrics,
+    pub status: live::ChangeFeed<StatusLog>,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for live::ChangeFeed<ListStore> {
@@ -79,9 +76,40 @@ impl FromRef<AppState> for LeptosOptions {
 /// names in any script, form-encoded, is smaller.
 pub(crate) const MAX_BODY: usize = 64 * 1024;
 
-pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration) -> Router {
+pub fn router(
+    state: AppState,
+    operator: OperatorState,
+    assets_hashed: bool,
+    body_read_timeout: Duration,
+) -> Router {
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_owned();
     let pkg_dir = state.leptos.site_pkg_dir.to_string();
+    // Every route's pattern, as the figures name it.
+    let patterns: Vec<String> = [
+        "/",
+        app::lists::NOTES_PATH,
+        "/healthz",
+        "/readyz",
+        app::language::LANGUAGE_PATH,
+        app::lists::EVENTS_PATH,
+        app::status::STATUS_PATH,
+        app::status::STATUS_EVENTS_PATH,
+        app::notes::SERVICE_WORKER_PATH,
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain([format!("/{pkg_dir}/{{*file}}")])
+    .collect();
+    let observe = ObserveLayer::new(
+        operator.metrics.http().clone(),
+        &patterns,
+        operator.trusted_proxies.clone(),
+    );
+    let status = status::StatusState {
+        leptos: state.leptos.clone(),
+        assets: state.assets.clone(),
+        feed: operator.status,
+    };
     Router::new()
         .route(
             "/",
@@ -94,7 +122,7 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
                     cache: state.document_cache.clone(),
                     store: state.lists.store.clone(),
                     simulated: state.lists.simulation.is_active(),
-                    metrics: state.metrics.clone(),
+                    metrics: operator.metrics.clone(),
                 }),
                 document_cache::serve,
             )),
@@ -104,35 +132,18 @@ pub fn router(state: AppState, assets_hashed: bool, body_read_timeout: Duration)
         .route(app::language::LANGUAGE_PATH, get(language::switch))
         .route(app::lists::EVENTS_PATH, get(live::events::<ListStore>))
         .route("/api/{*server_fn}", post(server_fns::handle))
-        .merge(
-            Router::new()
-                .route(app::status::STATUS_PATH, get(status::document))
-                .route(
-                    app::status::STATUS_EVENTS_PATH,
-                    get(live::events::<StatusLog>),
-                )
-                .route_layer(middleware::from_fn(status::operators_only)),
-        )
+        .merge(status::routes(status))
         .merge(assets::routes(&site_root, &pkg_dir, assets_hashed))
         .layer(middleware::from_fn_with_state(
             state.hosts.clone(),
             guard::check,
         ))
-        .with_state(state.clone())
+        .with_state(state)
         .layer(
             ServiceBuilder::new()
                 // Every request gets an id (a trusted proxy's, or one made here), sent
-                // back with its response; then its span, its log line and its figures.
-                .layer(middleware::from_fn_with_state(
-                    state.trusted_proxies.clone(),
-                    requests::forget_untrusted_ids,
-                ))
-                .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
-                .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn_with_state(
-                    requests::Observed::new(state.metrics.http().clone()),
-                    requests::observe,
-                ))
+                // back with its response, its span, its log line and its figures.
+                .layer(observe)
                 .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
                 .layer(header_if_missing(header::REFERRER_POLICY, "same-origin"))

@@ -5,17 +5,23 @@
 //! `scripts/nginx.conf` does).
 
 use super::document::{content_security_policy, Scripts};
-use super::{refusal::refuse, AppState};
+use super::refusal::refuse;
+use crate::live::{self, ChangeFeed};
+use crate::operator::status::StatusLog;
 use app::language::{choice, DocumentLanguage, Refusal};
 use app::screens::Screen;
-use app::status::StatusSamples;
+use app::status::{StatusSamples, STATUS_EVENTS_PATH, STATUS_PATH};
+use app::DocumentAssets;
 use axum::{
     body::Body,
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, FromRef, Request, State},
     http::{header, HeaderValue, StatusCode},
-    middleware::Next,
+    middleware::{self, Next},
     response::Response,
+    routing::get,
+    Router,
 };
+use leptos::config::LeptosOptions;
 use leptos::{nonce::Nonce, prelude::provide_context};
 use std::net::SocketAddr;
 
@@ -41,12 +47,35 @@ pub async fn operators_only(request: Request, next: Next) -> Response {
     )
 }
 
+/// What the status screen's routes need.
+#[derive(Clone)]
+pub struct StatusState {
+    pub leptos: LeptosOptions,
+    pub assets: DocumentAssets,
+    pub feed: ChangeFeed<StatusLog>,
+}
+
+impl FromRef<StatusState> for ChangeFeed<StatusLog> {
+    fn from_ref(state: &StatusState) -> Self {
+        state.feed.clone()
+    }
+}
+
+/// `/status` and its feed, each behind the operators' guard.
+pub fn routes<S>(state: StatusState) -> Router<S> {
+    Router::new()
+        .route(STATUS_PATH, get(document))
+        .route(STATUS_EVENTS_PATH, get(live::events::<StatusLog>))
+        .route_layer(middleware::from_fn(operators_only))
+        .with_state(state)
+}
+
 /// The status screen, drawn from the samples held now.
-pub async fn document(State(state): State<AppState>, request: Request<Body>) -> Response {
+async fn document(State(state): State<StatusState>, request: Request<Body>) -> Response {
     let language = choice::choose(request.headers());
-    let samples = StatusSamples(state.status.log().samples());
+    let samples = StatusSamples(state.feed.log().samples());
     let nonce = Nonce::new();
-    let AppState { leptos, assets, .. } = state;
+    let StatusState { leptos, assets, .. } = state;
     let context = {
         let nonce = nonce.clone();
         move || {
@@ -71,7 +100,6 @@ pub async fn document(State(state): State<AppState>, request: Request<Body>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::{middleware, routing::get, Router};
     use tower::ServiceExt;
 
     async fn answer(peer: Option<&str>, headers: &[(&str, &str)]) -> StatusCode {
