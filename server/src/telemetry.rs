@@ -3,16 +3,28 @@
 //! is handled carries that request's span: its id, method and route.
 
 use crate::config::LogFormat;
-use tracing_subscriber::{fmt, EnvFilter};
+use std::io::IsTerminal;
+use tracing_subscriber::{fmt, fmt::MakeWriter, EnvFilter};
 
+/// The server's logging, to stderr, so that what a command prints (`check`'s report)
+/// stays on stdout. Colours only on a terminal: a file or a journal gets plain text.
 pub fn init(format: LogFormat) {
+    init_to(format, std::io::stderr, std::io::stderr().is_terminal());
+}
+
+/// The server's logging, written by `writer` (the benches write it nowhere, to measure
+/// what formatting a line costs).
+pub fn init_to<W>(format: LogFormat, writer: W, colours: bool)
+where
+    W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    // Logs go to stderr, so that what a command prints (`check`'s report) stays on stdout.
     let builder = fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr);
+        .with_ansi(colours)
+        .with_writer(writer);
     // `try_init` so that tests, which may call this more than once, do not panic.
     let _ = match format {
         LogFormat::Text => builder.try_init(),
