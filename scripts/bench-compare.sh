@@ -20,7 +20,9 @@ done
 
 work="$(mktemp -d)"
 trap 'stop_all; rm -rf "$work"' EXIT
-export RUST_LOG=warn
+# Only warnings by default; RUST_LOG=info measures with a log line per response, as served
+# (the servers write their logs to a file that goes with the work folder).
+export RUST_LOG="${RUST_LOG:-warn}"
 PORT=3597
 results="$work/results"
 
@@ -28,7 +30,7 @@ measure() { # measure NAME ROOT ROUND
   local name="$1" root="$2" db="$work/$1-$3.db"
   DATABASE_URL="sqlite://$db" "$root/target/release/async-streamer" seed --count 500 >/dev/null
   DATABASE_URL="sqlite://$db" LEPTOS_SITE_ROOT="$root/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-    "$root/target/release/async-streamer" serve &
+    "$root/target/release/async-streamer" serve 2>>"$work/server.log" &
   local pid=$!
   wait_for "http://127.0.0.1:$PORT/notes"
   local url="http://127.0.0.1:$PORT"
