@@ -317,3 +317,62 @@ async fn the_status_feed_sends_every_figure_each_second() {
                 == app::status::Figure::ALL.len())
     );
 }
+
+/// The binary with JSON logs, as a log collector reads them: every line a request writes
+/// names it, a failure included.
+#[tokio::test]
+async fn json_logs_name_the_request_each_line_came_from() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_async-streamer"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/lists.db", dir.path().display()),
+        )
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", dir.path())
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        // Every load fails, and says so in the log.
+        .env("SIMULATED_FAILURE_RATE", "1")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut next_line = async || -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("a log line")
+            .unwrap()
+            .expect("the server is running");
+        serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
+    };
+    let address = loop {
+        let line = next_line().await;
+        let message = line["fields"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if let Some(address) = message.strip_prefix("listening on http://") {
+            break address.trim_end_matches("/notes").to_owned();
+        }
+    };
+    let response = reqwest::get(format!("http://{address}/notes"))
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    drop(response.bytes().await);
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let line = next_line().await;
+        if line["span"]["id"] == id.as_str() {
+            assert_eq!(line["span"]["route"], "/notes");
+            seen.push(line["fields"]["message"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(seen, ["lists load failed on purpose", "answered"]);
+}
