@@ -7,7 +7,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = server::cli::Cli::parse();
-    server::telemetry::init(cli.settings.log_format);
+    let _logs = server::telemetry::init(cli.settings.log_format);
     match server::cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -169,7 +169,7 @@ pub async fn spawn_instance_beside(first: &TestApp) -> TestApp {
 }
 
 async fn spawn_on(database: TestDatabase, options: &Options) -> TestApp {
-    server::telemetry::init(server::config::LogFormat::Text);
+    server::telemetry::init_to(server::config::LogFormat::Text, std::io::stderr, false);
     std::fs::create_dir_all(site_root(&database.dir).join("pkg")).expect("site dir");
     let application = Application::build(settings(&database, options))
         .await
