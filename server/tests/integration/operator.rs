@@ -2,7 +2,7 @@
 //! only, in a format Prometheus' own checker accepts; requests carry ids; `/status` and
 //! its feed serve operators only, with a sample of every figure each second.
 
-use crate::support::{spawn_app_with, Options, TestApp};
+use crate::support::{spawn_app_with, Backend, Options, TestApp};
 use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -157,6 +157,41 @@ async fn metrics_count_exactly_the_traffic_they_saw() {
     assert!(value(&after, "process_resident_memory_bytes") > 1e6);
     assert!(value(&after, "process_open_fds") > 3.0);
     drop(open);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set POSTGRES_URL and pass --include-ignored (scripts/test.sh does both)"]
+async fn postgres_numbering_is_counted() {
+    let app = spawn_app_with(Options {
+        backend: Backend::Postgres,
+        configure: Some(with_metrics),
+        ..Options::default()
+    })
+    .await;
+    let before = scrape(&app).await;
+    for name in ["one", "two", "three"] {
+        app.create(name).await;
+    }
+    let after = scrape(&app).await;
+    let moved = |series: &str| moved(&before, &after, series);
+    assert_eq!(
+        moved(r#"store_changes_total{kind="created",outcome="applied"}"#),
+        3.0
+    );
+    assert_eq!(
+        moved("sequencer_numbering_lag_seconds_count"),
+        3.0,
+        "each create learns its position once"
+    );
+    let runs = moved("sequencer_run_duration_seconds_count");
+    assert!(
+        (1.0..=3.0).contains(&runs),
+        "a create's position comes from a run, which may number several: {runs}"
+    );
+    let role = |role: &str| value(&after, &format!(r#"sequencer_role{{role="{role}"}}"#));
+    assert_eq!(role("alone") + role("leads") + role("follows"), 1.0);
+    assert_eq!(role("follows"), 0.0, "no other instance to follow");
+    assert!(value(&after, r#"db_pool_max_connections{pool="shared"}"#) >= 1.0);
 }
 
 #[tokio::test]
