@@ -64,3 +64,15 @@ test('the status screen speaks each language and has nothing for axe to flag', a
     }
   }
 });
+
+test('without JavaScript the status screen is a snapshot that says so', async ({ browser, server }) => {
+  await server.createList('Seen by a browser without JavaScript');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/status`);
+  await expect(page.locator('.live-indicator')).toHaveText('A snapshot: reload the page for newer figures.');
+  await expect(page.locator('li.chart')).toHaveCount(16);
+  // Every chart has its figures in words, drawn by the server.
+  await expect(page.locator('li.chart dl')).toHaveCount(16);
+  await context.close();
+});

@@ -42,6 +42,9 @@ pub fn StatusScreen(i18n: I18n) -> impl IntoView {
     let connection_words = move || {
         let locale = i18n.get_locale();
         match connection.get() {
+            // As the server draws it, and as a browser without JavaScript keeps it: the
+            // figures will not move, so say how to get newer ones.
+            FeedStatus::Connecting if !hydrated.get() => td_string!(locale, status_snapshot),
             FeedStatus::Connecting => td_string!(locale, status_connecting),
             FeedStatus::Live => td_string!(locale, status_live),
             FeedStatus::Reconnecting => td_string!(locale, reconnecting),
