@@ -160,12 +160,34 @@ pub enum ConfigError {
     Leptos(String),
     #[error("{0}")]
     Arguments(String),
+    #[error(
+        "METRICS_ADDR {metrics} is the app's own address ({app}): metrics are served on an \
+         address of their own, so that they are never public by accident"
+    )]
+    MetricsOnAppAddress {
+        metrics: SocketAddr,
+        app: SocketAddr,
+    },
+}
+
+/// Whether two listen addresses would take the same port (an unspecified address, such
+/// as `0.0.0.0`, takes it on every interface). Port 0 is a new port each time.
+fn same_listener(one: SocketAddr, other: SocketAddr) -> bool {
+    one.port() != 0
+        && one.port() == other.port()
+        && (one.ip() == other.ip() || one.ip().is_unspecified() || other.ip().is_unspecified())
 }
 
 impl SettingsArgs {
     pub fn into_settings(self) -> Result<Settings, ConfigError> {
         let leptos = leptos::config::get_config_from_str(LEPTOS_DEFAULTS)
             .map_err(|error| ConfigError::Leptos(error.to_string()))?;
+        if let Some(metrics) = self.metrics_addr {
+            let app = leptos.site_addr;
+            if same_listener(metrics, app) {
+                return Err(ConfigError::MetricsOnAppAddress { metrics, app });
+            }
+        }
         Ok(Settings {
             database_url: self.database_url,
             database_connections: self.database_connections.max(2),
@@ -202,5 +224,54 @@ impl Settings {
             .map_err(|error| ConfigError::Arguments(error.to_string()))?
             .settings
             .into_settings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(text: &str) -> SocketAddr {
+        text.parse().expect("an address")
+    }
+
+    #[test]
+    fn metrics_never_share_the_apps_port() {
+        assert!(same_listener(
+            addr("127.0.0.1:3000"),
+            addr("127.0.0.1:3000")
+        ));
+        assert!(same_listener(addr("0.0.0.0:3000"), addr("127.0.0.1:3000")));
+        assert!(same_listener(addr("127.0.0.1:3000"), addr("[::]:3000")));
+        assert!(!same_listener(
+            addr("127.0.0.1:9100"),
+            addr("127.0.0.1:3000")
+        ));
+        assert!(!same_listener(
+            addr("127.0.0.2:3000"),
+            addr("127.0.0.1:3000")
+        ));
+        assert!(!same_listener(addr("127.0.0.1:0"), addr("127.0.0.1:0")));
+    }
+
+    #[test]
+    fn metrics_on_the_apps_address_are_refused_with_a_reason() {
+        // The app's address as this process would listen on it (LEPTOS_SITE_ADDR, else
+        // the default), given again for the metrics.
+        let app = leptos::config::get_config_from_str(LEPTOS_DEFAULTS)
+            .expect("the default Leptos settings")
+            .site_addr;
+        let arguments =
+            EnvOnly::try_parse_from(["async-streamer", "--metrics-addr", &app.to_string()])
+                .expect("arguments");
+        let error = arguments.settings.into_settings().map(|_| ()).unwrap_err();
+        assert!(
+            matches!(error, ConfigError::MetricsOnAppAddress { .. }),
+            "{error}"
+        );
+        assert!(
+            error.to_string().contains("address of their own"),
+            "{error}"
+        );
     }
 }
