@@ -50,11 +50,13 @@ pub struct TrustedProxies(Arc<[IpAddr]>);
 
 impl TrustedProxies {
     pub fn new(addresses: &[IpAddr]) -> Self {
-        Self(addresses.into())
+        Self(addresses.iter().map(IpAddr::to_canonical).collect())
     }
 
-    fn trusts(&self, peer: Option<IpAddr>) -> bool {
-        peer.is_some_and(|peer| self.0.contains(&peer))
+    /// Whether `peer` is one of them. On a dual-stack listener an IPv4 peer arrives as
+    /// `::ffff:a.b.c.d`, so both sides are compared in their canonical form.
+    pub fn trusts(&self, peer: Option<IpAddr>) -> bool {
+        peer.is_some_and(|peer| self.0.contains(&peer.to_canonical()))
     }
 }
 
@@ -187,15 +189,16 @@ where
         let route = self.shared.route(request.uri().path());
         let method = method_label(request.method());
         let id = self.shared.id(&request);
-        // Shown with `%`, not as `Debug` text: none of these holds a quote or a control
-        // character (a path is percent-encoded, an id plain), and escaping each character
-        // was a good part of what a line cost.
+        // The id (plain or made here), the method and the route (this server's labels)
+        // are shown as they are: escaping each character was a good part of what a line
+        // cost. The path is the client's, which may hold any byte above ASCII (control
+        // characters of other alphabets among them), so it is escaped.
         let span = tracing::info_span!(
             "request",
             id = %id.to_str().unwrap_or("-"),
             method = %method,
             route = %self.shared.routes[route].label,
-            path = %request.uri().path()
+            path = ?request.uri().path()
         );
         let answer = span.in_scope(|| self.inner.call(request));
         Observing {
@@ -222,6 +225,21 @@ struct Asked {
     shared: Arc<Shared>,
 }
 
+impl Asked {
+    /// What will be said of the response once it has gone.
+    fn answered(self, status: u16, event_stream: bool, span: Span) -> Over {
+        Over {
+            started: self.started,
+            route: self.route,
+            method: self.method,
+            status,
+            event_stream,
+            shared: self.shared,
+            span,
+        }
+    }
+}
+
 pin_project_lite::pin_project! {
     /// A request being answered, in its span; its response's body is watched to its end.
     pub struct Observing<F> {
@@ -229,6 +247,20 @@ pin_project_lite::pin_project! {
         answer: F,
         span: Span,
         asked: Option<Asked>,
+    }
+
+    impl<F> PinnedDrop for Observing<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            // Dropped before its answer: the client left (its connection closed) while
+            // the handler worked, or the server stopped waiting at shutdown.
+            if let Some(asked) = this.asked.take() {
+                let span = std::mem::replace(this.span, Span::none());
+                asked
+                    .answered(CLIENT_LEFT_FIRST, false, span)
+                    .say(Ending::Unanswered);
+            }
+        }
     }
 }
 
@@ -276,18 +308,26 @@ fn watched<B: http_body::Body>(
         .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
     // Polled again after it was ready (never, by hyper): nothing more to say.
     let over = asked.map(|asked| {
-        response.headers_mut().insert(REQUEST_ID, asked.id);
-        Over {
-            started: asked.started,
-            route: asked.route,
-            method: asked.method,
-            status: status.as_u16(),
-            event_stream,
-            shared: asked.shared,
-            span,
-        }
+        response.headers_mut().insert(REQUEST_ID, asked.id.clone());
+        asked.answered(status.as_u16(), event_stream, span)
     });
     response.map(|body| Watched { body, over })
+}
+
+/// The status counted for a request whose client left before its answer (nginx's 499,
+/// which no response carries).
+const CLIENT_LEFT_FIRST: u16 = 499;
+
+/// How a response ended.
+enum Ending {
+    /// Its body was sent to its end.
+    Whole,
+    /// The client left before the end of its body.
+    ClientLeft,
+    /// Its body failed on the way.
+    Failed(String),
+    /// The client left before there was an answer.
+    Unanswered,
 }
 
 /// What is said of a response once its body has gone.
@@ -302,8 +342,7 @@ struct Over {
 }
 
 impl Over {
-    /// `whole`: the body was sent to its end (otherwise the client left first).
-    fn say(self, whole: bool) {
+    fn say(self, ending: Ending) {
         let took = self.started.elapsed();
         let route = &self.shared.routes[self.route];
         self.shared.metrics.count(&RequestLabels {
@@ -318,9 +357,15 @@ impl Over {
         let status = self.status;
         // To the hundredth of a millisecond: the rest is noise, and long to read.
         let ms = (took.as_secs_f64() * 1e5).round() / 100.0;
-        self.span.in_scope(|| match whole {
-            true => tracing::info!(status, ms, "answered"),
-            false => tracing::info!(status, ms, "answered; the client left before the end"),
+        self.span.in_scope(|| match ending {
+            Ending::Whole => tracing::info!(status, ms, "answered"),
+            Ending::ClientLeft => {
+                tracing::info!(status, ms, "answered; the client left before the end")
+            }
+            Ending::Failed(error) => {
+                tracing::error!(status, ms, %error, "the response's body failed on the way")
+            }
+            Ending::Unanswered => tracing::info!(status, ms, "the client left before the answer"),
         });
     }
 }
@@ -338,15 +383,23 @@ pin_project_lite::pin_project! {
             let this = this.project();
             if let Some(over) = this.over.take() {
                 // A body whose end the server knew from its size is never polled to
-                // `None`: it is over when dropped, whole if nothing is left of it.
-                let whole = this.body.as_ref().is_end_stream();
-                over.say(whole);
+                // `None`: it is over when dropped, whole if nothing is left of it. hyper
+                // drops a HEAD's body unread: a HEAD is whole once answered.
+                let whole = this.body.as_ref().is_end_stream() || over.method == "HEAD";
+                over.say(match whole {
+                    true => Ending::Whole,
+                    false => Ending::ClientLeft,
+                });
             }
         }
     }
 }
 
-impl<B: http_body::Body> http_body::Body for Watched<B> {
+impl<B> http_body::Body for Watched<B>
+where
+    B: http_body::Body,
+    B::Error: std::fmt::Display,
+{
     type Data = B::Data;
     type Error = B::Error;
 
@@ -356,14 +409,14 @@ impl<B: http_body::Body> http_body::Body for Watched<B> {
     ) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
         let this = self.project();
         let polled = this.body.poll_frame(cx);
-        let ended = match &polled {
-            Poll::Ready(None) => Some(true),
-            Poll::Ready(Some(Err(_))) => Some(false),
+        let ending = match &polled {
+            Poll::Ready(None) => Some(Ending::Whole),
+            Poll::Ready(Some(Err(error))) => Some(Ending::Failed(error.to_string())),
             _ => None,
         };
-        if let Some(whole) = ended {
+        if let Some(ending) = ending {
             if let Some(over) = this.over.take() {
-                over.say(whole);
+                over.say(ending);
             }
         }
         polled
@@ -399,6 +452,11 @@ mod tests {
         assert!(!trusted.trusts(Some([10, 0, 0, 2].into())));
         assert!(!trusted.trusts(None));
         assert!(!TrustedProxies::default().trusts(Some(proxy)));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert!(
+            trusted.trusts(Some(mapped)),
+            "an IPv4 proxy on a dual-stack listener"
+        );
     }
 
     #[test]

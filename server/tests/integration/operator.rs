@@ -195,6 +195,49 @@ async fn postgres_numbering_is_counted() {
 }
 
 #[tokio::test]
+async fn a_client_that_leaves_before_its_answer_is_counted_as_499() {
+    let app = spawn_app_with(Options {
+        configure: Some(with_metrics),
+        ..Options::default()
+    })
+    .await;
+    let before = scrape(&app).await;
+    // The write lock held elsewhere keeps the create waiting (for the write wait); the
+    // client gives up long before.
+    let mut other = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir().path().join("lists.db")),
+    )
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let gave_up = app
+        .client
+        .post(app.url("/api/lists/create"))
+        .form(&[("name", "never waited for")])
+        .timeout(Duration::from_millis(50))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the client left first");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let series = r#"http_requests_total{route="/api/lists/create",method="POST",status="499"}"#;
+    let mut after = scrape(&app).await;
+    for _ in 0..20 {
+        if value(&after, series) > value(&before, series) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = scrape(&app).await;
+    }
+    assert_eq!(moved(&before, &after, series), 1.0);
+    let answered = r#"http_requests_total{route="/api/lists/create",method="POST",status="503"}"#;
+    assert_eq!(moved(&before, &after, answered), 0.0, "counted once");
+}
+
+#[tokio::test]
 async fn metrics_are_served_only_on_their_own_address() {
     let app = spawn_app_with(Options {
         configure: Some(with_metrics),
