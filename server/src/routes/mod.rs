@@ -109,6 +109,7 @@ pub fn router(
         leptos: state.leptos.clone(),
         assets: state.assets.clone(),
         feed: operator.status,
+        trusted: operator.trusted_proxies.clone(),
     };
     Router::new()
         .route(

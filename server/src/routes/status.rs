@@ -7,7 +7,7 @@
 use super::document::{content_security_policy, Scripts};
 use super::refusal::refuse;
 use crate::live::{self, ChangeFeed};
-use crate::operator::status::StatusLog;
+use crate::operator::{requests::TrustedProxies, status::StatusLog};
 use app::language::{choice, DocumentLanguage, Refusal};
 use app::screens::Screen;
 use app::status::{StatusSamples, STATUS_EVENTS_PATH, STATUS_PATH};
@@ -28,15 +28,25 @@ use std::net::SocketAddr;
 /// Headers a proxy adds to what it forwards.
 const FORWARDED: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
 
-/// Lets through only an operator's requests; anyone else is refused (403).
-pub async fn operators_only(request: Request, next: Next) -> Response {
-    let from_this_machine = request
+/// Lets through only an operator's requests; anyone else is refused (403). An operator
+/// is on this machine: a loopback peer that is not a proxy this server trusts
+/// (`TRUSTED_PROXIES`) and forwarded nothing. A relay on this machine that forwards
+/// connections without saying so (`ssh -L`, a TCP proxy) makes its clients look local:
+/// whoever may use it is an operator.
+pub async fn operators_only(
+    State(trusted): State<TrustedProxies>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
-    let forwarded = FORWARDED
-        .iter()
-        .any(|name| request.headers().contains_key(*name));
+        .map(|ConnectInfo(peer)| peer.ip());
+    let from_this_machine = peer.is_some_and(|peer| peer.to_canonical().is_loopback());
+    let forwarded = trusted.trusts(peer)
+        || FORWARDED
+            .iter()
+            .any(|name| request.headers().contains_key(*name));
     if from_this_machine && !forwarded {
         return next.run(request).await;
     }
@@ -53,6 +63,7 @@ pub struct StatusState {
     pub leptos: LeptosOptions,
     pub assets: DocumentAssets,
     pub feed: ChangeFeed<StatusLog>,
+    pub trusted: TrustedProxies,
 }
 
 impl FromRef<StatusState> for ChangeFeed<StatusLog> {
@@ -66,7 +77,10 @@ pub fn routes<S>(state: StatusState) -> Router<S> {
     Router::new()
         .route(STATUS_PATH, get(document))
         .route(STATUS_EVENTS_PATH, get(live::events::<StatusLog>))
-        .route_layer(middleware::from_fn(operators_only))
+        .route_layer(middleware::from_fn_with_state(
+            state.trusted.clone(),
+            operators_only,
+        ))
         .with_state(state)
 }
 
@@ -100,12 +114,17 @@ async fn document(State(state): State<StatusState>, request: Request<Body>) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
     use tower::ServiceExt;
 
     async fn answer(peer: Option<&str>, headers: &[(&str, &str)]) -> StatusCode {
+        let proxy: IpAddr = [127, 0, 0, 2].into();
         let router = Router::new()
             .route("/status", get(|| async { "figures" }))
-            .route_layer(middleware::from_fn(operators_only));
+            .route_layer(middleware::from_fn_with_state(
+                TrustedProxies::new(&[proxy]),
+                operators_only,
+            ));
         let mut request = Request::builder().uri("/status");
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -142,6 +161,11 @@ mod tests {
             )
             .await,
             StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            answer(Some("127.0.0.2:5000"), &[]).await,
+            StatusCode::FORBIDDEN,
+            "a trusted proxy forwards, whether it says so or not"
         );
     }
 }
