@@ -97,7 +97,7 @@ pub struct SettingsArgs {
     )]
     pub body_read_timeout_secs: u64,
     /// Where to serve Prometheus metrics (`GET /metrics`), e.g. 127.0.0.1:9100: an
-    /// address of its own, never the app's, so that they are not public by accident.
+    /// address of its own, never the app's, so that they are not public along with the app.
     /// Off unless set.
     #[arg(long, global = true, env = "METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
@@ -162,7 +162,7 @@ pub enum ConfigError {
     Arguments(String),
     #[error(
         "METRICS_ADDR {metrics} is the app's own address ({app}): metrics are served on an \
-         address of their own, so that they are never public by accident"
+         address of their own, so that they are not public along with the app"
     )]
     MetricsOnAppAddress {
         metrics: SocketAddr,

@@ -12,7 +12,7 @@ use tracing_subscriber::{fmt, fmt::MakeWriter, EnvFilter};
 ///
 /// A thread of its own writes the lines, as many as have come since its last write in
 /// one (stderr is unbuffered: written in place, each line was a system call on the
-/// request's thread, a tenth of what the cached `/notes` costs). It never drops a line:
+/// request's thread; BENCHMARKS.md has what that cost). It never drops a line:
 /// when it falls behind, whoever logs waits. Hold the guard until the end: dropping it
 /// writes what is left.
 #[must_use = "the log's last lines are written when this is dropped"]
@@ -32,8 +32,8 @@ pub fn init_to<W>(format: LogFormat, writer: W, colours: bool)
 where
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
 {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -250,7 +250,7 @@ impl Collector for FeedCollector {
             ),
             (
                 "feed_fan_out",
-                "Time to hand one event to every open event stream.",
+                "Time to publish one event to every open event stream: one shared ring, from which each stream writes it to its socket.",
                 Some(Unit::Seconds),
                 prometheus_client::metrics::histogram::Histogram::TYPE,
                 |stats| &stats.fan_out,

@@ -7,8 +7,9 @@
 //! binary would count into each other; here each `Application` owns its registry, and a
 //! test can check exact counts.
 //!
-//! Written on the hot path: counters and gauges are one atomic add; a histogram takes a
-//! short lock. Read at a scrape: the pools, the process and PostgreSQL's role are looked
+//! Written on the hot path: a counter or gauge is one atomic add, a histogram a short
+//! lock; a figure with labels a client's request picks (route, status, a change's kind)
+//! first finds its series under a shared lock, the rest were looked up once. Read at a scrape: the pools, the process and PostgreSQL's role are looked
 //! up then (`collectors`), costing nothing between scrapes.
 
 use super::collectors::{FeedCollector, PoolCollector, ProcessCollector, RoleCollector};
@@ -79,9 +80,11 @@ struct CacheLabels {
 pub enum CacheResult {
     /// Served from the kept document.
     Hit,
-    /// Rendered: nothing was kept for this generation and language.
+    /// Rendered: nothing was kept for this generation and language (and kept if it
+    /// could be, and was sent whole).
     Miss,
-    /// Rendered: a document with a query (search, bounds, a form's error) is never kept.
+    /// Rendered, never kept: a document with a query (search, bounds, a form's error) or
+    /// one drawn while failures or delays are simulated.
     Bypass,
 }
 
@@ -291,7 +294,7 @@ impl Metrics {
         let document_cache_family = Family::<CacheLabels, Counter>::default();
         registry.register(
             "document_cache_requests",
-            "Requests for /notes by what the kept document did: hit, miss (rendered and kept), bypass (a document with a query, never kept)",
+            "Requests for /notes by what the kept document did: hit (served from it), miss (rendered, to be kept if it can be), bypass (rendered, never kept: a query, or a simulation)",
             document_cache_family.clone(),
         );
         let document_cache = CacheResult::ALL.map(|result| {

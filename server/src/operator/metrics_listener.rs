@@ -1,6 +1,7 @@
 //! `GET /metrics` on an address of its own: the figures are for the operator's
-//! Prometheus, not the public, so they are served only where `METRICS_ADDR` says (a
-//! loopback or private address), and nowhere unless it is set.
+//! Prometheus, not the public, so they are served only where `METRICS_ADDR` says (meant
+//! for a loopback or private address: nothing checks which), never on the app's address,
+//! and nowhere unless it is set.
 
 use super::metrics::{Metrics, CONTENT_TYPE};
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
