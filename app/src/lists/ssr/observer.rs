@@ -6,7 +6,7 @@
 use crate::lists::change::ChangeKind;
 use std::{fmt, sync::Arc, time::Duration};
 
-/// How one change ended.
+/// How one change was answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChangeOutcome {
     /// Written, with its entry in the log.
@@ -18,9 +18,12 @@ pub enum ChangeOutcome {
     Replayed,
     /// Refused: its list is not there, or its key was used for another change.
     Refused,
-    /// The writer stayed busy past the write wait: answered "busy", nothing written.
+    /// Answered "busy": the writer stayed busy past the write wait, and nothing was
+    /// written; or, on PostgreSQL, the write committed but its position did not come in
+    /// time, and its retry with the same key is a replay.
     Busy,
-    /// The database failed.
+    /// The database failed (as with `Busy`, after a commit on PostgreSQL the retry with
+    /// the same key is a replay).
     Failed,
 }
 
@@ -57,7 +60,8 @@ impl PoolState {
     }
 }
 
-/// Hears what the store does. Called on every write and read, so it must be cheap.
+/// Hears what the store does. Called on every change and on the waits for a connection
+/// that pages and writes make, so it must be cheap.
 pub trait StoreObserver: Send + Sync + 'static {
     /// A change of `kind` ended as `outcome` after `took`.
     fn change(&self, _kind: ChangeKind, _outcome: ChangeOutcome, _took: Duration) {}
@@ -65,7 +69,8 @@ pub trait StoreObserver: Send + Sync + 'static {
     fn batch(&self, _size: usize) {}
     /// A connection for `role` took `waited` to get.
     fn connection(&self, _role: PoolRole, _waited: Duration) {}
-    /// PostgreSQL's sequencer ran (one call, however many entries it numbered).
+    /// A call of PostgreSQL's sequencer from this instance succeeded after `took`, its
+    /// wait for the sequencer's lock included (one call, however many entries it numbered).
     fn sequencer_run(&self, _took: Duration) {}
     /// A committed write learned its position `lag` after its commit (PostgreSQL).
     fn numbered(&self, _lag: Duration) {}

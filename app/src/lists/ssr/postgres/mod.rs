@@ -467,7 +467,7 @@ impl Backend for PostgresDb {
                     id: key.list_id,
                     name: key.name,
                 };
-                let seq = self.position_of(event).await?;
+                let seq = self.position_of_committed(event).await?;
                 return Ok(Applied::Now {
                     row,
                     seq,
@@ -515,7 +515,7 @@ impl Backend for PostgresDb {
         }
         tx.commit().await?;
         let (seq, wrote) = match done.written {
-            Written::Event(event) => (self.position_of(event).await?, true),
+            Written::Event(event) => (self.position_of_committed(event).await?, true),
             Written::Nothing(latest) => (latest, false),
         };
         Ok(Applied::Now {

@@ -98,7 +98,9 @@ impl PostgresDb {
             .fetch_all(&self.pool)
             .await
             .map_err(lock_wait);
-        self.observer.sequencer_run(started.elapsed());
+        if ran.is_ok() {
+            self.observer.sequencer_run(started.elapsed());
+        }
         ran
     }
 
@@ -125,6 +127,13 @@ impl PostgresDb {
     /// else numbered in this instance's next batch (see [`Numbering`]), or, should that
     /// fail, by running the sequencer here.
     pub(super) async fn position_of(&self, event: i64) -> Result<i64, StoreError> {
+        self.learn_position(event, Instant::now()).await
+    }
+
+    /// [`position_of`](Self::position_of) an event this process committed a moment ago:
+    /// the wait is the numbering lag the observer hears (once per write, never for a
+    /// replay that reads an older event's position).
+    pub(super) async fn position_of_committed(&self, event: i64) -> Result<i64, StoreError> {
         let committed = Instant::now();
         let position = self.learn_position(event, committed).await;
         if position.is_ok() {
