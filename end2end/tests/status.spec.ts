@@ -16,12 +16,19 @@ test('a chart moves when a list is created, and every chart keeps its node', asy
   await page.locator('li.chart').evaluateAll((charts) =>
     charts.forEach((chart, index) => ((chart as HTMLElement).dataset.mark = String(index))),
   );
-  const lineBefore = await changes.locator('path').getAttribute('d');
+  // Its line lies on the floor of the chart (60 units down) at every point.
+  const highestPoint = async () => {
+    const line = (await changes.locator('path').getAttribute('d')) ?? '';
+    const heights = [...line.matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((point) => Number(point[1]));
+    return Math.min(...heights);
+  };
+  expect(await highestPoint()).toBe(60);
 
   await server.createList('Counted on the status screen');
 
-  await expect(changes.locator('dd').nth(1)).toHaveText(/^[1-9]/);
-  await expect.poll(() => changes.locator('path').getAttribute('d')).not.toBe(lineBefore);
+  // One create in a second a little longer than one reads 0.99/s: anything but nought.
+  await expect(changes.locator('dd').nth(1)).not.toHaveText('0/s');
+  await expect.poll(highestPoint, { message: 'the line rose off the floor' }).toBeLessThan(60);
   const marks = await page
     .locator('li.chart')
     .evaluateAll((charts) => charts.map((chart) => (chart as HTMLElement).dataset.mark));
@@ -66,13 +73,21 @@ test('the status screen speaks each language and has nothing for axe to flag', a
 });
 
 test('without JavaScript the status screen is a snapshot that says so', async ({ browser, server }) => {
-  await server.createList('Seen by a browser without JavaScript');
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/status`);
   await expect(page.locator('.live-indicator')).toHaveText('A snapshot: reload the page for newer figures.');
   await expect(page.locator('li.chart')).toHaveCount(16);
-  // Every chart has its figures in words, drawn by the server.
-  await expect(page.locator('li.chart dl')).toHaveCount(16);
+  // Every chart has its figures in words (now, highest, lowest), drawn by the server.
+  await expect(page.locator('li.chart dd')).toHaveCount(48);
+  // A reload shows what happened since: the create is among the figures once sampled.
+  await server.createList('Seen by a browser without JavaScript');
+  const highestChanges = page.locator('li[data-figure="changes"] dd').nth(1);
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return highestChanges.textContent();
+    })
+    .not.toBe('0/s');
   await context.close();
 });

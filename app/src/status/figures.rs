@@ -228,8 +228,11 @@ impl Chart {
             .unwrap_or_else(|| at(10.0))
     }
 
-    /// The line as an SVG path in a box [`SECONDS_SHOWN`] wide and `height` tall, the
-    /// newest second at the right edge; a gap lifts the pen.
+    /// The line as an SVG path in a box [`SECONDS_SHOWN`] wide and `height` tall: each
+    /// second a unit wide, ending where it ends, so the newest ends at the right edge. A
+    /// gap lifts the pen; each stretch starts one second back, so that a second alone
+    /// between gaps (the first after a start) is a short level stroke, not an invisible
+    /// point.
     pub fn path(&self, height: f32) -> String {
         let top = self.scale();
         let start = SECONDS_SHOWN - self.values.len();
@@ -240,10 +243,12 @@ impl Chart {
                 pen_down = false;
                 continue;
             };
-            let x = start + offset;
+            let x = start + offset + 1;
             let y = height - (value.max(0.0) / top).min(1.0) * height;
-            let command = if pen_down { 'L' } else { 'M' };
-            path.push_str(&format!("{command}{x} {y:.1}"));
+            if !pen_down {
+                path.push_str(&format!("M{} {y:.1}", x - 1));
+            }
+            path.push_str(&format!("L{x} {y:.1}"));
             pen_down = true;
         }
         path
@@ -309,13 +314,15 @@ mod tests {
                 sample(4, Some(0.0)),
             ],
         );
-        let last = SECONDS_SHOWN - 1;
+        let end = SECONDS_SHOWN;
         assert_eq!(
             chart.path(100.0),
             format!(
-                "M{} 0.0L{} 50.0M{last} 100.0",
-                SECONDS_SHOWN - 4,
-                SECONDS_SHOWN - 3
+                "M{} 0.0L{} 0.0L{} 50.0M{} 100.0L{end} 100.0",
+                end - 4,
+                end - 3,
+                end - 2,
+                end - 1,
             )
         );
     }

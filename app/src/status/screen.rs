@@ -6,7 +6,7 @@
 //! the feed from the last one, and each second's sample changes each chart's row, which
 //! redraws that chart's line and figures and nothing else.
 
-use super::figures::{Chart, Figure, StatusSample, Unit};
+use super::figures::{Chart, Figure, StatusSample, Unit, SECONDS_SHOWN};
 use super::{StatusSamples, STATUS_EVENTS_PATH, STATUS_PATH};
 use crate::collection::Position;
 use crate::feed::{self, FeedHost, FeedStatus, EVENT_ENCODING};
@@ -73,7 +73,12 @@ pub fn StatusScreen(i18n: I18n) -> impl IntoView {
                         title=|locale| td_string!(locale, status_title)
                     />
                 </header>
-                <p class="status-intro">{word!(i18n, status_intro)}</p>
+                <p class="status-intro">
+                    {move || {
+                        let minutes = SECONDS_SHOWN / 60;
+                        td_string!(i18n.get_locale(), status_intro, minutes).to_string()
+                    }}
+                </p>
                 <ul class="charts">
                     <For each=move || charts.rows() key=|row| *row.key() let:row>
                         <ChartRow i18n row />
@@ -106,7 +111,7 @@ fn ChartRow(i18n: I18n, row: StreamRow<Chart>) -> impl IntoView {
         <li class="chart" data-figure=figure.slug()>
             <h2>{move || figure_name(i18n.get_locale(), figure)}</h2>
             <svg
-                viewBox=format!("0 0 {} {CHART_HEIGHT}", super::figures::SECONDS_SHOWN)
+                viewBox=format!("0 0 {SECONDS_SHOWN} {CHART_HEIGHT}")
                 preserveAspectRatio="none"
                 aria-hidden="true"
                 focusable="false"
