@@ -35,6 +35,22 @@ impl Screen {
     }
 }
 
+/// The view a split function's future holds when its code was fetched before hydrating
+/// (see [`hydrate_once_code_is_here`]): once the loader is primed, the future is ready
+/// when first polled. Otherwise (never, since the document then does not hydrate)
+/// nothing is drawn.
+#[cfg(all(feature = "hydrate", feature = "lazy-requests"))]
+pub(crate) fn fetched_view<E>(
+    split: impl std::future::Future<Output = Result<leptos::prelude::AnyView, E>>,
+) -> leptos::prelude::AnyView {
+    use leptos::prelude::IntoAny;
+    use std::task::{Context, Poll, Waker};
+    match std::pin::pin!(split).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(view)) => view,
+        _ => ().into_any(),
+    }
+}
+
 /// Runs `hydrate` at once if nothing in the document the server drew matches
 /// `selector`; else once `fetch` (which fetches the split code that draws it) says the
 /// code came. If it cannot come, the document is left as the server drew it, which works

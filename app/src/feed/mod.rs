@@ -23,6 +23,17 @@ pub enum FeedStatus {
     Reconnecting,
 }
 
+impl FeedStatus {
+    /// Its name in markup (`data-state`), for styles and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Live => "live",
+            Self::Reconnecting => "reconnecting",
+        }
+    }
+}
+
 /// What the feed needs of the screen it serves.
 pub trait FeedHost<E: LogEvent + DeserializeOwned + 'static>: Clone + 'static {
     /// The feed's address, resuming after `after`.

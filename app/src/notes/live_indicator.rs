@@ -16,9 +16,7 @@ pub fn LiveIndicator<D: Deferred>(notes: Notes, deferred: D) -> impl IntoView {
     let state = move || match (notes.offline(), count() > 0, notes.feed_status()) {
         (true, true, _) => "offline",
         (false, true, _) => "waiting",
-        (_, false, FeedStatus::Connecting) => "connecting",
-        (_, false, FeedStatus::Live) => "live",
-        (_, false, FeedStatus::Reconnecting) => "reconnecting",
+        (_, false, status) => status.name(),
     };
     // Only the outbox's code makes changes wait, so the words for them come with it.
     let waiting = move || {

@@ -71,9 +71,6 @@ mod code {
 mod code {
     use super::*;
     use leptos::wasm_split::wasm_split;
-    use std::future::Future;
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
 
     #[wasm_split(
         status_screen,
@@ -87,10 +84,7 @@ mod code {
 
     /// The status screen, built by its own code, which [`before_hydrating`] fetched.
     pub fn status_screen(i18n: I18n) -> AnyView {
-        match pin!(status_screen_split(i18n)).poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(Ok(view)) => view,
-            _ => ().into_any(),
-        }
+        crate::screens::fetched_view(status_screen_split(i18n))
     }
 
     /// Hydrates the document, after fetching the status screen's code if it is the

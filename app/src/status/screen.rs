@@ -50,11 +50,7 @@ pub fn StatusScreen(i18n: I18n) -> impl IntoView {
             FeedStatus::Reconnecting => td_string!(locale, reconnecting),
         }
     };
-    let connection_state = move || match connection.get() {
-        FeedStatus::Connecting => "connecting",
-        FeedStatus::Live => "live",
-        FeedStatus::Reconnecting => "reconnecting",
-    };
+    let connection_state = move || connection.get().name();
     view! {
         <main
             class="page status-page"

@@ -81,9 +81,6 @@ mod code {
     use super::*;
     use crate::lists::ListError;
     use leptos::wasm_split::wasm_split;
-    use std::future::Future;
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
 
     #[wasm_split(
         lists_late,
@@ -95,15 +92,9 @@ mod code {
         Ok(late_lists_view(notes).into_any())
     }
 
-    /// The late lists, built by their own code, which [`before_hydrating`] fetched:
-    /// once the loader is primed, the split function's future is ready when first
-    /// polled. Without it (never, since the document then does not hydrate) nothing is
-    /// drawn.
+    /// The late lists, built by their own code, which [`before_hydrating`] fetched.
     pub fn late_lists(notes: Notes) -> AnyView {
-        match pin!(late_lists_split(notes)).poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(Ok(view)) => view,
-            _ => ().into_any(),
-        }
+        crate::screens::fetched_view(late_lists_split(notes))
     }
 
     /// Hydrates the document, after fetching the late lists' code if they came late
