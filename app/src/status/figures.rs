@@ -42,8 +42,12 @@ pub enum Unit {
 }
 
 impl Figure {
-    /// Every figure, in the order the screen shows them and a sample holds them.
-    pub const ALL: [Self; 16] = [
+    /// How many figures there are.
+    pub const COUNT: usize = 16;
+
+    /// Every figure, in the order the screen shows them and a sample holds them: the
+    /// order they are declared in (a test holds them to it).
+    pub const ALL: [Self; Self::COUNT] = [
         Self::Requests,
         Self::RequestTime,
         Self::LivePages,
@@ -100,6 +104,23 @@ impl Figure {
     }
 }
 
+/// One value per figure, in the order of [`Figure::ALL`]: as many as there are figures,
+/// by its type, so that no value can go missing or stand for another figure.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FigureValues([Option<f32>; Figure::COUNT]);
+
+impl FigureValues {
+    /// Each figure's value, as `value` says.
+    pub fn from_fn(mut value: impl FnMut(Figure) -> Option<f32>) -> Self {
+        Self(Figure::ALL.map(&mut value))
+    }
+
+    pub fn get(&self, figure: Figure) -> Option<f32> {
+        self.0[figure as usize]
+    }
+}
+
 /// Every figure over one second. Its position in the status log is the second it ends
 /// (seconds since the Unix epoch), so a screen that missed some knows how many; a value
 /// is `None` when there was nothing to measure (a mean of no writes, the numbering lag
@@ -107,8 +128,7 @@ impl Figure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatusSample {
     pub second: Position,
-    /// In the order of [`Figure::ALL`].
-    pub values: Vec<Option<f32>>,
+    pub values: FigureValues,
 }
 
 impl LogEvent for StatusSample {
@@ -119,8 +139,7 @@ impl LogEvent for StatusSample {
 
 impl StatusSample {
     pub fn value(&self, figure: Figure) -> Option<f32> {
-        let index = Figure::ALL.iter().position(|each| *each == figure)?;
-        self.values.get(index).copied().flatten()
+        self.values.get(figure)
     }
 }
 
@@ -260,11 +279,12 @@ mod tests {
     use super::*;
 
     fn sample(second: i64, requests: Option<f32>) -> StatusSample {
-        let mut values = vec![None; Figure::ALL.len()];
-        values[0] = requests;
         StatusSample {
             second: Position::new(second),
-            values,
+            values: FigureValues::from_fn(|figure| match figure {
+                Figure::Requests => requests,
+                _ => None,
+            }),
         }
     }
 
@@ -329,13 +349,18 @@ mod tests {
 
     #[test]
     fn a_sample_names_its_values_by_figure() {
-        let mut values = vec![None; Figure::ALL.len()];
-        values[2] = Some(7.0);
         let sample = StatusSample {
             second: Position::new(1),
-            values,
+            values: FigureValues::from_fn(|figure| (figure == Figure::LivePages).then_some(7.0)),
         };
         assert_eq!(sample.value(Figure::LivePages), Some(7.0));
         assert_eq!(sample.value(Figure::Requests), None);
+    }
+
+    #[test]
+    fn every_figure_is_in_its_declared_place() {
+        for (place, figure) in Figure::ALL.into_iter().enumerate() {
+            assert_eq!(figure as usize, place, "{figure:?}");
+        }
     }
 }

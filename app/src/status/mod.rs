@@ -14,7 +14,7 @@
 mod figures;
 mod screen;
 
-pub use figures::{Chart, Figure, StatusSample, Summary, Unit, SECONDS_SHOWN};
+pub use figures::{Chart, Figure, FigureValues, StatusSample, Summary, Unit, SECONDS_SHOWN};
 
 use crate::language::I18n;
 use crate::wire::DocumentData;

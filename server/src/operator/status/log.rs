@@ -123,11 +123,12 @@ impl ChangeLog for StatusLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::status::FigureValues;
 
     fn sample(second: i64) -> StatusSample {
         StatusSample {
             second: Position::new(second),
-            values: vec![Some(second as f32)],
+            values: FigureValues::from_fn(|_| Some(second as f32)),
         }
     }
 

@@ -5,7 +5,7 @@
 use super::log::StatusLog;
 use crate::operator::metrics::Metrics;
 use app::collection::Position;
-use app::status::{Figure, StatusSample};
+use app::status::{Figure, FigureValues, StatusSample};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio_util::sync::CancellationToken;
 
@@ -102,7 +102,7 @@ const LISTS: (&str, &str) = ("feed", "lists");
 /// Every figure over the time between `before` and `now`, in the order of
 /// [`Figure::ALL`]; a rate or a mean is `None` without a `before`, and a mean of nothing
 /// (no writes in that second) is `None` too.
-fn figures(before: Option<&Reading>, now: &Reading) -> Vec<Option<f32>> {
+fn figures(before: Option<&Reading>, now: &Reading) -> FigureValues {
     let seconds = before.map(|before| now.at.duration_since(before.at).as_secs_f64());
     let delta = |name: &str, with: &[(&str, &str)]| {
         before.map(|before| now.sum(name, with) - before.sum(name, with))
@@ -125,9 +125,8 @@ fn figures(before: Option<&Reading>, now: &Reading) -> Vec<Option<f32>> {
         (hits + misses > 0.0).then(|| hits / (hits + misses) * 100.0)
     };
     const MILLI: f64 = 1e3;
-    Figure::ALL
-        .iter()
-        .map(|figure| match figure {
+    FigureValues::from_fn(|figure| {
+        let value = match figure {
             Figure::Requests => rate("http_requests_total", &[]),
             Figure::RequestTime => mean("http_request_duration_seconds", &[], MILLI),
             Figure::LivePages => gauge("event_streams_open", &[LISTS]),
@@ -146,13 +145,11 @@ fn figures(before: Option<&Reading>, now: &Reading) -> Vec<Option<f32>> {
             }
             Figure::Cpu => rate("process_cpu_seconds_total", &[]).map(|share| share * 100.0),
             Figure::OpenFiles => gauge("process_open_fds", &[]),
-        })
-        .map(|value| {
-            value
-                .filter(|value| value.is_finite())
-                .map(|value| value as f32)
-        })
-        .collect()
+        };
+        value
+            .filter(|value| value.is_finite())
+            .map(|value| value as f32)
+    })
 }
 
 /// The second now ends, since the Unix epoch; after `last` whatever the clock says, so
@@ -238,10 +235,7 @@ weird{label="a \"quoted\" \\ value, with {braces}"} 1
             .replace("\"miss\"} 1", "\"miss\"} 2");
         let now = Reading::parse(&later, start + Duration::from_secs(2));
         let values = figures(Some(&before), &now);
-        let value = |figure: Figure| {
-            let index = Figure::ALL.iter().position(|each| *each == figure);
-            index.and_then(|index| values[index])
-        };
+        let value = |figure: Figure| values.get(figure);
         assert_eq!(value(Figure::Requests), Some(5.0));
         assert_eq!(value(Figure::RequestTime), Some(2.0));
         assert_eq!(value(Figure::LivePages), Some(7.0));
@@ -250,7 +244,11 @@ weird{label="a \"quoted\" \\ value, with {braces}"} 1
         assert_eq!(value(Figure::Changes), Some(0.0));
         assert_eq!(value(Figure::ChangeTime), None, "no writes: no mean");
         let first = figures(None, &now);
-        assert_eq!(first[0], None, "no rate without a second before");
+        assert_eq!(
+            first.get(Figure::Requests),
+            None,
+            "no rate without a second before"
+        );
     }
 
     #[test]
