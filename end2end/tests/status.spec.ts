@@ -9,6 +9,8 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa',
 test('a chart moves when a list is created, and every chart keeps its node', async ({ page, server }) => {
   await page.goto(`${server.url}/status`);
   await waitForLive(page);
+  // With scripts on, the words for a browser without them are not shown.
+  await expect(page.locator('.status-intro')).not.toContainText('A snapshot', { useInnerText: true });
   const changes = page.locator('li[data-figure="changes"]');
   await expect(changes.locator('h2')).toHaveText('Changes');
   // Nothing written yet: the highest rate of changes the chart shows is nought.
@@ -76,7 +78,10 @@ test('without JavaScript the status screen is a snapshot that says so', async ({
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/status`);
-  await expect(page.locator('.live-indicator')).toHaveText('A snapshot: reload the page for newer figures.');
+  await expect(page.locator('.status-intro')).toContainText('A snapshot: reload the page for newer figures.', {
+    useInnerText: true,
+  });
+  await expect(page.locator('.live-indicator')).toHaveText('');
   await expect(page.locator('li.chart')).toHaveCount(16);
   // Every chart has its figures in words (now, highest, lowest), drawn by the server.
   await expect(page.locator('li.chart dd')).toHaveCount(48);

@@ -42,15 +42,19 @@ pub fn StatusScreen(i18n: I18n) -> impl IntoView {
     let connection_words = move || {
         let locale = i18n.get_locale();
         match connection.get() {
-            // As the server draws it, and as a browser without JavaScript keeps it: the
-            // figures will not move, so say how to get newer ones.
-            FeedStatus::Connecting if !hydrated.get() => td_string!(locale, status_snapshot),
+            // Nothing until the code runs: without it the figures never move, which the
+            // `<noscript>` says; words that changed as the code came would shift the page.
+            FeedStatus::Connecting if !hydrated.get() => "",
             FeedStatus::Connecting => td_string!(locale, status_connecting),
             FeedStatus::Live => td_string!(locale, status_live),
             FeedStatus::Reconnecting => td_string!(locale, reconnecting),
         }
     };
     let connection_state = move || connection.get().name();
+    // With scripts on, a browser keeps what `<noscript>` holds as raw text, so it holds
+    // only text, fixed as drawn (a browser without scripts never switches language in
+    // place).
+    let snapshot = td_string!(i18n.get_locale_untracked(), status_snapshot);
     view! {
         <main
             class="page status-page"
@@ -73,7 +77,7 @@ pub fn StatusScreen(i18n: I18n) -> impl IntoView {
                     {move || {
                         let minutes = SECONDS_SHOWN / 60;
                         td_string!(i18n.get_locale(), status_intro, minutes).to_string()
-                    }}
+                    }} {" "} <noscript>{snapshot}</noscript>
                 </p>
                 <ul class="charts">
                     <For each=move || charts.rows() key=|row| *row.key() let:row>
