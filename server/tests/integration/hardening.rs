@@ -389,15 +389,7 @@ async fn while_another_process_holds_the_write_lock_reads_go_on_and_writes_get_5
     .await;
     app.create("before").await;
     // Another process takes SQLite's write lock and keeps it.
-    let mut other = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir().path().join("lists.db")),
-    )
-    .await
-    .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut other)
-        .await
-        .unwrap();
+    let lock = app.hold_write_lock().await;
 
     let document = app.get_text("/notes?q=before").await;
     assert!(
@@ -413,7 +405,7 @@ async fn while_another_process_holds_the_write_lock_reads_go_on_and_writes_get_5
     let body: serde_json::Value = write.json().await.unwrap();
     assert_eq!(body, serde_json::json!("Busy"));
 
-    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    lock.release().await;
     assert_eq!(app.call("create", &[("name", "after")]).await.status(), 200);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM lists WHERE name = 'while locked'")
@@ -421,8 +413,6 @@ async fn while_another_process_holds_the_write_lock_reads_go_on_and_writes_get_5
         0
     );
 }
-
-use sqlx::Connection;
 
 #[tokio::test]
 async fn idle_connections_cannot_starve_a_real_request() {

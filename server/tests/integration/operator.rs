@@ -6,7 +6,6 @@ use crate::support::{spawn_app_with, Backend, Options, TestApp};
 use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::Connection;
 use std::time::Duration;
 
 fn with_metrics(settings: &mut server::config::Settings) {
@@ -69,18 +68,10 @@ async fn metrics_count_exactly_the_traffic_they_saw() {
         assert_eq!(sent.status(), 200);
     }
     // A busy write: another process holds SQLite's write lock past the write wait.
-    let mut other = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir().path().join("lists.db")),
-    )
-    .await
-    .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut other)
-        .await
-        .unwrap();
+    let lock = app.hold_write_lock().await;
     let busy = app.call("create", &[("name", "while locked")]).await;
     assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
-    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    lock.release().await;
     // The one event stream place taken, and a second stream refused.
     let open = app.get("/api/lists/events").await;
     assert_eq!(open.status(), 200);
@@ -204,15 +195,7 @@ async fn a_client_that_leaves_before_its_answer_is_counted_as_499() {
     let before = scrape(&app).await;
     // The write lock held elsewhere keeps the create waiting (for the write wait); the
     // client gives up long before.
-    let mut other = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(app.dir().path().join("lists.db")),
-    )
-    .await
-    .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut other)
-        .await
-        .unwrap();
+    let lock = app.hold_write_lock().await;
     let gave_up = app
         .client
         .post(app.url("/api/lists/create"))
@@ -222,7 +205,7 @@ async fn a_client_that_leaves_before_its_answer_is_counted_as_499() {
         .await;
     assert!(gave_up.is_err(), "the client left first");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    lock.release().await;
     let series = r#"http_requests_total{route="/api/lists/create",method="POST",status="499"}"#;
     let mut after = scrape(&app).await;
     for _ in 0..20 {

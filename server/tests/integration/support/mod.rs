@@ -239,6 +239,22 @@ impl TestApp {
         &self.database.dir
     }
 
+    /// SQLite's write lock, taken by a connection of its own (as another process would
+    /// take it) and held until released.
+    pub async fn hold_write_lock(&self) -> HeldWriteLock {
+        use sqlx::Connection;
+        let mut other = sqlx::SqliteConnection::connect_with(
+            &sqlx::sqlite::SqliteConnectOptions::new().filename(self.dir().path().join("lists.db")),
+        )
+        .await
+        .expect("a second connection");
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .expect("the write lock");
+        HeldWriteLock(other)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
@@ -322,5 +338,17 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         count(&self.store, sql).await
+    }
+}
+
+/// SQLite's write lock held by another connection ([`TestApp::hold_write_lock`]).
+pub struct HeldWriteLock(sqlx::SqliteConnection);
+
+impl HeldWriteLock {
+    pub async fn release(mut self) {
+        sqlx::query("ROLLBACK")
+            .execute(&mut self.0)
+            .await
+            .expect("the lock released");
     }
 }
