@@ -1,25 +1,12 @@
 // axe-core, in a real browser, on every state of /notes: WCAG 2.2 A and AA and axe's best
 // practices, in light and dark, in English, German and Arabic. A violation fails the
 // build, with what axe found and where.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { test, expect, waitForHydration, waitForLive, type AppServer } from './app-server';
+import { expectNoViolations } from './axe';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
 const LANGUAGES = ['en', 'de-DE', 'ar'];
 const SCHEMES = ['light', 'dark'] as const;
-
-async function expectNoViolations(page: Page, state: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const found = violations.map(
-    (violation) =>
-      `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
-        .slice(0, 3)
-        .map((node) => node.target.join(' '))
-        .join(', ')}`,
-  );
-  expect(found, state).toEqual([]);
-}
 
 /** Opens /notes (or `path`) in every language and scheme, brings it to a state, checks it. */
 async function everywhere(

@@ -1,10 +1,8 @@
 // The status screen in a real browser: its charts move every second with the server's
 // figures, one row per chart (each keeps its node), in every language, and axe finds
 // nothing on it.
-import AxeBuilder from '@axe-core/playwright';
 import { test, expect, waitForLive, SPLIT_BUILD, recordRequestPaths } from './app-server';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+import { expectNoViolations } from './axe';
 
 test('a chart moves when a list is created, and every chart keeps its node', async ({ page, server }) => {
   await page.goto(`${server.url}/status`);
@@ -60,15 +58,7 @@ test('the status screen speaks each language and has nothing for axe to flag', a
       await page.goto(`${server.url}/status`);
       await waitForLive(page);
       await expect(page.locator('li[data-figure="live-pages"] h2')).toHaveText(livePages);
-      const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-      const found = violations.map(
-        (violation) =>
-          `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
-            .slice(0, 3)
-            .map((node) => node.target.join(' '))
-            .join(', ')}`,
-      );
-      expect(found, `${locale}, ${colorScheme}`).toEqual([]);
+      await expectNoViolations(page, `${locale}, ${colorScheme}`);
       await context.close();
     }
   }
