@@ -238,24 +238,12 @@ impl Metrics {
         );
         let store = StoreMetrics {
             changes: Family::default(),
-            change_seconds: Histogram::new(exponential_buckets(
-                STORE_SECONDS.start,
-                STORE_SECONDS.factor,
-                STORE_SECONDS.count,
-            )),
+            change_seconds: STORE_SECONDS.new_metric(),
             // 1 to 64 changes.
             batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 7)),
             connection_wait: Family::new_with_constructor(STORE_SECONDS),
-            sequencer_run_seconds: Histogram::new(exponential_buckets(
-                STORE_SECONDS.start,
-                STORE_SECONDS.factor,
-                STORE_SECONDS.count,
-            )),
-            numbering_lag_seconds: Histogram::new(exponential_buckets(
-                STORE_SECONDS.start,
-                STORE_SECONDS.factor,
-                STORE_SECONDS.count,
-            )),
+            sequencer_run_seconds: STORE_SECONDS.new_metric(),
+            numbering_lag_seconds: STORE_SECONDS.new_metric(),
         };
         registry.register(
             "store_changes",
