@@ -25,7 +25,7 @@ test('without JavaScript, Rename on the second page saves and comes back to that
   const page = await withoutJavaScript(browser);
   await page.goto(`${server.notesUrl}?before=71`);
   const name = nameOf(server, 50);
-  await page.getByRole('button', { name: `Rename ${name}` }).click();
+  await page.getByRole('button', { name: `Rename ${name}`, exact: true }).click();
   await expect(page).toHaveURL(/\/notes\?rename=50&before=71$/);
   const box = page.locator('#lists-50').getByRole('textbox', { name: 'New name' });
   await expect(box).toHaveValue(name);
@@ -65,7 +65,7 @@ test('without JavaScript, a refused name comes back typed as it was, with the re
   const page = await withoutJavaScript(browser);
   await page.goto(`${server.notesUrl}?before=51`);
   const name = nameOf(server, 30);
-  await page.getByRole('button', { name: `Rename ${name}` }).click();
+  await page.getByRole('button', { name: `Rename ${name}`, exact: true }).click();
   const typed = 'n'.repeat(81);
   await page.getByRole('textbox', { name: 'New name' }).fill(typed);
   await page.getByRole('button', { name: 'Save' }).click();
